@@ -1,0 +1,2 @@
+//! Parser benchmarks (filled in with the syntax layer).
+fn main() {}

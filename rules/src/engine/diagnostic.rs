@@ -1,0 +1,149 @@
+//! What a rule reports: diagnostics, their severity, and fixes as text edits with an applicability.
+use std::fmt;
+use std::ops::Range;
+
+/// How serious a finding is. Ordered: `Style < Info < Warning < Error`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Style,
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 4] = [Severity::Style, Severity::Info, Severity::Warning, Severity::Error];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Style => "style",
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    /// Parses `error`, `warning`, `info`, `style` (and hadolint's `ignore`/`none` → `None`).
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s.to_ascii_lowercase().as_str() {
+            "error" => Some(Severity::Error),
+            "warning" | "warn" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            "style" => Some(Severity::Style),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Whether a fix may be applied without asking.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Applicability {
+    /// Shown to the user, never applied automatically.
+    DisplayOnly,
+    /// Changes behaviour or may be wrong: applied with `--unsafe-fixes` or from an editor's menu.
+    Unsafe,
+    /// Keeps the built image and its runtime behaviour: applied by `--fix` and "fix all".
+    Safe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+            Applicability::DisplayOnly => "display-only",
+        }
+    }
+}
+
+/// Replace the bytes `range` of the source with `content`. Ranges are byte offsets.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub content: String,
+}
+
+impl Edit {
+    pub fn replace(range: Range<usize>, content: impl Into<String>) -> Edit {
+        Edit { range, content: content.into() }
+    }
+    pub fn insert(at: usize, content: impl Into<String>) -> Edit {
+        Edit { range: at..at, content: content.into() }
+    }
+    pub fn delete(range: Range<usize>) -> Edit {
+        Edit { range, content: String::new() }
+    }
+}
+
+/// A fix: non-overlapping edits applied together (one undo in an editor).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// What the fix does, imperative: "Replace `ENV a b` with `ENV a=b`".
+    pub title: String,
+    pub applicability: Applicability,
+    /// Sorted by start, non-overlapping.
+    pub edits: Vec<Edit>,
+    /// Files to create next to the Dockerfile (path relative to the build context, content).
+    pub create_files: Vec<(String, String)>,
+}
+
+impl Fix {
+    pub fn new(title: impl Into<String>, applicability: Applicability, mut edits: Vec<Edit>) -> Fix {
+        edits.sort_by_key(|e| (e.range.start, e.range.end));
+        Fix { title: title.into(), applicability, edits, create_files: Vec::new() }
+    }
+    pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix::new(title, Applicability::Safe, edits)
+    }
+    pub fn unsafe_(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix::new(title, Applicability::Unsafe, edits)
+    }
+    /// The byte range covered by all edits (used to detect conflicts between fixes).
+    pub fn span(&self) -> Option<Range<usize>> {
+        let start = self.edits.iter().map(|e| e.range.start).min()?;
+        let end = self.edits.iter().map(|e| e.range.end).max()?;
+        Some(start..end)
+    }
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Permanent code, `DF###`.
+    pub code: &'static str,
+    /// Kebab-case rule name.
+    pub name: &'static str,
+    pub severity: Severity,
+    /// Byte range in the source.
+    pub range: Range<usize>,
+    pub message: String,
+    pub fix: Option<Fix>,
+    /// Marks for editors: the code is unnecessary (dead) or deprecated.
+    pub tags: Vec<DiagnosticTag>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DiagnosticTag {
+    Unnecessary,
+    Deprecated,
+}
+
+/// Base address of the rule pages.
+pub const DOCS_BASE: &str = "https://github.com/dflint/dflint/blob/main/rules/docs";
+
+impl Diagnostic {
+    /// Link to the rule's documentation page.
+    pub fn docs_url(&self) -> String {
+        docs_url(self.name)
+    }
+}
+
+pub fn docs_url(name: &str) -> String {
+    format!("{DOCS_BASE}/{name}.md")
+}

@@ -1,0 +1,1 @@
+//! The `dflint` binary's library: command line and language server. The only code that knows clap, tokio, JSON and LSP.
