@@ -29,8 +29,12 @@ function ci(word) {
 
 // Characters that end an unquoted fragment: whitespace, quotes, `$`, and the two
 // possible escape characters (an escape followed by a non-blank stays inside).
-const UNQUOTED = /([^\s"'$\\`]|[\\`][^\s])+/;
-const UNQUOTED_NO_EQ = /([^\s"'$\\`=]|[\\`][^\s])+/;
+// `\x` pairs (an escaped space included) stay inside a word; a backtick does not
+// swallow a following backslash, which may be the line's continuation.
+const UNQUOTED = /([^\s"'$\\`]|\\[^\r\n]|`[^\s\\])+/;
+const UNQUOTED_NO_EQ = /([^\s"'$\\`=]|\\[^\r\n]|`[^\s\\])+/;
+// A lone escape character that is not a continuation (a trailing `\` when the escape is a backtick).
+const LONE_ESCAPE = /[\\`]/;
 
 module.exports = grammar({
   name: 'dockerfile',
@@ -104,7 +108,7 @@ module.exports = grammar({
         optional(
           seq(
             field('image', $.image_spec),
-            optional(seq(field('as', alias(token(prec(1, ci('as'))), 'AS')), field('name', $.stage_name))),
+            optional(seq(field('as', alias(token(prec(1, ci('as'))), 'AS')), optional(field('name', $.stage_name)))),
             repeat(field('extra', $.word)),
           ),
         ),
@@ -243,7 +247,7 @@ module.exports = grammar({
 
     shell_fragment: (_) =>
       choice(
-        token(/([^\s"'\\`]|[\\`][^\s]|"([^"\\\r\n]|\\[^\r\n])*"|'[^'\r\n]*')+/),
+        token(/([^\s"'\\`]|\\[^\s]|`[^\s\\]|"([^"\\\r\n]|\\[^\r\n])*"|'[^'\r\n]*')+/),
         token(prec(-1, /["'\\`]/)),
       ),
 
@@ -293,14 +297,17 @@ module.exports = grammar({
 
     arg_declaration: ($) =>
       seq(
-        field('name', alias(/[^\s=$"']+/, $.variable_name)),
+        field('name', alias(/[^\s=]+/, $.variable_name)),
         optional(seq(token.immediate(prec(2, '=')), optional(field('default', $.value)))),
       ),
 
     _unquoted: ($) =>
-      alias(choice(UNQUOTED, token(prec(-1, '$'))), $.unquoted_string),
+      alias(choice(UNQUOTED, token(prec(-1, '$')), token(prec(-1, LONE_ESCAPE))), $.unquoted_string),
     _imm_unquoted: ($) =>
-      alias(choice(token.immediate(UNQUOTED), token.immediate(prec(-1, '$'))), $.unquoted_string),
+      alias(
+        choice(token.immediate(UNQUOTED), token.immediate(prec(-1, '$')), token.immediate(prec(-1, LONE_ESCAPE))),
+        $.unquoted_string,
+      ),
 
     double_quoted_string: ($) =>
       seq('"', repeat($._double_quoted_content), token.immediate('"')),
@@ -335,7 +342,7 @@ module.exports = grammar({
         alias(token.immediate(/[A-Za-z_][A-Za-z0-9_]*/), $.variable),
         optional(
           seq(
-            field('operator', alias(token.immediate(/:?[-+?=]|##?|%%?|\/\/?/), $.operator)),
+            field('operator', alias(token.immediate(/:?[-+?=]|##?|%%?|\/\/?|:/), $.operator)),
             optional(field('argument', $.modifier_value)),
           ),
         ),

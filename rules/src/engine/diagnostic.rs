@@ -12,7 +12,12 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL: [Severity; 4] = [Severity::Style, Severity::Info, Severity::Warning, Severity::Error];
+    pub const ALL: [Severity; 4] = [
+        Severity::Style,
+        Severity::Info,
+        Severity::Warning,
+        Severity::Error,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -71,13 +76,22 @@ pub struct Edit {
 
 impl Edit {
     pub fn replace(range: Range<usize>, content: impl Into<String>) -> Edit {
-        Edit { range, content: content.into() }
+        Edit {
+            range,
+            content: content.into(),
+        }
     }
     pub fn insert(at: usize, content: impl Into<String>) -> Edit {
-        Edit { range: at..at, content: content.into() }
+        Edit {
+            range: at..at,
+            content: content.into(),
+        }
     }
     pub fn delete(range: Range<usize>) -> Edit {
-        Edit { range, content: String::new() }
+        Edit {
+            range,
+            content: String::new(),
+        }
     }
 }
 
@@ -94,9 +108,18 @@ pub struct Fix {
 }
 
 impl Fix {
-    pub fn new(title: impl Into<String>, applicability: Applicability, mut edits: Vec<Edit>) -> Fix {
+    pub fn new(
+        title: impl Into<String>,
+        applicability: Applicability,
+        mut edits: Vec<Edit>,
+    ) -> Fix {
         edits.sort_by_key(|e| (e.range.start, e.range.end));
-        Fix { title: title.into(), applicability, edits, create_files: Vec::new() }
+        Fix {
+            title: title.into(),
+            applicability,
+            edits,
+            create_files: Vec::new(),
+        }
     }
     pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
         Fix::new(title, Applicability::Safe, edits)

@@ -1,3 +1,16 @@
-//! The syntax layer: the only module that touches tree-sitter. It turns bytes into a tree plus typed views.
+//! The syntax layer: the only module that touches tree-sitter. Bytes in, a tree plus typed views and
+//! syntax errors out; parsing never fails.
+mod buildkit;
+mod document;
+pub mod json;
 mod language;
+mod line_index;
+mod lower;
+mod model;
+pub mod words;
+
+pub use buildkit::BkInstruction;
+pub use document::Document;
 pub use language::{language, LANGUAGE, NODE_TYPES};
+pub use line_index::{floor_char_boundary, LineIndex};
+pub use model::*;

@@ -1,0 +1,183 @@
+//! BuildKit's reading of an instruction (its parser's `Node`): used for conformance with Docker and
+//! for the parse errors Docker itself reports.
+use super::json::{parse_exec_array, JsonArray};
+use super::model::{Instruction, Kind};
+use super::words::{extract_flags, is_unicode_space, parse_words, split_ws, split_ws2};
+
+/// One instruction as BuildKit's parser returns it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BkInstruction {
+    /// The keyword as written.
+    pub cmd: String,
+    /// For ONBUILD: the inner instruction's keyword.
+    pub sub_cmd: Option<String>,
+    pub json: bool,
+    pub flags: Vec<String>,
+    pub value: Vec<String>,
+    /// (name, content) of each heredoc.
+    pub heredocs: Vec<(String, String)>,
+    /// 1-based.
+    pub start_line: usize,
+    pub end_line: usize,
+}
+
+struct Parsed {
+    cmd: String,
+    flags: Vec<String>,
+    value: Vec<String>,
+    json: bool,
+    sub_cmd: Option<String>,
+}
+
+/// Checks an instruction the way BuildKit's parser does; `Err` holds Docker's complaint.
+pub(crate) fn check(ins: &Instruction, escape: char) -> Result<(), String> {
+    parse_line(&ins.logical, escape).map(|_| ())
+}
+
+/// BuildKit's view of an instruction.
+pub fn view(ins: &Instruction, text: &str, escape: char) -> Result<BkInstruction, String> {
+    let p = parse_line(&ins.logical, escape)?;
+    let heredocs = if can_contain_heredoc(&p) {
+        ins.heredocs
+            .iter()
+            .map(|h| (h.name.clone(), text[h.body_range.clone()].to_string()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(BkInstruction {
+        cmd: p.cmd,
+        sub_cmd: p.sub_cmd,
+        json: p.json,
+        flags: p.flags,
+        value: p.value,
+        heredocs,
+        start_line: ins.start_line + 1,
+        end_line: ins.end_line + 1,
+    })
+}
+
+fn can_contain_heredoc(p: &Parsed) -> bool {
+    let k = p.sub_cmd.as_deref().unwrap_or(&p.cmd).to_ascii_lowercase();
+    matches!(k.as_str(), "run" | "copy" | "add") && !p.json
+}
+
+fn parse_line(line: &str, escape: char) -> Result<Parsed, String> {
+    let trimmed = line.trim_matches(is_unicode_space);
+    let (cmd, rest) = match trimmed.find(|c: char| c.is_whitespace()) {
+        Some(i) => (
+            &trimmed[..i],
+            Some(trimmed[i..].trim_start_matches(|c: char| c.is_whitespace())),
+        ),
+        None => (trimmed, None),
+    };
+    let (flags, args) = match rest {
+        Some(r) => {
+            let (f, a) = extract_flags(r);
+            (f, a.trim_matches(is_unicode_space).to_string())
+        }
+        None => (Vec::new(), String::new()),
+    };
+    let kind = Kind::from_keyword(cmd);
+    let mut json = false;
+    let mut sub_cmd = None;
+    let value: Vec<String> = match kind {
+        Kind::Add | Kind::Copy | Kind::Volume => match parse_exec_array(&args) {
+            JsonArray::Strings(v) => {
+                json = true;
+                v
+            }
+            JsonArray::NotStrings => return Err(not_strings()),
+            JsonArray::Invalid => split_ws(&args),
+        },
+        Kind::Run | Kind::Cmd | Kind::Entrypoint | Kind::Shell => maybe_json(&args, &mut json)?,
+        Kind::Arg => parse_words(&args, escape),
+        Kind::Env | Kind::Label => name_val(&args, kind, escape)?,
+        Kind::Expose | Kind::From => split_ws(&args),
+        Kind::Maintainer | Kind::Stopsignal | Kind::User | Kind::Workdir => {
+            if args.is_empty() {
+                vec![]
+            } else {
+                vec![args.clone()]
+            }
+        }
+        Kind::Healthcheck => {
+            let sep = args
+                .bytes()
+                .position(|b| (b as char).is_whitespace())
+                .unwrap_or(args.len());
+            if sep == 0 {
+                vec![]
+            } else {
+                let next = args[sep..]
+                    .bytes()
+                    .position(|b| !(b as char).is_whitespace())
+                    .map_or(args.len(), |i| sep + i);
+                let mut v = vec![args[..sep].to_string()];
+                v.extend(maybe_json(&args[next..], &mut json)?);
+                v
+            }
+        }
+        Kind::Onbuild => {
+            if args.is_empty() {
+                vec![]
+            } else {
+                let inner = parse_line(&args, escape)?;
+                json = inner.json;
+                sub_cmd = Some(inner.cmd);
+                inner.value
+            }
+        }
+        Kind::Unknown => vec![String::new()],
+    };
+    Ok(Parsed {
+        cmd: cmd.to_string(),
+        flags,
+        value,
+        json,
+        sub_cmd,
+    })
+}
+
+fn not_strings() -> String {
+    "when using JSON array syntax, arrays must be comprised of strings only".to_string()
+}
+
+fn maybe_json(args: &str, json: &mut bool) -> Result<Vec<String>, String> {
+    if args.is_empty() {
+        return Ok(vec![]);
+    }
+    match parse_exec_array(args) {
+        JsonArray::Strings(v) => {
+            *json = true;
+            Ok(v)
+        }
+        JsonArray::NotStrings => Err(not_strings()),
+        JsonArray::Invalid => Ok(vec![args.to_string()]),
+    }
+}
+
+fn name_val(rest: &str, kind: Kind, escape: char) -> Result<Vec<String>, String> {
+    let words = parse_words(rest, escape);
+    if words.is_empty() {
+        return Ok(vec![]);
+    }
+    if !words[0].contains('=') {
+        let parts = split_ws2(rest);
+        if parts.len() < 2 {
+            return Err(format!("{} must have two arguments", kind.keyword()));
+        }
+        return Ok(parts);
+    }
+    let mut out = Vec::with_capacity(words.len() * 2);
+    for w in words {
+        let Some((k, v)) = w.split_once('=') else {
+            return Err(format!(
+                "syntax error: can't find `=` in `{w}`; use the form name=value"
+            ));
+        };
+        out.push(k.to_string());
+        out.push(v.to_string());
+    }
+    Ok(out)
+}

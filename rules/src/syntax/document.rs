@@ -1,0 +1,207 @@
+//! A parsed Dockerfile: its text, its tree (kept for incremental reparsing) and its typed model.
+use std::ops::Range;
+
+use tree_sitter::{InputEdit, Parser, Point, Tree};
+
+use super::buildkit::{self, BkInstruction};
+use super::line_index::LineIndex;
+use super::lower::{lower, Lowered};
+use super::model::*;
+
+/// A parsed Dockerfile. Parsing never fails: broken input gives a tree plus `syntax_errors`.
+pub struct Document {
+    text: String,
+    tree: Tree,
+    line_index: LineIndex,
+    model: Lowered,
+    /// Errors found before parsing (invalid UTF-8), kept across edits until the text is replaced.
+    encoding_errors: Vec<SyntaxError>,
+}
+
+fn new_parser() -> Parser {
+    let mut parser = Parser::new();
+    parser
+        .set_language(&super::language())
+        .expect("the generated grammar matches the tree-sitter version it is built with");
+    parser
+}
+
+impl Document {
+    /// Parses bytes; invalid UTF-8 is replaced by U+FFFD and reported as a syntax error.
+    pub fn parse_bytes(bytes: &[u8]) -> Document {
+        match std::str::from_utf8(bytes) {
+            Ok(s) => Document::parse(s),
+            Err(e) => {
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                let at = e.valid_up_to();
+                let mut doc = Document::parse(&text);
+                doc.encoding_errors.push(SyntaxError {
+                    range: at..(at + 1).min(text.len()),
+                    message: format!("invalid UTF-8 at byte {at}: Dockerfiles must be UTF-8 text"),
+                });
+                doc
+            }
+        }
+    }
+
+    pub fn parse(text: &str) -> Document {
+        let tree = parse_tree(text, None);
+        Document::from_tree(text.to_string(), tree)
+    }
+
+    fn from_tree(text: String, tree: Tree) -> Document {
+        let line_index = LineIndex::new(&text);
+        let model = lower(tree.root_node(), &text, &|o| line_index.line(o));
+        Document {
+            text,
+            tree,
+            line_index,
+            model,
+            encoding_errors: Vec::new(),
+        }
+    }
+
+    /// Replaces `range` with `new_text` and reparses incrementally, reusing the old tree.
+    pub fn apply_edit(&mut self, range: Range<usize>, new_text: &str) {
+        let start = range.start.min(self.text.len());
+        let old_end = range.end.clamp(start, self.text.len());
+        let (start, old_end) = (
+            super::line_index::floor_char_boundary(&self.text, start),
+            super::line_index::floor_char_boundary(&self.text, old_end),
+        );
+        let start_position = self.point(start);
+        let old_end_position = self.point(old_end);
+        let mut text = std::mem::take(&mut self.text);
+        text.replace_range(start..old_end, new_text);
+        let new_end = start + new_text.len();
+        let li = LineIndex::new(&text);
+        let (l, c) = li.line_col(new_end);
+        let edit = InputEdit {
+            start_byte: start,
+            old_end_byte: old_end,
+            new_end_byte: new_end,
+            start_position,
+            old_end_position,
+            new_end_position: Point { row: l, column: c },
+        };
+        self.tree.edit(&edit);
+        let tree = parse_tree(&text, Some(&self.tree));
+        let model = lower(tree.root_node(), &text, &|o| li.line(o));
+        self.text = text;
+        self.tree = tree;
+        self.line_index = li;
+        self.model = model;
+    }
+
+    fn point(&self, offset: usize) -> Point {
+        let (row, column) = self.line_index.line_col(offset);
+        Point { row, column }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+    pub fn line_index(&self) -> &LineIndex {
+        &self.line_index
+    }
+    /// The escape character (`\` unless `# escape=` says otherwise).
+    pub fn escape(&self) -> char {
+        self.model.escape
+    }
+    pub fn directives(&self) -> &[Directive] {
+        &self.model.directives
+    }
+    pub fn directive(&self, name: &str) -> Option<&Directive> {
+        self.model.directives.iter().find(|d| d.name == name)
+    }
+    pub fn comments(&self) -> &[Comment] {
+        &self.model.comments
+    }
+    /// Top-level instructions in file order (an ONBUILD's inner instruction hangs off it).
+    pub fn instructions(&self) -> &[Instruction] {
+        &self.model.instructions
+    }
+    pub fn stages(&self) -> &[Stage] {
+        &self.model.stages
+    }
+    /// Instructions before the first FROM (global ARGs).
+    pub fn global_instructions(&self) -> &[Instruction] {
+        let end = self
+            .model
+            .stages
+            .first()
+            .map_or(self.model.instructions.len(), |s| s.from);
+        &self.model.instructions[..end]
+    }
+    pub fn stage_instructions(&self, stage: &Stage) -> &[Instruction] {
+        &self.model.instructions[stage.instructions.clone()]
+    }
+    /// The stage an instruction index belongs to.
+    pub fn stage_of(&self, instruction: usize) -> Option<&Stage> {
+        self.model
+            .stages
+            .iter()
+            .find(|s| s.instructions.contains(&instruction))
+    }
+    /// Finds a stage by name (case-insensitive, as Docker does) or by index.
+    pub fn stage_by_ref(&self, name: &str) -> Option<&Stage> {
+        self.model
+            .stages
+            .iter()
+            .find(|s| {
+                s.name
+                    .as_deref()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
+            })
+            .or_else(|| {
+                name.parse::<usize>()
+                    .ok()
+                    .and_then(|i| self.model.stages.get(i))
+            })
+    }
+    pub fn syntax_errors(&self) -> Vec<SyntaxError> {
+        let mut e = self.encoding_errors.clone();
+        e.extend(self.model.errors.iter().cloned());
+        e
+    }
+    pub fn has_syntax_errors(&self) -> bool {
+        !self.encoding_errors.is_empty() || !self.model.errors.is_empty()
+    }
+    /// The instruction containing a byte offset.
+    pub fn instruction_at(&self, offset: usize) -> Option<(usize, &Instruction)> {
+        self.model
+            .instructions
+            .iter()
+            .enumerate()
+            .find(|(_, i)| i.full_range.start <= offset && offset <= i.full_range.end)
+    }
+    /// The tree as an S-expression (for tests and `dflint dump --tree`).
+    pub fn sexp(&self) -> String {
+        self.tree.root_node().to_sexp()
+    }
+    /// BuildKit's reading of the file: each instruction as its parser returns it, or its error.
+    pub fn buildkit_view(&self) -> Result<Vec<BkInstruction>, String> {
+        if let Some(e) = self.syntax_errors().first() {
+            let (line, _) = self.line_index.line_col(e.range.start);
+            return Err(format!("line {}: {}", line + 1, e.message));
+        }
+        self.model
+            .instructions
+            .iter()
+            .map(|i| buildkit::view(i, &self.text, self.model.escape))
+            .collect()
+    }
+}
+
+impl Clone for Document {
+    fn clone(&self) -> Self {
+        Document::from_tree(self.text.clone(), self.tree.clone())
+    }
+}
+
+fn parse_tree(text: &str, old: Option<&Tree>) -> Tree {
+    let mut parser = new_parser();
+    parser
+        .parse(text, old)
+        .expect("tree-sitter returns a tree when no timeout or cancellation flag is set")
+}

@@ -1,0 +1,352 @@
+//! Typed views of a parsed Dockerfile: plain data with byte ranges into the source.
+use std::ops::Range;
+
+/// A byte range in the source.
+pub type Span = Range<usize>;
+
+/// The instructions Docker knows, plus anything else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    From,
+    Run,
+    Cmd,
+    Label,
+    Maintainer,
+    Expose,
+    Env,
+    Add,
+    Copy,
+    Entrypoint,
+    Volume,
+    User,
+    Workdir,
+    Arg,
+    Onbuild,
+    Stopsignal,
+    Healthcheck,
+    Shell,
+    Unknown,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 18] = [
+        Kind::From,
+        Kind::Run,
+        Kind::Cmd,
+        Kind::Label,
+        Kind::Maintainer,
+        Kind::Expose,
+        Kind::Env,
+        Kind::Add,
+        Kind::Copy,
+        Kind::Entrypoint,
+        Kind::Volume,
+        Kind::User,
+        Kind::Workdir,
+        Kind::Arg,
+        Kind::Onbuild,
+        Kind::Stopsignal,
+        Kind::Healthcheck,
+        Kind::Shell,
+    ];
+
+    /// The keyword in upper case (`RUN`); `None` for unknown instructions.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Kind::From => "FROM",
+            Kind::Run => "RUN",
+            Kind::Cmd => "CMD",
+            Kind::Label => "LABEL",
+            Kind::Maintainer => "MAINTAINER",
+            Kind::Expose => "EXPOSE",
+            Kind::Env => "ENV",
+            Kind::Add => "ADD",
+            Kind::Copy => "COPY",
+            Kind::Entrypoint => "ENTRYPOINT",
+            Kind::Volume => "VOLUME",
+            Kind::User => "USER",
+            Kind::Workdir => "WORKDIR",
+            Kind::Arg => "ARG",
+            Kind::Onbuild => "ONBUILD",
+            Kind::Stopsignal => "STOPSIGNAL",
+            Kind::Healthcheck => "HEALTHCHECK",
+            Kind::Shell => "SHELL",
+            Kind::Unknown => "",
+        }
+    }
+
+    pub fn from_keyword(word: &str) -> Kind {
+        Kind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.keyword().eq_ignore_ascii_case(word))
+            .unwrap_or(Kind::Unknown)
+    }
+
+    /// Instructions whose arguments Docker expands `$VAR` in.
+    pub fn expands_variables(self) -> bool {
+        matches!(
+            self,
+            Kind::Add
+                | Kind::Copy
+                | Kind::Env
+                | Kind::Expose
+                | Kind::From
+                | Kind::Label
+                | Kind::Stopsignal
+                | Kind::User
+                | Kind::Volume
+                | Kind::Workdir
+                | Kind::Arg
+                | Kind::Onbuild
+        )
+    }
+}
+
+/// `# name=value` at the top of the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Directive {
+    pub range: Span,
+    /// Lower case: `syntax`, `escape` or `check`.
+    pub name: String,
+    pub name_range: Span,
+    pub value: String,
+    pub value_range: Span,
+}
+
+/// A `# ...` line (not a directive); also those inside line continuations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comment {
+    pub range: Span,
+    /// The text after `#`, trimmed.
+    pub text: String,
+}
+
+/// `$NAME` or `${NAME<op>arg}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VarRef {
+    pub range: Span,
+    pub name: String,
+    pub name_range: Span,
+    /// `:-`, `-`, `:+`, `+`, `:?`, `?`, `#`, `##`, `%`, `%%`, `/`, `//`.
+    pub operator: Option<String>,
+    pub argument: Option<Span>,
+}
+
+/// A word (path, EXPOSE port, USER name, ...): its raw source range and value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Word {
+    pub range: Span,
+    /// The source text with line continuations removed.
+    pub raw: String,
+    /// Quotes removed and escapes resolved (variables not expanded).
+    pub value: String,
+    pub vars: Vec<VarRef>,
+}
+
+/// `--name=value` or `--name`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Flag {
+    pub range: Span,
+    pub name: String,
+    pub name_range: Span,
+    /// Quotes removed.
+    pub value: Option<String>,
+    pub value_range: Option<Span>,
+    pub vars: Vec<VarRef>,
+}
+
+impl Flag {
+    /// The `key=value` parts of a comma-separated value, as in `--mount=type=cache,target=/x`.
+    pub fn options(&self) -> Vec<(String, Option<String>)> {
+        self.value
+            .as_deref()
+            .unwrap_or("")
+            .split(',')
+            .filter(|p| !p.is_empty())
+            .map(|p| match p.split_once('=') {
+                Some((k, v)) => (k.trim().to_string(), Some(v.to_string())),
+                None => (p.trim().to_string(), None),
+            })
+            .collect()
+    }
+}
+
+/// `KEY=value`, the legacy `KEY value`, or an `ARG NAME[=default]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyValue {
+    pub range: Span,
+    pub key: String,
+    pub key_range: Span,
+    pub value: Option<Word>,
+    /// Byte offset of `=`; `None` in the legacy form and in a bare `ARG NAME`.
+    pub eq: Option<usize>,
+    pub legacy: bool,
+}
+
+/// One string of an exec-form JSON array.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsonElement {
+    /// Including the quotes.
+    pub range: Span,
+    /// Decoded.
+    pub value: String,
+}
+
+/// `[ "a", "b" ]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExecForm {
+    pub range: Span,
+    pub elements: Vec<JsonElement>,
+}
+
+/// The shell-form command text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShellForm {
+    pub range: Span,
+    /// With line continuations (and the comments inside them) removed.
+    pub text: String,
+}
+
+/// How a RUN, CMD, ENTRYPOINT, SHELL or HEALTHCHECK CMD gives its command.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    Exec(ExecForm),
+    Shell(ShellForm),
+}
+
+impl Command {
+    pub fn range(&self) -> Span {
+        match self {
+            Command::Exec(e) => e.range.clone(),
+            Command::Shell(s) => s.range.clone(),
+        }
+    }
+}
+
+/// A heredoc: `<<EOF` in the instruction and its body below.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heredoc {
+    pub marker_range: Span,
+    pub name: String,
+    /// `<<-`: leading tabs are stripped.
+    pub strip_tabs: bool,
+    /// A quoted delimiter: the body is not expanded.
+    pub quoted: bool,
+    /// The lines between the marker's line and the terminator.
+    pub body_range: Span,
+    /// The terminator line (empty when the heredoc is unterminated).
+    pub end_range: Span,
+}
+
+/// The image of a `FROM`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageRef {
+    pub range: Span,
+    pub text: String,
+    pub name: String,
+    pub name_range: Span,
+    pub tag: Option<(String, Span)>,
+    pub digest: Option<(String, Span)>,
+    pub vars: Vec<VarRef>,
+}
+
+/// `HEALTHCHECK NONE` or `HEALTHCHECK [flags] CMD ...`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Healthcheck {
+    None(Span),
+    Cmd {
+        keyword: Span,
+        command: Option<Command>,
+    },
+}
+
+/// One instruction with everything a rule needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Instruction {
+    pub kind: Kind,
+    /// From the keyword to the end of its last line (heredocs excluded).
+    pub range: Span,
+    /// Including heredoc bodies.
+    pub full_range: Span,
+    pub keyword: Span,
+    /// The keyword as written.
+    pub keyword_text: String,
+    pub flags: Vec<Flag>,
+    /// The arguments after the flags (empty range when there are none).
+    pub args_range: Span,
+    /// The whole instruction as BuildKit reads it: continuations removed.
+    pub logical: String,
+    /// RUN, CMD, ENTRYPOINT, SHELL; and for HEALTHCHECK CMD, see `healthcheck`.
+    pub command: Option<Command>,
+    /// COPY/ADD/VOLUME paths (non-JSON), EXPOSE/USER/WORKDIR/STOPSIGNAL/MAINTAINER words, FROM's extra words.
+    pub words: Vec<Word>,
+    /// For JSON-form COPY/ADD/VOLUME.
+    pub exec_form: Option<ExecForm>,
+    /// ENV, LABEL, ARG.
+    pub pairs: Vec<KeyValue>,
+    pub heredocs: Vec<Heredoc>,
+    pub image: Option<ImageRef>,
+    /// FROM's `AS name`: the `AS` keyword range and the name.
+    pub as_keyword: Option<Span>,
+    pub stage_name: Option<(String, Span)>,
+    pub healthcheck: Option<Healthcheck>,
+    /// The instruction after ONBUILD.
+    pub onbuild: Option<Box<Instruction>>,
+    /// Line continuations inside the instruction (escape through the last skipped line).
+    pub continuations: Vec<Span>,
+    /// 0-based first and last line (heredocs included).
+    pub start_line: usize,
+    pub end_line: usize,
+}
+
+impl Instruction {
+    pub fn flag(&self, name: &str) -> Option<&Flag> {
+        self.flags
+            .iter()
+            .find(|f| f.name.eq_ignore_ascii_case(name))
+    }
+
+    /// Every variable reference Docker expands in this instruction.
+    pub fn var_refs(&self) -> Vec<&VarRef> {
+        let mut out: Vec<&VarRef> = Vec::new();
+        out.extend(self.flags.iter().flat_map(|f| f.vars.iter()));
+        out.extend(self.words.iter().flat_map(|w| w.vars.iter()));
+        out.extend(
+            self.pairs
+                .iter()
+                .flat_map(|p| p.value.iter().flat_map(|w| w.vars.iter())),
+        );
+        if let Some(img) = &self.image {
+            out.extend(img.vars.iter());
+        }
+        out
+    }
+
+    /// Whether this is the exec (JSON) form of a command-like instruction.
+    pub fn is_exec_form(&self) -> bool {
+        matches!(self.command, Some(Command::Exec(_))) || self.exec_form.is_some()
+    }
+}
+
+/// A build stage: a FROM and the instructions up to the next FROM.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stage {
+    pub index: usize,
+    /// Index of the FROM in `Document::instructions`.
+    pub from: usize,
+    /// Indices into `Document::instructions`, the FROM included.
+    pub instructions: Range<usize>,
+    pub name: Option<String>,
+    pub name_range: Option<Span>,
+    /// The base image as written (`golang:1.22`) or an earlier stage's name.
+    pub base: String,
+    pub platform: Option<String>,
+}
+
+/// A parse problem, with a message a person can act on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub range: Span,
+    pub message: String,
+}
