@@ -1,0 +1,1 @@
+//! Command-line plumbing shared by the subcommands: arguments, colour choice and exit codes.

@@ -1,0 +1,10 @@
+//! Files on disk: finding Dockerfiles, reading them with their BOM and line endings, writing fixes atomically, diffs.
+mod diff;
+mod discover;
+mod source;
+mod write;
+
+pub use diff::unified_diff;
+pub use discover::{discover, is_dockerfile_name, Discovery, ExcludeFn};
+pub use source::{read_source, FileError, LineEnding, SourceFile};
+pub use write::{write_atomic, write_source};
