@@ -31,10 +31,12 @@ function ci(word) {
 // possible escape characters (an escape followed by a non-blank stays inside).
 // `\x` pairs (an escaped space included) stay inside a word; a backtick does not
 // swallow a following backslash, which may be the line's continuation.
-const UNQUOTED = /([^\s"'$\\`]|\\[^\r\n]|`[^\s\\])+/;
-const UNQUOTED_NO_EQ = /([^\s"'$\\`=]|\\[^\r\n]|`[^\s\\])+/;
-// A lone escape character that is not a continuation (a trailing `\` when the escape is a backtick).
-const LONE_ESCAPE = /[\\`]/;
+const UNQUOTED = /([^\s"'$\\`]|\\[^\s]|\\[ \t]+[^\s\\`]|`[^\s\\])+/;
+// A key is one token: a continuation right after it never glues the next line onto it.
+const KEY = /([^\s"'=\\`]|\\[^\s]|\\[ \t]+[^\s\\`]|`[^\s\\]|"([^"\\\r\n]|\\[^\r\n])*"|'[^'\r\n]*')+/;
+// A lone escape character that is not a continuation (a trailing `\` when the escape is a
+// backtick), or a quote that is never closed on its line: Docker reads both as text.
+const LONE_ESCAPE = /[\\`'"]/;
 
 module.exports = grammar({
   name: 'dockerfile',
@@ -49,6 +51,8 @@ module.exports = grammar({
     $.heredoc_end,
     ...INSTRUCTIONS.map((i) => $[`_kw_${i}`]),
     $._kw_unknown,
+    $._dq_open,
+    $._dq_open_imm,
     $._error_sentinel,
   ],
 
@@ -162,9 +166,10 @@ module.exports = grammar({
         repeat($.flag),
         optional(
           choice(
-            field('none', alias(ci('none'), 'NONE')),
+            field('none', alias(token(prec(1, ci('none'))), 'NONE')),
+            seq(field('type', alias(/[^\s\[]+/, $.healthcheck_type)), optional($.shell_command)),
             seq(
-              field('cmd', alias(ci('cmd'), 'CMD')),
+              field('cmd', alias(token(prec(1, ci('cmd'))), 'CMD')),
               optional(choice($.exec_form, $.shell_command)),
             ),
           ),
@@ -176,13 +181,16 @@ module.exports = grammar({
 
     // ---- flags --------------------------------------------------------------
 
+    // A bare `--` ends the flags, as in BuildKit.
     flag: ($) =>
       seq(
         token(prec(2, '--')),
+        optional(seq(
         field('name', alias(token.immediate(/[A-Za-z0-9][A-Za-z0-9_-]*/), $.flag_name)),
         optional(
           seq(token.immediate(prec(2, '=')), optional(field('value', $.flag_value))),
         ),
+        )),
       ),
 
     flag_value: ($) =>
@@ -247,7 +255,7 @@ module.exports = grammar({
 
     shell_fragment: (_) =>
       choice(
-        token(/([^\s"'\\`]|\\[^\s]|`[^\s\\]|"([^"\\\r\n]|\\[^\r\n])*"|'[^'\r\n]*')+/),
+        token(/([^\s"'\\`]|\\[^\s]|`[^\s\\]|"([^"\\\r\n]|\\[^\s]|\\[ \t]+[^\s\\`])*"|'[^'\r\n]*')+/),
         token(prec(-1, /["'\\`]/)),
       ),
 
@@ -274,18 +282,7 @@ module.exports = grammar({
     legacy_key_value: ($) =>
       seq(field('key', $.key), field('value', $.legacy_value)),
 
-    key: ($) =>
-      seq(
-        choice(alias(UNQUOTED_NO_EQ, $.unquoted_string), $.double_quoted_string, $.single_quoted_string, $.expansion),
-        repeat(
-          choice(
-            alias(token.immediate(UNQUOTED_NO_EQ), $.unquoted_string),
-            $._imm_double_quoted,
-            $._imm_single_quoted,
-            $._imm_expansion,
-          ),
-        ),
-      ),
+    key: (_) => token(prec(-1, KEY)),
 
     value: ($) =>
       seq(
@@ -310,13 +307,13 @@ module.exports = grammar({
       ),
 
     double_quoted_string: ($) =>
-      seq('"', repeat($._double_quoted_content), token.immediate('"')),
+      seq(alias($._dq_open, '"'), repeat($._double_quoted_content), token.immediate('"')),
     _imm_double_quoted: ($) => alias($._imm_double_quoted_seq, $.double_quoted_string),
     _imm_double_quoted_seq: ($) =>
-      seq(token.immediate('"'), repeat($._double_quoted_content), token.immediate('"')),
+      seq(alias($._dq_open_imm, '"'), repeat($._double_quoted_content), token.immediate('"')),
     _double_quoted_content: ($) =>
       choice(
-        alias(token.immediate(prec(1, /([^"$\\`\r\n]|[\\`][^\r\n])+/)), $.string_content),
+        alias(token.immediate(prec(1, /([^"$\\`\r\n]|[\\`][^\s]|[\\`][ \t]+[^\s\\`])+/)), $.string_content),
         alias(token.immediate(prec(1, /[\\`]/)), $.string_content),
         alias(token.immediate(prec(-1, '$')), $.string_content),
         $._imm_expansion,

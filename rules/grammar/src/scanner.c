@@ -40,6 +40,8 @@ enum TokenType {
   KW_HEALTHCHECK,
   KW_SHELL,
   KW_UNKNOWN,
+  DQ_OPEN,
+  DQ_OPEN_IMM,
   ERROR_SENTINEL,
 };
 
@@ -214,12 +216,6 @@ static bool scan_keyword(TSLexer *lexer) {
   }
   char word[16];
   unsigned len = 0;
-  if (lexer->lookahead == '-') {
-    // `--flag` after ONBUILD belongs to the flag rule.
-    advance(lexer);
-    if (lexer->lookahead == '-') return false;
-    word[len++] = '-';
-  }
   while (!lexer->eof(lexer) && !is_space(lexer->lookahead)) {
     if (len < sizeof word - 1) word[len] = (char)lower(lexer->lookahead);
     len++;
@@ -421,6 +417,50 @@ static bool scan_heredoc(Scanner *s, TSLexer *lexer, const bool *valid) {
   }
 }
 
+// An opening `"` only when its closing quote follows on the same logical line; otherwise
+// Docker reads the quote as text and so does the grammar.
+static bool scan_dq_open(Scanner *s, TSLexer *lexer, const bool *valid, bool skipped) {
+  advance(lexer);
+  lexer->mark_end(lexer);
+  for (;;) {
+    if (lexer->eof(lexer) || is_newline(lexer->lookahead)) return false;
+    int32_t c = lexer->lookahead;
+    if (c == '"') break;
+    if (c == s->escape || c == '\\') {
+      advance(lexer);
+      if (c == s->escape) {
+        while (is_blank(lexer->lookahead)) advance(lexer);
+        while (lexer->lookahead == '\r') advance(lexer);
+        if (lexer->lookahead == '\n') {
+          advance(lexer);
+          for (;;) {
+            while (is_blank(lexer->lookahead)) advance(lexer);
+            if (lexer->lookahead == '#' || is_newline(lexer->lookahead)) {
+              consume_line(lexer);
+              continue;
+            }
+            break;
+          }
+          continue;
+        }
+      }
+      if (lexer->eof(lexer) || is_newline(lexer->lookahead)) return false;
+      advance(lexer);
+      continue;
+    }
+    advance(lexer);
+  }
+  if (!skipped && valid[DQ_OPEN_IMM]) {
+    lexer->result_symbol = DQ_OPEN_IMM;
+    return true;
+  }
+  if (valid[DQ_OPEN]) {
+    lexer->result_symbol = DQ_OPEN;
+    return true;
+  }
+  return false;
+}
+
 bool tree_sitter_dockerfile_external_scanner_scan(void *payload, TSLexer *lexer, const bool *valid) {
   Scanner *s = payload;
   bool recovering = valid[ERROR_SENTINEL];
@@ -429,7 +469,11 @@ bool tree_sitter_dockerfile_external_scanner_scan(void *payload, TSLexer *lexer,
     return scan_heredoc(s, lexer, valid);
   }
 
-  while (is_blank(lexer->lookahead)) skip(lexer);
+  bool skipped = false;
+  while (is_blank(lexer->lookahead)) {
+    skip(lexer);
+    skipped = true;
+  }
 
   if (valid[LINE_CONTINUATION] && lexer->lookahead == s->escape) {
     if (scan_continuation(s, lexer)) return true;
@@ -450,6 +494,10 @@ bool tree_sitter_dockerfile_external_scanner_scan(void *payload, TSLexer *lexer,
   if (valid[EXEC_FORM_START] && lexer->lookahead == '[') {
     if (scan_exec_form_start(s, lexer)) return true;
     return false;
+  }
+
+  if ((valid[DQ_OPEN] || valid[DQ_OPEN_IMM]) && lexer->lookahead == '"') {
+    return scan_dq_open(s, lexer, valid, skipped);
   }
 
   if (valid[HEREDOC_MARKER] && (lexer->lookahead == '<' || is_digit(lexer->lookahead))) {

@@ -5,6 +5,9 @@ use super::buildkit;
 use super::model::*;
 use super::words::unquote;
 
+/// The longest line (with its line break) BuildKit's line reader accepts.
+const MAX_LINE: usize = 64 * 1024;
+
 pub(crate) struct Lowered {
     pub directives: Vec<Directive>,
     pub comments: Vec<Comment>,
@@ -111,6 +114,21 @@ pub(crate) fn lower(root: Node, text: &str, line_of: &dyn Fn(usize) -> usize) ->
                 message: e,
             });
         }
+    }
+    // BuildKit reads lines with a 64 KiB buffer and rejects longer ones.
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        if line.len() > MAX_LINE {
+            let r = line_start..line_start + line.len();
+            lw.errors.push(SyntaxError {
+                range: r,
+                message: format!(
+                    "line longer than {} bytes: Docker cannot read it",
+                    MAX_LINE - 1
+                ),
+            });
+        }
+        line_start += line.len();
     }
     if instructions.is_empty() {
         let end = text.len();
