@@ -375,3 +375,42 @@ fn excludes_are_relative_to_the_config_folder() {
     assert!(!resolver.is_excluded(&tree.path("proj/a/vendor/Dockerfile")));
     assert!(!resolver.is_excluded(&tree.path("proj/Dockerfile")));
 }
+
+#[test]
+fn json_settings_use_the_same_schema() {
+    let settings = serde_json::json!({
+        "select": ["DF1"],
+        "severity-threshold": "error",
+        "exclude": ["vendor/**"],
+        "severity": { "latest-tag": "info" },
+        "rules": { "latest-tag": { "allowed": ["scratch"] } }
+    });
+    let label = Path::new("dflint settings");
+    let config = Config::from_json(&settings, label, Path::new("/ws")).unwrap();
+    assert_eq!(config.source, ConfigSource::Default);
+    assert_eq!(texts(config.select.as_ref().unwrap()), ["DF1"]);
+    assert!(config.select.as_ref().unwrap()[0].location.is_none());
+    assert_eq!(config.threshold, Threshold::AtLeast(Severity::Error));
+    assert_eq!(
+        config.severity_for("DF301", "latest-tag"),
+        Some(Severity::Info)
+    );
+    assert!(config.options_for("DF301", "latest-tag").is_some());
+    assert!(config
+        .excludes
+        .is_excluded(Path::new("/ws/vendor/Dockerfile")));
+
+    let error = |value: serde_json::Value| {
+        Config::from_json(&value, label, Path::new("/ws"))
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(
+        error(serde_json::json!({"severity": {"latest-tag": "loud"}})),
+        "dflint settings: invalid severity `loud`, expected one of `error`, `warning`, `info`, `style`"
+    );
+    assert!(error(serde_json::json!({"selec": []}))
+        .starts_with("dflint settings: unknown field `selec`"));
+    assert!(error(serde_json::json!(["DF1"]))
+        .starts_with("dflint settings: settings must be an object"));
+}

@@ -25,7 +25,8 @@ struct RawConfig {
 
 const SEVERITIES: &str = "`error`, `warning`, `info`, `style`";
 
-pub(super) fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+/// Parses `text`, the contents of `path`; `exclude` globs are relative to `root`.
+pub(super) fn parse(text: &str, path: &Path, root: &Path) -> Result<Config, ConfigError> {
     let raw: RawConfig = toml::from_str(text).map_err(|e| toml_error(e, text, path))?;
     let selector = |s: Spanned<String>| -> Result<RuleSelector, ConfigError> {
         let location = Location::from_offset(path, text, s.span().start);
@@ -78,7 +79,7 @@ pub(super) fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         });
     }
     config.trusted_registries = trusted_registries(&config, path)?;
-    config.excludes = excludes(raw.exclude.unwrap_or_default(), text, path)?;
+    config.excludes = excludes(raw.exclude.unwrap_or_default(), text, path, root)?;
     Ok(config)
 }
 
@@ -106,9 +107,9 @@ fn excludes(
     patterns: Vec<Spanned<String>>,
     text: &str,
     path: &Path,
+    root: &Path,
 ) -> Result<Excludes, ConfigError> {
     let plain: Vec<String> = patterns.iter().map(|p| p.get_ref().clone()).collect();
-    let root = path.parent().unwrap_or(Path::new("."));
     Excludes::new(root, &plain).map_err(|(index, reason)| {
         let message = format!("invalid glob `{}`: {reason}", plain[index]);
         ConfigError::at(path, text, patterns[index].span(), message)
@@ -131,4 +132,33 @@ fn toml_error(error: toml::de::Error, text: &str, path: &Path) -> ConfigError {
         Some(span) => ConfigError::at(path, text, span, message),
         None => ConfigError::new(path, message),
     }
+}
+
+/// The same schema from a JSON object (a language client's settings). JSON carries no positions, so the object
+/// goes through TOML text to reuse every check and message, and positions in that text are dropped.
+pub(super) fn parse_json(
+    value: &serde_json::Value,
+    label: &Path,
+    root: &Path,
+) -> Result<Config, ConfigError> {
+    let unplaced = |message: String| ConfigError {
+        path: Some(label.to_path_buf()),
+        position: None,
+        message,
+    };
+    let table = toml::Table::deserialize(value)
+        .map_err(|e| unplaced(format!("settings must be an object: {e}")))?;
+    let text = toml::to_string(&table).map_err(|e| unplaced(e.to_string()))?;
+    let mut config = parse(&text, label, root).map_err(|e| unplaced(e.message))?;
+    config.source = ConfigSource::Default;
+    for selector in config.select.iter_mut().flatten().chain(&mut config.ignore) {
+        selector.location = None;
+    }
+    for entry in &mut config.severity {
+        entry.rule.location = None;
+    }
+    for entry in &mut config.rule_options {
+        entry.rule.location = None;
+    }
+    Ok(config)
 }

@@ -135,7 +135,17 @@ pub const UNTRUSTED_REGISTRY_RULE: &str = "untrusted-registry";
 impl Config {
     /// Parses `.dflint.toml` text; `path` names the file in errors and roots the `exclude` globs at its folder.
     pub fn from_toml_str(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        dflint_toml::parse(text, path)
+        dflint_toml::parse(text, path, path.parent().unwrap_or(Path::new(".")))
+    }
+
+    /// Builds a config from a JSON object with the `.dflint.toml` schema (a language client's settings).
+    /// `label` names the settings in errors; `exclude` globs are relative to `root` (the workspace folder).
+    pub fn from_json(
+        value: &serde_json::Value,
+        label: &Path,
+        root: &Path,
+    ) -> Result<Config, ConfigError> {
+        dflint_toml::parse_json(value, label, root)
     }
 
     /// Parses `.hadolint.yaml` text.
