@@ -48,9 +48,15 @@ fn dflint_reads_the_corpus_as_buildkit_does() {
 
     let oracle = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/buildkit_dump.py");
     let (ours, theirs) = std::thread::scope(|s| {
-        let ours = s.spawn(|| run_batches(&corpus, &files, env!("CARGO_BIN_EXE_dflint"), &["dump"]));
+        let ours =
+            s.spawn(|| run_batches(&corpus, &files, env!("CARGO_BIN_EXE_dflint"), &["dump"]));
         let theirs = s.spawn(|| {
-            run_batches(&corpus, &files, &python, &[oracle.to_str().expect("UTF-8 path")])
+            run_batches(
+                &corpus,
+                &files,
+                &python,
+                &[oracle.to_str().expect("UTF-8 path")],
+            )
         });
         (ours.join().unwrap(), theirs.join().unwrap())
     });
@@ -58,8 +64,16 @@ fn dflint_reads_the_corpus_as_buildkit_does() {
     let mut differences: BTreeMap<&str, String> = BTreeMap::new();
     let (mut accepted, mut rejected) = (0, 0);
     for ((file, ours), theirs) in files.iter().zip(&ours).zip(&theirs) {
-        assert_eq!(ours["file"].as_str(), Some(file.as_str()), "dflint dump output out of order");
-        assert_eq!(theirs["file"].as_str(), Some(file.as_str()), "oracle output out of order");
+        assert_eq!(
+            ours["file"].as_str(),
+            Some(file.as_str()),
+            "dflint dump output out of order"
+        );
+        assert_eq!(
+            theirs["file"].as_str(),
+            Some(file.as_str()),
+            "oracle output out of order"
+        );
         if theirs["ok"] == true {
             accepted += 1;
         } else if theirs.get("oracle_failure").is_none() {
@@ -123,7 +137,10 @@ fn say(line: &str) {
 /// What differs between dflint's reading and BuildKit's, or `None` when they agree.
 fn diagnose(ours: &Value, theirs: &Value) -> Option<String> {
     if theirs.get("oracle_failure").is_some() {
-        return Some(format!("the oracle could not read the file: {}", theirs["error"]));
+        return Some(format!(
+            "the oracle could not read the file: {}",
+            theirs["error"]
+        ));
     }
     match (theirs["ok"] == true, ours["ok"] == true) {
         (false, false) => None,
@@ -151,7 +168,11 @@ fn diagnose(ours: &Value, theirs: &Value) -> Option<String> {
                 "BuildKit reads {} instructions, dflint {}; first extra: {}",
                 b.len(),
                 a.len(),
-                short(if a.len() > b.len() { &a[b.len()] } else { &b[a.len()] })
+                short(if a.len() > b.len() {
+                    &a[b.len()]
+                } else {
+                    &b[a.len()]
+                })
             ))
         }
     }
@@ -192,10 +213,9 @@ fn run_batches(corpus: &Path, files: &[String], program: &str, args: &[&str]) ->
         let stdout = String::from_utf8(result.stdout).expect("JSON lines are UTF-8");
         let before = out.len();
         for line in stdout.lines().filter(|l| !l.trim().is_empty()) {
-            out.push(
-                serde_json::from_str(line)
-                    .unwrap_or_else(|e| panic!("{program} printed a line that is not JSON ({e}): {line}")),
-            );
+            out.push(serde_json::from_str(line).unwrap_or_else(|e| {
+                panic!("{program} printed a line that is not JSON ({e}): {line}")
+            }));
         }
         assert_eq!(
             out.len() - before,

@@ -110,26 +110,21 @@ const KEYWORDS: &[&str] = &[
 
 /// A keyword in a random mix of upper and lower case, often at the start of a line.
 fn keyword() -> impl Strategy<Value = Vec<u8>> {
-    (
-        prop::sample::select(KEYWORDS),
-        any::<u32>(),
-        any::<bool>(),
-    )
-        .prop_map(|(k, mask, newline)| {
-            let mut out = Vec::new();
-            if newline {
-                out.push(b'\n');
+    (prop::sample::select(KEYWORDS), any::<u32>(), any::<bool>()).prop_map(|(k, mask, newline)| {
+        let mut out = Vec::new();
+        if newline {
+            out.push(b'\n');
+        }
+        out.extend(k.bytes().enumerate().map(|(i, b)| {
+            if mask & (1 << (i % 32)) != 0 {
+                b.to_ascii_lowercase()
+            } else {
+                b
             }
-            out.extend(k.bytes().enumerate().map(|(i, b)| {
-                if mask & (1 << (i % 32)) != 0 {
-                    b.to_ascii_lowercase()
-                } else {
-                    b
-                }
-            }));
-            out.push(b' ');
-            out
-        })
+        }));
+        out.push(b' ');
+        out
+    })
 }
 
 fn fragment() -> impl Strategy<Value = Vec<u8>> {
@@ -231,7 +226,9 @@ fn catch<T>(f: impl FnOnce() -> T) -> Result<T, Failure> {
         let default = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             PANIC_LOCATION.with(|l| {
-                *l.borrow_mut() = info.location().map(|l| format!("{}:{}", l.file(), l.line()))
+                *l.borrow_mut() = info
+                    .location()
+                    .map(|l| format!("{}:{}", l.file(), l.line()))
             });
             if !QUIET.with(|q| q.get()) {
                 default(info);
@@ -242,7 +239,9 @@ fn catch<T>(f: impl FnOnce() -> T) -> Result<T, Failure> {
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
     QUIET.with(|q| q.set(false));
     result.map_err(|payload| Failure::Panic {
-        location: PANIC_LOCATION.with(|l| l.borrow_mut().take()).unwrap_or_default(),
+        location: PANIC_LOCATION
+            .with(|l| l.borrow_mut().take())
+            .unwrap_or_default(),
         message: payload
             .downcast_ref::<String>()
             .cloned()
@@ -429,11 +428,16 @@ fn out_of_range_edits_are_clamped() {
     for (range, insert) in [
         (100..200, "\nUSER x"),
         (22..23, "e"),
-        (20..5, ""),
+        (Range { start: 20, end: 5 }, ""),
         (0..usize::MAX, "FROM scratch\n"),
     ] {
         let mut doc = Document::parse(text);
-        let (_, expected) = edited(text, range.start, range.end.saturating_sub(range.start), insert);
+        let (_, expected) = edited(
+            text,
+            range.start,
+            range.end.saturating_sub(range.start),
+            insert,
+        );
         doc.apply_edit(range.clone(), insert);
         assert_eq!(doc.text(), expected, "edit {range:?} {insert:?}");
         let fresh = Document::parse(&expected);
@@ -476,7 +480,10 @@ fn corpus_dir() -> Option<PathBuf> {
         return Some(dir);
     }
     if std::env::var("DFLINT_SKIP_CORPUS").as_deref() == Ok("1") {
-        eprintln!("SKIPPED: no corpus at {} (DFLINT_SKIP_CORPUS=1)", dir.display());
+        eprintln!(
+            "SKIPPED: no corpus at {} (DFLINT_SKIP_CORPUS=1)",
+            dir.display()
+        );
         return None;
     }
     panic!(
