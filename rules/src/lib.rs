@@ -1,3 +1,4 @@
 //! dflint's core: the Dockerfile grammar binding, the typed syntax layer, the rule engine, the rules and the fixer. No IO.
 pub mod engine;
+pub mod rules;
 pub mod syntax;

@@ -165,6 +165,22 @@ impl Diagnostic {
     pub fn docs_url(&self) -> String {
         docs_url(self.name)
     }
+
+    pub fn with_fix(mut self, fix: Fix) -> Diagnostic {
+        self.fix = Some(fix);
+        self
+    }
+
+    /// Attaches a fix when there is one.
+    pub fn with_fix_opt(mut self, fix: Option<Fix>) -> Diagnostic {
+        self.fix = fix;
+        self
+    }
+
+    pub fn with_tag(mut self, tag: DiagnosticTag) -> Diagnostic {
+        self.tags.push(tag);
+        self
+    }
 }
 
 pub fn docs_url(name: &str) -> String {

@@ -1,3 +1,21 @@
-//! The rule engine: diagnostics, fixes, the rule trait and registry, suppression and the fixer.
+//! The rule engine: diagnostics, fixes, the rule trait and registry, settings, suppression and the fixer.
+mod context;
 pub mod diagnostic;
+pub mod docs;
+mod fixer;
+mod lint;
+mod options;
+pub mod rule;
+mod settings;
+mod suppression;
+pub(crate) mod text;
+
+pub use context::{BuildContext, Context, MemoryBuildContext};
 pub use diagnostic::*;
+pub use fixer::{apply_edits, apply_fix, fix, AppliedFix, FixMode, FixOutcome, MAX_ROUNDS};
+pub use lint::{lint, sort};
+pub use options::{OptKind, OptValue, RuleOptions};
+pub(crate) use rule::declare_rule;
+pub use rule::{Category, FixAvailability, OptionSpec, Peer, Phase, Rule, RuleMeta};
+pub use settings::{all_rules, resolve_rule, resolve_selector, Settings, SettingsError};
+pub use suppression::{suppression_fix, UnusedSuppression};

@@ -7,6 +7,7 @@ mod language;
 mod line_index;
 mod lower;
 mod model;
+pub mod query;
 pub mod words;
 
 pub use buildkit::BkInstruction;

@@ -1,0 +1,439 @@
+//! The one fixer: `--fix`, the editor's quick fixes and "fix all" all end here.
+//!
+//! Each round lints, applies the fixes that do not overlap an earlier accepted one, and reparses; it stops at a
+//! fixed point or after `MAX_ROUNDS`. A fix whose result has syntax errors the input did not have is refused.
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use super::context::BuildContext;
+use super::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use super::lint::lint;
+use super::settings::Settings;
+use crate::syntax::{floor_char_boundary, Document};
+
+/// Rounds of lint-and-fix before the fixer gives up on reaching a fixed point.
+pub const MAX_ROUNDS: usize = 10;
+
+/// Which fixes the fixer applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixMode {
+    /// Only `safe` fixes (`--fix`, "fix all").
+    Safe,
+    /// `safe` and `unsafe` fixes (`--fix --unsafe-fixes`).
+    Unsafe,
+}
+
+impl FixMode {
+    pub fn allows(self, applicability: Applicability) -> bool {
+        match self {
+            FixMode::Safe => applicability == Applicability::Safe,
+            FixMode::Unsafe => applicability >= Applicability::Unsafe,
+        }
+    }
+}
+
+/// One fix the fixer applied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppliedFix {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub title: String,
+}
+
+/// What the fixer did to a text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FixOutcome {
+    /// The fixed text (the input when nothing applied).
+    pub text: String,
+    /// In the order applied.
+    pub applied: Vec<AppliedFix>,
+    /// The diagnostics of the fixed text.
+    pub remaining: Vec<Diagnostic>,
+    /// Rules that still produced fixes when the fixer stopped without a fixed point.
+    pub non_converged: Vec<&'static str>,
+    /// Why fixes were refused (they would have added syntax errors), when some were.
+    pub refused: Option<String>,
+    /// Files the applied fixes create next to the Dockerfile (path relative to the build context, content).
+    pub created_files: Vec<(String, String)>,
+}
+
+impl FixOutcome {
+    pub fn changed(&self) -> bool {
+        !self.applied.is_empty()
+    }
+}
+
+/// Applies non-overlapping edits to a text. Edits are applied by start offset; one that overlaps an earlier one is
+/// skipped. Offsets are clamped to the text and to character boundaries.
+pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
+    let mut sorted: Vec<&Edit> = edits.iter().collect();
+    sorted.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    for e in sorted {
+        let start = floor_char_boundary(text, e.range.start);
+        let end = floor_char_boundary(text, e.range.end.max(start));
+        if start < pos {
+            continue;
+        }
+        out.push_str(&text[pos..start]);
+        out.push_str(&e.content);
+        pos = end;
+    }
+    out.push_str(&text[pos..]);
+    out
+}
+
+/// Applies one fix (an editor's quick fix for one diagnostic).
+pub fn apply_fix(text: &str, fix: &Fix) -> String {
+    apply_edits(text, &fix.edits)
+}
+
+/// Whether two edits touch the same bytes. Two insertions at one point conflict (their order would matter),
+/// and so does an insertion strictly inside a replaced range; edits that merely touch do not.
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    if a.is_empty() && b.is_empty() {
+        return a.start == b.start;
+    }
+    if a.is_empty() {
+        return b.start < a.start && a.start < b.end;
+    }
+    if b.is_empty() {
+        return a.start < b.start && b.start < a.end;
+    }
+    a.start < b.end && b.start < a.end
+}
+
+/// Counts of syntax error messages, to tell errors a fix added from the ones the input had.
+fn error_counts(doc: &Document) -> HashMap<String, usize> {
+    let mut m = HashMap::new();
+    for e in doc.syntax_errors() {
+        *m.entry(e.message).or_insert(0) += 1;
+    }
+    m
+}
+
+fn adds_errors(baseline: &HashMap<String, usize>, doc: &Document) -> Option<String> {
+    error_counts(doc)
+        .into_iter()
+        .find(|(msg, n)| baseline.get(msg).copied().unwrap_or(0) < *n)
+        .map(|(msg, _)| msg)
+}
+
+/// Lints and fixes `text` to a fixed point. See the module docs.
+pub fn fix(
+    text: &str,
+    settings: &Settings,
+    ctx: Option<&dyn BuildContext>,
+    mode: FixMode,
+) -> FixOutcome {
+    fix_with(text, mode, &|doc| lint(doc, settings, ctx))
+}
+
+/// The fixer's loop over any linter (the tests drive it with misbehaving rules).
+pub(crate) fn fix_with(
+    text: &str,
+    mode: FixMode,
+    lint: &dyn Fn(&Document) -> Vec<Diagnostic>,
+) -> FixOutcome {
+    let mut doc = Document::parse(text);
+    let baseline = error_counts(&doc);
+    let mut applied = Vec::new();
+    let mut created_files = Vec::new();
+    let mut refused_notes: Vec<String> = Vec::new();
+    // Fixes refused once (rule, title) are not offered again in later rounds.
+    let mut refused_keys: HashSet<(&'static str, String)> = HashSet::new();
+    let mut seen_texts: HashSet<String> = HashSet::new();
+    let mut non_converged: Vec<&'static str> = Vec::new();
+    let mut diagnostics = lint(&doc);
+    for round in 0..=MAX_ROUNDS {
+        let candidates: Vec<&Diagnostic> = diagnostics
+            .iter()
+            .filter(|d| {
+                d.fix.as_ref().is_some_and(|f| {
+                    mode.allows(f.applicability)
+                        && !f.edits.is_empty()
+                        && !refused_keys.contains(&(d.code, f.title.clone()))
+                })
+            })
+            .collect();
+        if candidates.is_empty() {
+            break;
+        }
+        if round == MAX_ROUNDS || !seen_texts.insert(doc.text().to_string()) {
+            non_converged = candidates.iter().map(|d| d.name).collect();
+            non_converged.sort_unstable();
+            non_converged.dedup();
+            break;
+        }
+        let mut accepted: Vec<&Diagnostic> = Vec::new();
+        let mut taken: Vec<Range<usize>> = Vec::new();
+        for d in candidates {
+            let f = d.fix.as_ref().expect("filtered above");
+            if f.edits
+                .iter()
+                .any(|e| taken.iter().any(|t| overlaps(&e.range, t)))
+            {
+                continue;
+            }
+            taken.extend(f.edits.iter().map(|e| e.range.clone()));
+            accepted.push(d);
+        }
+        let edits: Vec<Edit> = accepted
+            .iter()
+            .flat_map(|d| {
+                d.fix
+                    .as_ref()
+                    .expect("filtered above")
+                    .edits
+                    .iter()
+                    .cloned()
+            })
+            .collect();
+        let next = Document::parse(&apply_edits(doc.text(), &edits));
+        let next = if adds_errors(&baseline, &next).is_none() {
+            next
+        } else {
+            // One fix broke the file: keep the fixes that do not, one at a time.
+            let mut current = doc.clone();
+            let mut kept = Vec::new();
+            for d in accepted {
+                let f = d.fix.as_ref().expect("filtered above");
+                let shifted = shift_edits(&f.edits, &kept);
+                let trial = Document::parse(&apply_edits(current.text(), &shifted));
+                match adds_errors(&baseline, &trial) {
+                    None => {
+                        current = trial;
+                        kept.push(f.edits.clone());
+                        record(&mut applied, &mut created_files, d);
+                    }
+                    Some(err) => {
+                        refused_keys.insert((d.code, f.title.clone()));
+                        refused_notes.push(format!(
+                            "`{}` ({}): \"{}\" would add the syntax error \"{err}\"",
+                            d.name, d.code, f.title
+                        ));
+                    }
+                }
+            }
+            doc = current;
+            diagnostics = lint(&doc);
+            continue;
+        };
+        for d in accepted {
+            record(&mut applied, &mut created_files, d);
+        }
+        doc = next;
+        diagnostics = lint(&doc);
+    }
+    FixOutcome {
+        text: doc.text().to_string(),
+        applied,
+        remaining: diagnostics,
+        non_converged,
+        refused: (!refused_notes.is_empty()).then(|| refused_notes.join("; ")),
+        created_files,
+    }
+}
+
+fn record(applied: &mut Vec<AppliedFix>, created: &mut Vec<(String, String)>, d: &Diagnostic) {
+    let f = d
+        .fix
+        .as_ref()
+        .expect("only diagnostics with fixes are recorded");
+    applied.push(AppliedFix {
+        code: d.code,
+        name: d.name,
+        title: f.title.clone(),
+    });
+    created.extend(f.create_files.iter().cloned());
+}
+
+/// Moves `edits` (offsets in the original text) to the text after `kept` (non-overlapping edit groups) applied.
+fn shift_edits(edits: &[Edit], kept: &[Vec<Edit>]) -> Vec<Edit> {
+    edits
+        .iter()
+        .map(|e| {
+            let delta: isize = kept
+                .iter()
+                .flatten()
+                .filter(|k| k.range.end <= e.range.start)
+                .map(|k| k.content.len() as isize - k.range.len() as isize)
+                .sum();
+            let at = |o: usize| (o as isize + delta).max(0) as usize;
+            Edit::replace(at(e.range.start)..at(e.range.end), e.content.clone())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edits_apply_in_order_and_skip_overlaps() {
+        let t = "abcdef";
+        let edits = [
+            Edit::replace(4..5, "E"),
+            Edit::insert(0, ">"),
+            Edit::delete(1..3),
+            Edit::replace(2..4, "no"),
+        ];
+        assert_eq!(apply_edits(t, &edits), ">adEf");
+    }
+
+    #[test]
+    fn overlap_rules() {
+        assert!(overlaps(&(1..3), &(2..4)));
+        assert!(!overlaps(&(1..3), &(3..4)));
+        assert!(overlaps(&(2..2), &(2..2)));
+        assert!(!overlaps(&(2..2), &(2..5)));
+        assert!(overlaps(&(3..3), &(2..5)));
+    }
+
+    use crate::engine::Severity;
+
+    fn diag(name: &'static str, range: Range<usize>, fix: Fix) -> Diagnostic {
+        Diagnostic {
+            code: "DF000",
+            name,
+            severity: Severity::Warning,
+            range,
+            message: name.into(),
+            fix: Some(fix),
+            tags: Vec::new(),
+        }
+    }
+
+    /// Upper-cases every `run` keyword, one fix per occurrence; two fixes always claim the same `run`.
+    fn upper_runs(doc: &Document) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for (i, _) in doc.text().match_indices("run") {
+            let r = i..i + 3;
+            out.push(diag(
+                "first",
+                r.clone(),
+                Fix::safe("a", vec![Edit::replace(r.clone(), "RUN")]),
+            ));
+            out.push(diag(
+                "second",
+                r.clone(),
+                Fix::safe("b", vec![Edit::replace(r, "RUN")]),
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn overlapping_fixes_wait_for_the_next_round() {
+        let out = fix_with("FROM a\nrun b\nrun c\n", FixMode::Safe, &upper_runs);
+        assert_eq!(out.text, "FROM a\nRUN b\nRUN c\n");
+        let names: Vec<&str> = out.applied.iter().map(|a| a.name).collect();
+        assert_eq!(names, ["first", "first"]);
+        assert!(out.remaining.is_empty() && out.non_converged.is_empty() && out.refused.is_none());
+    }
+
+    #[test]
+    fn a_fix_that_breaks_the_syntax_is_refused_and_the_others_kept() {
+        let lint = |doc: &Document| -> Vec<Diagnostic> {
+            let t = doc.text();
+            let mut out = Vec::new();
+            if let Some(i) = t.find("ENV x=1") {
+                let r = i..i + 7;
+                out.push(diag(
+                    "breaks",
+                    r.clone(),
+                    Fix::safe("break", vec![Edit::replace(r, "ENV x=1 y 2")]),
+                ));
+            }
+            if let Some(i) = t.find("run") {
+                let r = i..i + 3;
+                out.push(diag(
+                    "upper",
+                    r.clone(),
+                    Fix::safe("upper", vec![Edit::replace(r, "RUN")]),
+                ));
+            }
+            out
+        };
+        let out = fix_with("FROM a\nENV x=1\nrun b\n", FixMode::Safe, &lint);
+        assert_eq!(out.text, "FROM a\nENV x=1\nRUN b\n");
+        assert_eq!(out.applied.len(), 1);
+        let refused = out.refused.expect("the breaking fix is refused");
+        assert!(refused.contains("`breaks`"), "{refused}");
+        assert_eq!(out.remaining.len(), 1, "the refused diagnostic remains");
+    }
+
+    #[test]
+    fn existing_syntax_errors_do_not_block_fixes() {
+        let out = fix_with("FROM a\nENV x=1 y 2\nrun b\n", FixMode::Safe, &upper_runs);
+        assert_eq!(out.text, "FROM a\nENV x=1 y 2\nRUN b\n");
+        assert!(out.refused.is_none());
+    }
+
+    #[test]
+    fn oscillating_fixes_are_reported_as_not_converging() {
+        let flip = |doc: &Document| -> Vec<Diagnostic> {
+            let t = doc.text();
+            let (from, to) = if t.contains("RUN") {
+                ("RUN", "run")
+            } else {
+                ("run", "RUN")
+            };
+            let i = t.find(from).unwrap();
+            vec![diag(
+                "flip",
+                i..i + 3,
+                Fix::safe("flip", vec![Edit::replace(i..i + 3, to)]),
+            )]
+        };
+        let out = fix_with("FROM a\nrun b\n", FixMode::Safe, &flip);
+        assert_eq!(out.non_converged, ["flip"]);
+        assert!(out.applied.len() <= MAX_ROUNDS);
+        let grow = |doc: &Document| -> Vec<Diagnostic> {
+            let end = doc.text().len();
+            vec![diag(
+                "grow",
+                end..end,
+                Fix::safe("grow", vec![Edit::insert(end, "# more\n")]),
+            )]
+        };
+        let out = fix_with("FROM a\n", FixMode::Safe, &grow);
+        assert_eq!(out.non_converged, ["grow"]);
+        assert_eq!(out.applied.len(), MAX_ROUNDS);
+    }
+
+    #[test]
+    fn the_mode_decides_which_fixes_apply() {
+        let lint = |doc: &Document| -> Vec<Diagnostic> {
+            doc.text()
+                .find("run")
+                .map(|i| {
+                    let mut f = Fix::unsafe_("upper", vec![Edit::replace(i..i + 3, "RUN")]);
+                    f.create_files
+                        .push((".dockerignore".into(), ".git\n".into()));
+                    diag("unsafe", i..i + 3, f)
+                })
+                .into_iter()
+                .collect()
+        };
+        let safe = fix_with("FROM a\nrun b\n", FixMode::Safe, &lint);
+        assert!(!safe.changed());
+        assert_eq!(safe.remaining.len(), 1);
+        let out = fix_with("FROM a\nrun b\n", FixMode::Unsafe, &lint);
+        assert_eq!(out.text, "FROM a\nRUN b\n");
+        assert_eq!(
+            out.created_files,
+            [(".dockerignore".to_string(), ".git\n".to_string())]
+        );
+    }
+
+    #[test]
+    fn shifting_follows_kept_edits() {
+        let kept = vec![vec![Edit::replace(0..1, "xyz")], vec![Edit::delete(5..7)]];
+        let e = shift_edits(&[Edit::replace(8..9, "q")], &kept);
+        assert_eq!(e[0].range, 8..9);
+        let e = shift_edits(&[Edit::replace(2..3, "q")], &kept);
+        assert_eq!(e[0].range, 4..5);
+    }
+}

@@ -1,0 +1,29 @@
+//! One file per rule; `RULES` is the registry, one line per rule.
+use crate::engine::RuleMeta;
+
+mod duplicate_stage_name;
+mod reserved_stage_name;
+mod syntax_error;
+mod unknown_flag;
+mod unknown_instruction;
+mod workdir_relative_path;
+
+#[cfg(test)]
+pub(crate) mod spec;
+
+pub use duplicate_stage_name::DuplicateStageName;
+pub use reserved_stage_name::ReservedStageName;
+pub use syntax_error::SyntaxError;
+pub use unknown_flag::{known_flags, UnknownFlag};
+pub use unknown_instruction::UnknownInstruction;
+pub use workdir_relative_path::WorkdirRelativePath;
+
+/// Every rule, by code.
+pub static RULES: &[RuleMeta] = &[
+    UnknownInstruction::META,
+    UnknownFlag::META,
+    WorkdirRelativePath::META,
+    DuplicateStageName::META,
+    ReservedStageName::META,
+    SyntaxError::META,
+];

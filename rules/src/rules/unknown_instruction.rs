@@ -1,0 +1,146 @@
+//! `unknown-instruction`: a keyword Docker does not know.
+use crate::engine::text::{case_of, did_you_mean, to_case, Case};
+use crate::engine::{declare_rule, Context, Diagnostic, Fix, Rule};
+use crate::syntax::{Instruction, Kind};
+
+declare_rule! {
+    /// Reports an instruction whose keyword Docker does not know.
+    ///
+    /// ## Why is this bad?
+    /// `docker build` fails with `unknown instruction` when it reaches the line.
+    /// The usual cause is a typo, or a line that was meant to continue the previous instruction but lost its `\`.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM alpine:3.20
+    /// RUNN apk add --no-cache curl
+    /// ```
+    /// ```dockerfile fixed
+    /// FROM alpine:3.20
+    /// RUN apk add --no-cache curl
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// FROM alpine:3.20
+    /// RUN apk add --no-cache curl
+    /// ```
+    ///
+    /// ## Fix safety
+    /// When exactly one instruction is within two edits of the keyword, the fix renames it and is safe: the file did not build before.
+    /// When several are, the fix picks the nearest and is unsafe.
+    ///
+    /// ## References
+    /// - [Dockerfile reference](https://docs.docker.com/reference/dockerfile/)
+    pub struct UnknownInstruction {
+        code: "DF101",
+        name: "unknown-instruction",
+        category: Correctness,
+        severity: Error,
+        fix: Sometimes,
+        peers: [],
+        options: [],
+    }
+}
+
+impl Rule for UnknownInstruction {
+    fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
+        for ins in ctx.doc().instructions() {
+            check_one(ctx, ins, out);
+            if let Some(inner) = &ins.onbuild {
+                check_one(ctx, inner, out);
+            }
+        }
+    }
+}
+
+fn check_one(ctx: &Context, ins: &Instruction, out: &mut Vec<Diagnostic>) {
+    // Known instructions are other rules' business.
+    if ins.kind != Kind::Unknown || ins.keyword.is_empty() {
+        return;
+    }
+    let word = ins.keyword_text.as_str();
+    let keywords: Vec<&str> = Kind::ALL.iter().map(|k| k.keyword()).collect();
+    // Only words can be typos of keywords; `--x` or `"a"` at a line start are something else.
+    let candidates = if word.chars().all(|c| c.is_ascii_alphabetic()) {
+        did_you_mean(word, &keywords)
+    } else {
+        Vec::new()
+    };
+    let mut message = format!("unknown instruction `{word}`");
+    if !candidates.is_empty() {
+        let list: Vec<String> = candidates.iter().map(|c| format!("`{c}`")).collect();
+        message.push_str(&format!("; did you mean {}?", list.join(" or ")));
+    }
+    let case = match case_of(word) {
+        Case::Lower => Case::Lower,
+        _ => Case::Upper,
+    };
+    let fix = candidates.first().map(|best| {
+        let new = to_case(best, case);
+        let title = format!("Replace `{word}` with `{new}`");
+        let edits = vec![crate::engine::Edit::replace(ins.keyword.clone(), new)];
+        if candidates.len() == 1 {
+            Fix::safe(title, edits)
+        } else {
+            Fix::unsafe_(title, edits)
+        }
+    });
+    out.push(
+        ctx.diagnostic(ins.keyword.clone(), message)
+            .with_fix_opt(fix),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Applicability, FixMode, RuleMeta};
+    use crate::rules::spec;
+
+    const R: &RuleMeta = &UnknownInstruction::META;
+
+    #[test]
+    fn invalid() {
+        spec::invalid(
+            R,
+            &[
+                ("FROM a\nRUNN x\n", &["RUNN"]),
+                ("FROM a\nfoo bar\nBAZ\n", &["foo", "BAZ"]),
+                ("FROM a\nONBUILD FOO x\n", &["FOO"]),
+            ],
+        );
+    }
+
+    #[test]
+    fn valid() {
+        spec::valid(R, &["FROM a\nrun x\nCopy a b\n", "FROM a\nRUN a \\\n  b\n"]);
+    }
+
+    #[test]
+    fn fix() {
+        spec::fixes(
+            R,
+            FixMode::Safe,
+            &[
+                ("FROM a\nRUNN x\n", "FROM a\nRUN x\n"),
+                ("from a\nworkdri /x\n", "from a\nworkdir /x\n"),
+                ("FROM a\nXYZZY x\n", "FROM a\nXYZZY x\n"),
+            ],
+        );
+    }
+
+    #[test]
+    fn ambiguous_suggestions_are_unsafe() {
+        // `ADDD` is one edit from ADD; `ARGG` is one edit from ARG; `AD` is within two of ADD and ARG.
+        let d = spec::diagnostics(R, "FROM a\nADX b c\n");
+        let f = d[0].fix.as_ref().unwrap();
+        assert_eq!(f.applicability, Applicability::Unsafe);
+        assert!(d[0].message.contains("`ADD` or `ARG`"), "{}", d[0].message);
+        let d = spec::diagnostics(R, "FROM a\nRUNX b\n");
+        assert_eq!(
+            d[0].fix.as_ref().unwrap().applicability,
+            Applicability::Safe
+        );
+    }
+}
