@@ -2,20 +2,24 @@
 use crate::engine::RuleMeta;
 
 mod duplicate_stage_name;
+mod latest_tag;
 mod reserved_stage_name;
 mod syntax_error;
 mod unknown_flag;
 mod unknown_instruction;
+mod untagged_image;
 mod workdir_relative_path;
 
 #[cfg(test)]
 pub(crate) mod spec;
 
 pub use duplicate_stage_name::DuplicateStageName;
+pub use latest_tag::LatestTag;
 pub use reserved_stage_name::ReservedStageName;
 pub use syntax_error::SyntaxError;
 pub use unknown_flag::{known_flags, UnknownFlag};
 pub use unknown_instruction::UnknownInstruction;
+pub use untagged_image::UntaggedImage;
 pub use workdir_relative_path::WorkdirRelativePath;
 
 /// Every rule, by code.
@@ -25,5 +29,7 @@ pub static RULES: &[RuleMeta] = &[
     WorkdirRelativePath::META,
     DuplicateStageName::META,
     ReservedStageName::META,
+    LatestTag::META,
+    UntaggedImage::META,
     SyntaxError::META,
 ];

@@ -81,6 +81,8 @@ pub(crate) enum GrammarBug {
     /// Since c6aade9, `--name=value` flags lose their name to a path token
     /// (`token.immediate(prec(3, ...))` on the flag name fixes it).
     FlagNames,
+    /// `FROM ${REGISTRY}/app:latest`: the image ends after the variable; the rest becomes an extra word.
+    ImageAfterVariable,
 }
 
 pub(crate) fn grammar_has(bug: GrammarBug) -> bool {
@@ -91,6 +93,13 @@ pub(crate) fn grammar_has(bug: GrammarBug) -> bool {
                 .flags
                 .first()
                 .is_none_or(|f| f.name != "from")
+        }
+        GrammarBug::ImageAfterVariable => {
+            let doc = Document::parse("FROM ${R}/app:1\n");
+            doc.instructions()[0]
+                .image
+                .as_ref()
+                .is_none_or(|i| i.text != "${R}/app:1")
         }
     };
     if present {

@@ -1,0 +1,125 @@
+//! `untagged-image`: `FROM image` with neither tag nor digest.
+use crate::engine::{declare_rule, Context, Diagnostic, Peer, Rule};
+use crate::syntax::query;
+
+declare_rule! {
+    /// Reports a base image given without a tag or digest.
+    ///
+    /// ## Why is this bad?
+    /// Without a tag, Docker pulls `latest`: the tag pushed last, which moves with every release.
+    /// The same Dockerfile then builds a different image next month, and a major version can arrive unannounced.
+    /// A version tag (or a digest) says which image you tested with.
+    ///
+    /// Not reported: `FROM scratch`, a `FROM` that names an earlier stage, and an image given by a variable.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM python
+    /// RUN pip install --no-cache-dir flask
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// FROM python:3.12-slim
+    /// RUN pip install --no-cache-dir flask
+    /// ```
+    ///
+    /// ## References
+    /// - [FROM](https://docs.docker.com/reference/dockerfile/#from)
+    /// - [Pin base image versions](https://docs.docker.com/build/building/best-practices/#pin-base-image-versions)
+    /// - hadolint's [`DL3006`](https://github.com/hadolint/hadolint/wiki/DL3006)
+    pub struct UntaggedImage {
+        code: "DF302",
+        name: "untagged-image",
+        category: Reproducibility,
+        severity: Warning,
+        fix: None,
+        peers: [Peer::Hadolint("DL3006")],
+        options: [],
+    }
+}
+
+impl Rule for UntaggedImage {
+    fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
+        let doc = ctx.doc();
+        for stage in doc.stages() {
+            let Some(image) = &doc.instructions()[stage.from].image else {
+                continue;
+            };
+            if image.tag.is_some() || image.digest.is_some() || image.text.is_empty() {
+                continue;
+            }
+            // `scratch` is the empty image: there is nothing to version.
+            if image.name.eq_ignore_ascii_case("scratch") {
+                continue;
+            }
+            // A variable may well carry the tag.
+            if !image.vars.is_empty() {
+                continue;
+            }
+            // `FROM build` continues an earlier stage.
+            if query::from_is_stage_ref(doc, stage) {
+                continue;
+            }
+            out.push(ctx.diagnostic(
+                image.range.clone(),
+                format!("`{}` has no tag: Docker pulls `latest`", image.text),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::RuleMeta;
+    use crate::rules::spec;
+
+    const R: &RuleMeta = &UntaggedImage::META;
+
+    #[test]
+    fn invalid() {
+        spec::invalid(
+            R,
+            &[
+                ("FROM alpine\n", &["alpine"]),
+                ("FROM localhost:5000/app\n", &["localhost:5000/app"]),
+                // A stage named later does not count.
+                ("FROM build\nFROM alpine:3 AS build\n", &["build"]),
+            ],
+        );
+    }
+
+    #[test]
+    fn invalid_with_flags() {
+        if spec::grammar_has(spec::GrammarBug::FlagNames) {
+            return;
+        }
+        spec::invalid(
+            R,
+            &[(
+                "FROM --platform=linux/arm64 ghcr.io/org/app AS x\n",
+                &["ghcr.io/org/app"],
+            )],
+        );
+        spec::valid(
+            R,
+            &["FROM a:1 AS base\nFROM --platform=$BUILDPLATFORM base\n"],
+        );
+    }
+
+    #[test]
+    fn valid() {
+        spec::valid(
+            R,
+            &[
+                "FROM alpine:3.20\n",
+                "FROM scratch\n",
+                "FROM alpine@sha256:0000000000000000000000000000000000000000000000000000000000000000\n",
+                "FROM golang:1.22 AS Build\nFROM build\n",
+                "FROM $BASE\n",
+                "FROM ${REGISTRY}/alpine\n",
+            ],
+        );
+    }
+}
