@@ -2,7 +2,12 @@
 use crate::engine::RuleMeta;
 
 mod duplicate_stage_name;
+mod empty_continuation_line;
+mod from_as_casing;
+mod instruction_casing;
 mod latest_tag;
+mod legacy_key_value_format;
+mod maintainer_deprecated;
 mod reserved_stage_name;
 mod syntax_error;
 mod unknown_flag;
@@ -14,7 +19,12 @@ mod workdir_relative_path;
 pub(crate) mod spec;
 
 pub use duplicate_stage_name::DuplicateStageName;
+pub use empty_continuation_line::EmptyContinuationLine;
+pub use from_as_casing::FromAsCasing;
+pub use instruction_casing::InstructionCasing;
 pub use latest_tag::LatestTag;
+pub use legacy_key_value_format::LegacyKeyValueFormat;
+pub use maintainer_deprecated::MaintainerDeprecated;
 pub use reserved_stage_name::ReservedStageName;
 pub use syntax_error::SyntaxError;
 pub use unknown_flag::{known_flags, UnknownFlag};
@@ -31,5 +41,10 @@ pub static RULES: &[RuleMeta] = &[
     ReservedStageName::META,
     LatestTag::META,
     UntaggedImage::META,
+    InstructionCasing::META,
+    FromAsCasing::META,
+    LegacyKeyValueFormat::META,
+    EmptyContinuationLine::META,
+    MaintainerDeprecated::META,
     SyntaxError::META,
 ];
