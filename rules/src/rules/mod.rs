@@ -13,6 +13,7 @@ mod syntax_error;
 mod unknown_flag;
 mod unknown_instruction;
 mod untagged_image;
+mod unused_suppression;
 mod workdir_relative_path;
 
 #[cfg(test)]
@@ -30,6 +31,7 @@ pub use syntax_error::SyntaxError;
 pub use unknown_flag::{known_flags, UnknownFlag};
 pub use unknown_instruction::UnknownInstruction;
 pub use untagged_image::UntaggedImage;
+pub use unused_suppression::UnusedSuppression;
 pub use workdir_relative_path::WorkdirRelativePath;
 
 /// Every rule, by code.
@@ -47,4 +49,5 @@ pub static RULES: &[RuleMeta] = &[
     EmptyContinuationLine::META,
     MaintainerDeprecated::META,
     SyntaxError::META,
+    UnusedSuppression::META,
 ];
