@@ -102,19 +102,20 @@ fn parse_line(line: &str, escape: char) -> Result<Parsed, String> {
             }
         }
         Kind::Healthcheck => {
-            let sep = args
-                .bytes()
-                .position(|b| (b as char).is_whitespace())
-                .unwrap_or(args.len());
+            // Go tests each byte as a rune here, so 0x85 and 0xA0 count as spaces even inside a
+            // character; split the bytes the same way and read the halves leniently.
+            let b = args.as_bytes();
+            let is_space = |c: u8| (c as char).is_whitespace();
+            let sep = b.iter().position(|&c| is_space(c)).unwrap_or(b.len());
             if sep == 0 {
                 vec![]
             } else {
-                let next = args[sep..]
-                    .bytes()
-                    .position(|b| !(b as char).is_whitespace())
-                    .map_or(args.len(), |i| sep + i);
-                let mut v = vec![args[..sep].to_string()];
-                v.extend(maybe_json(&args[next..], &mut json)?);
+                let next = b[sep..]
+                    .iter()
+                    .position(|&c| !is_space(c))
+                    .map_or(b.len(), |i| sep + i);
+                let mut v = vec![String::from_utf8_lossy(&b[..sep]).into_owned()];
+                v.extend(maybe_json(&String::from_utf8_lossy(&b[next..]), &mut json)?);
                 v
             }
         }

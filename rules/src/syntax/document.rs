@@ -35,8 +35,10 @@ impl Document {
                 let text = String::from_utf8_lossy(bytes).into_owned();
                 let at = e.valid_up_to();
                 let mut doc = Document::parse(&text);
+                // The valid prefix is unchanged, so U+FFFD (3 bytes) stands at `at` in the text.
+                let end = (at + '\u{FFFD}'.len_utf8()).min(text.len());
                 doc.encoding_errors.push(SyntaxError {
-                    range: at..(at + 1).min(text.len()),
+                    range: at..end,
                     message: format!("invalid UTF-8 at byte {at}: Dockerfiles must be UTF-8 text"),
                 });
                 doc
