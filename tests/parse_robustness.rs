@@ -188,26 +188,20 @@ struct KnownBug {
     is_it: fn(&Failure) -> bool,
 }
 
-const KNOWN_BUGS: &[KnownBug] = &[
-    KnownBug {
-        input: b"HEALTHCHECK a\xC2\xA0b\n",
-        why: "buildkit.rs (HEALTHCHECK): `(b as char).is_whitespace()` on bytes takes the UTF-8 continuation \
-              bytes 0x85 and 0xA0 for U+0085 and U+00A0, then slices the string inside a character",
-        is_it: |f| {
-            matches!(f, Failure::Panic { location, message }
-                if location.starts_with("rules/src/syntax/buildkit.rs:")
-                    && message.contains("is not a char boundary"))
-        },
-    },
-    KnownBug {
-        input: b"\x80",
-        why: "document.rs (parse_bytes): the invalid-UTF-8 error spans one byte, `at..at + 1`, \
-              but the text holds a 3-byte U+FFFD there, so the range splits a character",
-        is_it: |f| {
-            matches!(f, Failure::Invariant { what: "syntax error splits a character", detail }
-                if detail.contains("invalid UTF-8"))
-        },
-    },
+const KNOWN_BUGS: &[KnownBug] = &[];
+
+/// Inputs that once broke an invariant (found by the properties below), kept as plain tests.
+const REGRESSIONS: &[(&[u8], &str)] = &[
+    (
+        b"HEALTHCHECK a\xC2\xA0b\n",
+        "HEALTHCHECK split its arguments at the continuation byte of U+00A0 and sliced inside it",
+    ),
+    (b"HEALTHCHECK ]\xC2\x85\\", "the same with U+0085"),
+    (
+        b"\x80",
+        "the invalid-UTF-8 error covered one byte of the 3-byte U+FFFD",
+    ),
+    (b"FROM a\nRUN echo \xFF\xFE\n", "two invalid bytes in a row"),
 ];
 
 fn known_bug(f: &Failure) -> Option<&'static KnownBug> {
@@ -419,6 +413,23 @@ fn known_bugs_still_reproduce() {
         }
     }
     assert!(fixed.is_empty(), "{}", fixed.join("\n"));
+}
+
+#[test]
+fn regressions_hold() {
+    for (input, what) in REGRESSIONS {
+        let failures = examine(input);
+        assert!(
+            failures.is_empty(),
+            "{:?} ({what}): {}",
+            String::from_utf8_lossy(input),
+            failures
+                .iter()
+                .map(|f| f.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        );
+    }
 }
 
 /// Edits that exercise the clamping in `apply_edit`: past the end, inside a character, inverted.
