@@ -53,6 +53,7 @@ module.exports = grammar({
     $._kw_unknown,
     $._dq_open,
     $._dq_open_imm,
+    $._from_extra_word,
     $._error_sentinel,
   ],
 
@@ -112,8 +113,16 @@ module.exports = grammar({
         optional(
           seq(
             field('image', $.image_spec),
-            optional(seq(field('as', alias(token(prec(1, ci('as'))), 'AS')), optional(field('name', $.stage_name)))),
-            repeat(field('extra', $.word)),
+            // Docker's parser accepts more words (the build then fails): the scanner gives them
+            // only after a blank, so they never steal the rest of an image name such as `${REG}/app`.
+            choice(
+              seq(
+                field('as', alias(token(prec(1, ci('as'))), 'AS')),
+                optional(seq(field('name', $.stage_name), repeat($._from_extra))),
+              ),
+              repeat($._from_extra),
+            ),
+
           ),
         ),
       ),
@@ -179,6 +188,8 @@ module.exports = grammar({
     unknown_instruction: ($) =>
       seq(field('keyword', alias($._kw_unknown, $.keyword)), optional($.shell_command)),
 
+    _from_extra: ($) => field('extra', alias($._from_extra_word, $.word)),
+
     // ---- flags --------------------------------------------------------------
 
     // A bare `--` ends the flags, as in BuildKit.
@@ -186,7 +197,7 @@ module.exports = grammar({
       seq(
         token(prec(2, '--')),
         optional(seq(
-        field('name', alias(token.immediate(/[A-Za-z0-9][A-Za-z0-9_-]*/), $.flag_name)),
+        field('name', alias(token.immediate(prec(3, /[A-Za-z0-9][A-Za-z0-9_-]*/)), $.flag_name)),
         optional(
           seq(token.immediate(prec(2, '=')), optional(field('value', $.flag_value))),
         ),
@@ -212,12 +223,12 @@ module.exports = grammar({
     image_name: ($) =>
       seq(
         choice(/[^\s:@$-]([^\s:@$]|:[0-9]+\/)*/, $.expansion),
-        repeat(choice(token.immediate(/([^\s:@$]|:[0-9]+\/)+/), $._imm_expansion)),
+        repeat(choice(token.immediate(prec(2, /([^\s:@$]|:[0-9]+\/)+/)), $._imm_expansion)),
       ),
     image_tag: ($) =>
-      repeat1(choice(token.immediate(/[^\s@$]+/), $._imm_expansion)),
+      repeat1(choice(token.immediate(prec(2, /[^\s@$]+/)), $._imm_expansion)),
     image_digest: ($) =>
-      repeat1(choice(token.immediate(/[^\s$]+/), $._imm_expansion)),
+      repeat1(choice(token.immediate(prec(2, /[^\s$]+/)), $._imm_expansion)),
 
     stage_name: (_) => /[^\s]+/,
 

@@ -4,29 +4,11 @@ use dflint_rules::engine::docs::{examples, ExampleKind};
 use dflint_rules::engine::{all_rules, fix, lint, FixAvailability, FixMode, Settings};
 use dflint_rules::syntax::Document;
 
-/// Rules whose examples need `--flag` names, which the grammar loses since c6aade9 (see `grammar_reads_flags`).
-const FLAG_RULES: &[&str] = &["unknown-flag"];
-
-fn grammar_reads_flags() -> bool {
-    let doc = Document::parse("COPY --from=a b c\n");
-    doc.instructions()[0]
-        .flags
-        .first()
-        .is_some_and(|f| f.name == "from")
-}
-
 #[test]
 fn documented_examples_behave_as_documented() {
     let mut failures = Vec::new();
     let mut counts = (0, 0, 0);
     for rule in all_rules() {
-        if FLAG_RULES.contains(&rule.name) && !grammar_reads_flags() {
-            eprintln!(
-                "KNOWN GRAMMAR BUG: flags are parsed without names; {} examples skipped",
-                rule.name
-            );
-            continue;
-        }
         let doc = rule.doc();
         let ex = examples(&doc);
         // The default rule set plus this rule: rules that need company (unused-suppression) see it,
@@ -92,11 +74,6 @@ fn documented_examples_behave_as_documented() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
-    let skipped = if grammar_reads_flags() {
-        0
-    } else {
-        FLAG_RULES.len()
-    };
-    let checked = all_rules().len() - skipped;
+    let checked = all_rules().len();
     assert!(counts.0 >= checked && counts.1 >= checked, "{counts:?}");
 }

@@ -42,6 +42,7 @@ enum TokenType {
   KW_UNKNOWN,
   DQ_OPEN,
   DQ_OPEN_IMM,
+  FROM_EXTRA_WORD,
   ERROR_SENTINEL,
 };
 
@@ -494,6 +495,20 @@ bool tree_sitter_dockerfile_external_scanner_scan(void *payload, TSLexer *lexer,
   if (valid[EXEC_FORM_START] && lexer->lookahead == '[') {
     if (scan_exec_form_start(s, lexer)) return true;
     return false;
+  }
+
+  if (valid[FROM_EXTRA_WORD] && skipped && !lexer->eof(lexer) && !is_space(lexer->lookahead)) {
+    // Any word after the image, except `AS`, which the grammar reads as the keyword.
+    char word[3];
+    unsigned len = 0;
+    while (!lexer->eof(lexer) && !is_space(lexer->lookahead)) {
+      if (len < sizeof word) word[len] = (char)lower(lexer->lookahead);
+      len++;
+      advance(lexer);
+    }
+    if (len == 2 && word[0] == 'a' && word[1] == 's') return false;
+    lexer->result_symbol = FROM_EXTRA_WORD;
+    return true;
   }
 
   if ((valid[DQ_OPEN] || valid[DQ_OPEN_IMM]) && lexer->lookahead == '"') {

@@ -88,9 +88,6 @@ mod tests {
 
     #[test]
     fn invalid_with_flags() {
-        if spec::grammar_has(spec::GrammarBug::FlagNames) {
-            return;
-        }
         spec::invalid(
             R,
             &[(
@@ -102,9 +99,6 @@ mod tests {
 
     #[test]
     fn invalid_after_a_variable() {
-        if spec::grammar_has(spec::GrammarBug::ImageAfterVariable) {
-            return;
-        }
         spec::invalid(R, &[("FROM ${REGISTRY}/app:latest\n", &["latest"])]);
     }
 

@@ -73,37 +73,3 @@ pub(crate) fn messages(rule: &RuleMeta, src: &str) -> Vec<String> {
         .map(|d| d.message)
         .collect()
 }
-
-/// Grammar bugs (in `rules/grammar`, another team's) that some specs trip over. While a bug is present, the cases
-/// that need it fixed are skipped with a loud note; once it is fixed they run in full.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum GrammarBug {
-    /// Since c6aade9, `--name=value` flags lose their name to a path token
-    /// (`token.immediate(prec(3, ...))` on the flag name fixes it).
-    FlagNames,
-    /// `FROM ${REGISTRY}/app:latest`: the image ends after the variable; the rest becomes an extra word.
-    ImageAfterVariable,
-}
-
-pub(crate) fn grammar_has(bug: GrammarBug) -> bool {
-    let present = match bug {
-        GrammarBug::FlagNames => {
-            let doc = Document::parse("COPY --from=a b c\n");
-            doc.instructions()[0]
-                .flags
-                .first()
-                .is_none_or(|f| f.name != "from")
-        }
-        GrammarBug::ImageAfterVariable => {
-            let doc = Document::parse("FROM ${R}/app:1\n");
-            doc.instructions()[0]
-                .image
-                .as_ref()
-                .is_none_or(|i| i.text != "${R}/app:1")
-        }
-    };
-    if present {
-        eprintln!("KNOWN GRAMMAR BUG {bug:?}: dependent cases skipped");
-    }
-    present
-}

@@ -142,9 +142,6 @@ mod tests {
 
     #[test]
     fn invalid() {
-        if spec::grammar_has(spec::GrammarBug::FlagNames) {
-            return;
-        }
         spec::invalid(
             R,
             &[
@@ -177,9 +174,6 @@ mod tests {
 
     #[test]
     fn fix() {
-        if spec::grammar_has(spec::GrammarBug::FlagNames) {
-            return;
-        }
         spec::fixes(
             R,
             FixMode::Safe,
@@ -197,9 +191,6 @@ mod tests {
 
     #[test]
     fn messages() {
-        if spec::grammar_has(spec::GrammarBug::FlagNames) {
-            return;
-        }
         assert_eq!(
             spec::messages(R, "FROM a\nUSER --x=1 b\n"),
             ["unknown flag `--x`: USER takes no flags"]

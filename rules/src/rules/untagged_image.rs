@@ -92,9 +92,6 @@ mod tests {
 
     #[test]
     fn invalid_with_flags() {
-        if spec::grammar_has(spec::GrammarBug::FlagNames) {
-            return;
-        }
         spec::invalid(
             R,
             &[(
