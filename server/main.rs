@@ -1,18 +1,47 @@
-//! Entry point of the `dflint` binary.
+//! Entry point of the `dflint` binary: `check` (the default), `rules`, `rule`, `completions`, `dump`.
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
+use dflint::cli::{CheckArgs, ExitStatus};
+use dflint::rules_cmd::{self, ListFormat};
 
+/// Without a subcommand, dflint checks: `dflint --fix Dockerfile` is `dflint check --fix Dockerfile`
+/// (pre-commit calls it so).
 #[derive(Parser)]
-#[command(name = "dflint", version, about = "A Dockerfile linter and optimizer that fixes what it finds")]
+#[command(
+    name = "dflint",
+    version,
+    about = "A Dockerfile linter and optimizer that fixes what it finds",
+    args_conflicts_with_subcommands = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    #[command(flatten)]
+    check: CheckArgs,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Lint Dockerfiles and folders (the default command); fix them with `--fix`.
+    Check(CheckArgs),
+    /// List the rules: code, name, category, default severity, fix availability, default on or off.
+    Rules {
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// Print a rule's documentation (by code, name, or a hadolint or BuildKit equivalent).
+    Rule {
+        /// `DF301`, `latest-tag` or `DL3007`.
+        rule: String,
+    },
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Print dflint's reading of Dockerfiles (one JSON object per line, shaped like BuildKit's parser output).
     Dump {
         /// Print the syntax tree instead.
@@ -23,25 +52,58 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
-        Some(Command::Dump { tree, files }) => {
-            let mut status = ExitCode::SUCCESS;
-            for f in files {
-                match std::fs::read(&f) {
-                    Ok(bytes) if tree => println!("{}", dflint::dump::tree(&bytes)),
-                    Ok(bytes) => println!("{}", dflint::dump::buildkit_json(&f, &bytes)),
-                    Err(e) => {
-                        eprintln!("error: {}: {e}", f.display());
-                        status = ExitCode::from(2);
-                    }
-                }
-            }
-            status
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // Help and version go to stdout with success; usage errors are exit 2, as clap prints them.
+            let _ = error.print();
+            return if error.use_stderr() {
+                ExitStatus::Error.into()
+            } else {
+                ExitCode::SUCCESS
+            };
         }
-        None => {
-            eprintln!("dflint: no command given (try `dflint --help`)");
-            ExitCode::from(2)
+    };
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    match cli.command {
+        None => dflint::check::run(&cli.check, &mut stdout.lock(), &mut stderr.lock()).into(),
+        Some(Command::Check(args)) => {
+            dflint::check::run(&args, &mut stdout.lock(), &mut stderr.lock()).into()
+        }
+        Some(Command::Rules { format }) => {
+            let _ = rules_cmd::list(format, &mut stdout.lock());
+            ExitCode::SUCCESS
+        }
+        Some(Command::Rule { rule }) => match rules_cmd::page(&rule) {
+            Ok(page) => {
+                let _ = writeln!(stdout.lock(), "{page}");
+                ExitCode::SUCCESS
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitStatus::Error.into()
+            }
+        },
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(shell, &mut Cli::command(), "dflint", &mut stdout.lock());
+            ExitCode::SUCCESS
+        }
+        Some(Command::Dump { tree, files }) => dump(tree, files),
+    }
+}
+
+fn dump(tree: bool, files: Vec<PathBuf>) -> ExitCode {
+    let mut status = ExitCode::SUCCESS;
+    for f in files {
+        match std::fs::read(&f) {
+            Ok(bytes) if tree => println!("{}", dflint::dump::tree(&bytes)),
+            Ok(bytes) => println!("{}", dflint::dump::buildkit_json(&f, &bytes)),
+            Err(e) => {
+                eprintln!("error: {}: {e}", f.display());
+                status = ExitCode::from(2);
+            }
         }
     }
+    status
 }

@@ -63,6 +63,14 @@ pub struct CheckArgs {
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
 
+    /// The build context for checks that look at files (`.dockerignore`, manifests); default: each Dockerfile's folder.
+    #[arg(long, value_name = "DIR")]
+    pub context: Option<PathBuf>,
+
+    /// Print the findings only: no summary line, notes or warnings.
+    #[arg(short, long)]
+    pub quiet: bool,
+
     /// When to use colours.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

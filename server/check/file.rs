@@ -1,0 +1,242 @@
+//! One Dockerfile through the pipeline: read, find its config, lint or fix, write or diff.
+use std::path::{Path, PathBuf};
+
+use dflint_rules::engine::{lint, resolve_rule, BuildContext, Diagnostic};
+use dflint_rules::syntax::Document;
+
+use super::guard::fix_guarded;
+use super::settings_cache::SettingsCache;
+use crate::config::{ConfigError, ConfigResolver, Threshold};
+use crate::context::DiskBuildContext;
+use crate::fs::{read_source, unified_diff, write_atomic, write_source, FileError, SourceFile};
+
+/// What to do with each file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Check,
+    /// `--fix`: write the fixes.
+    Fix,
+    /// `--diff`: show the fixes, write nothing.
+    Diff,
+}
+
+/// Where a file's text comes from.
+#[derive(Clone, Debug)]
+pub enum Input {
+    Path(PathBuf),
+    /// `-`; `name` is `--stdin-filename` (for reports, config lookup and the build context) or `-`.
+    Stdin {
+        name: PathBuf,
+        named: bool,
+    },
+}
+
+impl Input {
+    /// The path reports show: as given, without the `./` that walking `.` adds.
+    pub fn display(&self) -> &Path {
+        match self {
+            Input::Path(path) => path
+                .strip_prefix(".")
+                .ok()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(path),
+            Input::Stdin { name, .. } => name,
+        }
+    }
+}
+
+/// The same for every file of a run.
+pub struct Job<'a> {
+    pub mode: Mode,
+    pub resolver: &'a ConfigResolver,
+    pub settings: &'a SettingsCache,
+    /// `--context`.
+    pub context: Option<&'a Path>,
+    /// Stdin's bytes, read once before the workers start.
+    pub stdin: Option<&'a [u8]>,
+}
+
+/// What happened to one file.
+pub enum Outcome {
+    Checked(Box<Checked>),
+    /// Not checked: it could not be read.
+    Unreadable(FileError),
+    /// Not checked: its config is broken.
+    BadConfig(Vec<ConfigError>),
+}
+
+/// A file that was linted (and perhaps fixed).
+pub struct Checked {
+    pub path: PathBuf,
+    /// The text the diagnostics point into: the fixed text after `--fix` (or `--diff`), else the file's.
+    pub text: String,
+    pub diagnostics: Vec<Diagnostic>,
+    pub threshold: Threshold,
+    /// Fixes applied (or, with `--diff`, that would be).
+    pub fixed: usize,
+    /// `--diff`: the unified diff (empty when nothing would change).
+    pub diff: String,
+    /// `--fix` on stdin: the fixed text, for stdout.
+    pub fixed_stdin: Option<String>,
+    /// Things worth telling (refused fixes, skipped files to create).
+    pub notes: Vec<String>,
+    pub warnings: Vec<ConfigError>,
+    /// Writing the fix failed.
+    pub write_error: Option<FileError>,
+}
+
+pub fn process(input: &Input, job: &Job) -> Outcome {
+    let source = match read(input, job) {
+        Ok(source) => source,
+        Err(error) => return Outcome::Unreadable(error),
+    };
+    let config_path = match input {
+        Input::Path(path) => path.clone(),
+        Input::Stdin { name, .. } => name.clone(),
+    };
+    let config = match job.resolver.config_for(&config_path) {
+        Ok(config) => config,
+        Err(error) => return Outcome::BadConfig(vec![error]),
+    };
+    let resolved = job.settings.get(&config);
+    if !resolved.is_ok() {
+        return Outcome::BadConfig(resolved.errors.clone());
+    }
+    let context = build_context(input, job.context);
+    let ctx = context.as_ref().map(|c| c as &dyn BuildContext);
+    let settings = &resolved.settings;
+    let mut checked = Checked {
+        path: input.display().to_path_buf(),
+        text: String::new(),
+        diagnostics: Vec::new(),
+        threshold: config.threshold,
+        fixed: 0,
+        diff: String::new(),
+        fixed_stdin: None,
+        notes: Vec::new(),
+        warnings: resolved.warnings.clone(),
+        write_error: None,
+    };
+    if job.mode == Mode::Check {
+        checked.diagnostics = lint(&Document::parse(&source.text), settings, ctx);
+        checked.text = source.text;
+        return Outcome::Checked(Box::new(checked));
+    }
+
+    let guarded = fix_guarded(&source.text, settings, ctx, settings.fix_mode());
+    let outcome = guarded.outcome;
+    let name = checked.path.display().to_string();
+    if !guarded.skipped.is_empty() {
+        checked.notes.push(format!(
+            "{name}: not applying fixes of {} here: they would change lines with syntax errors",
+            guarded
+                .skipped
+                .iter()
+                .map(|code| match resolve_rule(code) {
+                    Some(rule) => format!("`{}` ({code})", rule.name),
+                    None => code.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if let Some(refused) = &outcome.refused {
+        checked
+            .notes
+            .push(format!("{name}: fixes refused: {refused}"));
+    }
+    if !outcome.non_converged.is_empty() {
+        checked.notes.push(format!(
+            "{name}: fixes of {} did not settle; fixed as far as they got",
+            outcome.non_converged.join(", ")
+        ));
+    }
+    checked.fixed = outcome.applied.len();
+    let changed = outcome.text != source.text;
+    match (job.mode, input) {
+        (Mode::Diff, _) => {
+            checked.diff = unified_diff(&checked.path, &source.text, &outcome.text);
+        }
+        (Mode::Fix, Input::Stdin { .. }) => checked.fixed_stdin = Some(outcome.text.clone()),
+        (Mode::Fix, Input::Path(_)) if changed => {
+            if let Err(error) = write_source(&source, &outcome.text) {
+                checked.write_error = Some(error);
+            }
+        }
+        _ => {}
+    }
+    for (rel, content) in &outcome.created_files {
+        create_file(
+            &mut checked,
+            job.mode,
+            input,
+            context.as_ref(),
+            rel,
+            content,
+        );
+    }
+    checked.diagnostics = outcome.remaining;
+    checked.text = outcome.text;
+    Outcome::Checked(Box::new(checked))
+}
+
+fn read(input: &Input, job: &Job) -> Result<SourceFile, FileError> {
+    match input {
+        Input::Path(path) => read_source(path),
+        Input::Stdin { name, .. } => {
+            SourceFile::from_bytes(name, job.stdin.unwrap_or_default().to_vec())
+        }
+    }
+}
+
+/// The Dockerfile's folder (or `--context`); stdin has one only when it was named or `--context` was given.
+fn build_context(input: &Input, explicit: Option<&Path>) -> Option<DiskBuildContext> {
+    match input {
+        Input::Path(path) => Some(DiskBuildContext::for_dockerfile(path, explicit)),
+        Input::Stdin { name, named } if *named || explicit.is_some() => {
+            Some(DiskBuildContext::for_dockerfile(name, explicit))
+        }
+        Input::Stdin { .. } => None,
+    }
+}
+
+/// A file a fix creates next to the Dockerfile (a `.dockerignore`): written with `--fix`, shown with `--diff`,
+/// never over an existing file.
+fn create_file(
+    checked: &mut Checked,
+    mode: Mode,
+    input: &Input,
+    context: Option<&DiskBuildContext>,
+    rel: &str,
+    content: &str,
+) {
+    let Some(path) = context.and_then(|c| c.path_of(rel)) else {
+        checked.notes.push(format!(
+            "{}: cannot create `{rel}` without a build context",
+            checked.path.display()
+        ));
+        return;
+    };
+    if path.exists() {
+        checked.notes.push(format!(
+            "{}: not creating {}: it exists",
+            checked.path.display(),
+            path.display()
+        ));
+        return;
+    }
+    match (mode, input) {
+        (Mode::Diff, _) => checked.diff.push_str(&unified_diff(&path, "", content)),
+        (Mode::Fix, Input::Path(_)) => {
+            if let Err(error) = write_atomic(&path, content.as_bytes()) {
+                checked.write_error = Some(error);
+            }
+        }
+        (Mode::Fix, Input::Stdin { .. }) => checked.notes.push(format!(
+            "{}: not creating {} when fixing stdin",
+            checked.path.display(),
+            path.display()
+        )),
+        (Mode::Check, _) => {}
+    }
+}

@@ -1,0 +1,269 @@
+//! Configuration end to end: `.dflint.toml`, `.hadolint.yaml`, `--config`, suppression comments, and config errors
+//! reported as file:line:col with exit code 2.
+#[path = "cli_support/mod.rs"]
+mod support;
+
+use support::Project;
+
+const LATEST: &str = "FROM alpine:latest\nrun echo a\nRUN echo b\nRUN echo c\n";
+
+fn codes(run: &support::Run) -> Vec<String> {
+    run.findings().into_iter().map(|(_, c)| c).collect()
+}
+
+#[test]
+fn dflint_toml_selects_ignores_and_sets_severity() {
+    let p = Project::new();
+    p.file("Dockerfile", LATEST);
+    p.file(
+        ".dflint.toml",
+        "select = [\"DF3\", \"style\"]\nignore = [\"DF501\"]\n[severity]\nlatest-tag = \"error\"\n",
+    );
+    let run = p.run(&["--format", "json", "Dockerfile"]);
+    run.expect_code(1);
+    assert_eq!(codes(&run), ["DF301"]);
+    assert_eq!(run.json()[0]["severity"], "error");
+    // The command line replaces the config's select and adds to its ignore list.
+    let cli = p.run(&[
+        "--format",
+        "json",
+        "--select",
+        "DF3,DF501",
+        "--ignore",
+        "DF302",
+        "Dockerfile",
+    ]);
+    assert_eq!(codes(&cli), ["DF301"], "DF501 stays ignored by the config");
+    p.file(".dflint.toml", "select = [\"DF3\"]\n");
+    let cli = p.run(&["--format", "json", "--select", "DF501", "Dockerfile"]);
+    assert_eq!(codes(&cli), ["DF501"]);
+    let cli = p.run(&["--format", "json", "--ignore", "DF301", "Dockerfile"]);
+    assert_eq!(codes(&cli), Vec::<String>::new());
+}
+
+#[test]
+fn config_threshold_and_nearest_config_wins() {
+    let p = Project::new();
+    p.file("Dockerfile", LATEST).file("sub/Dockerfile", LATEST);
+    p.file(".dflint.toml", "select = [\"DF301\"]\n");
+    p.file(
+        "sub/.dflint.toml",
+        "select = [\"DF301\"]\nseverity-threshold = \"error\"\n",
+    );
+    p.run(&["Dockerfile"]).expect_code(1);
+    let sub = p.run(&["sub/Dockerfile"]);
+    sub.expect_code(0);
+    assert!(
+        sub.stdout.contains("DF301"),
+        "reported below the threshold: {}",
+        sub.stdout
+    );
+    // One run over both files: each keeps its own config.
+    p.run(&["."]).expect_code(1);
+}
+
+#[test]
+fn bad_toml_is_an_error_with_its_location() {
+    let p = Project::new();
+    p.file("Dockerfile", LATEST);
+    p.file(".dflint.toml", "select = [\"DF301\"]\nignore = \"DF501\"\n");
+    let run = p.run(&["Dockerfile"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains(".dflint.toml:2:10:"), "{}", run.stderr);
+    assert_eq!(
+        run.stdout.matches("DF301").count(),
+        0,
+        "the file is not checked"
+    );
+
+    p.file(".dflint.toml", "select = [\"DF301\"]\nunknown-key = true\n");
+    let run = p.run(&["Dockerfile"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains(".dflint.toml:2:1:"), "{}", run.stderr);
+    assert!(run.stderr.contains("unknown-key"), "{}", run.stderr);
+}
+
+#[test]
+fn unknown_selector_in_config_is_an_error_where_written() {
+    let p = Project::new();
+    p.file("Dockerfile", LATEST);
+    p.file(
+        ".dflint.toml",
+        "select = [\"DF301\"]\nignore = [\n    \"lastest-tag\",\n]\n",
+    );
+    let run = p.run(&["Dockerfile"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr
+            .contains(".dflint.toml:3:5: unknown rule or selector `lastest-tag`"),
+        "{}",
+        run.stderr
+    );
+    // Options for a rule that has none of that name are errors too.
+    p.file(".dflint.toml", "[rules.latest-tag]\nno-such-option = 1\n");
+    let run = p.run(&["Dockerfile"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains(".dflint.toml:1:8:"), "{}", run.stderr);
+    assert!(run.stderr.contains("no-such-option"), "{}", run.stderr);
+}
+
+#[test]
+fn a_bad_config_does_not_stop_other_folders() {
+    let p = Project::new();
+    p.file("good/Dockerfile", LATEST)
+        .file("bad/Dockerfile", LATEST);
+    p.file("bad/.dflint.toml", "ignore = [\"nope\"]\n");
+    let run = p.run(&["--format", "json", "--select", "DF301", "."]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("bad/.dflint.toml:1:11"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        run.findings(),
+        [("good/Dockerfile".to_string(), "DF301".to_string())]
+    );
+    assert_eq!(
+        run.stderr.matches("unknown rule").count(),
+        1,
+        "printed once: {}",
+        run.stderr
+    );
+}
+
+#[test]
+fn explicit_config_file() {
+    let p = Project::new();
+    p.file("Dockerfile", LATEST)
+        .file("ci/lint.toml", "select = [\"DF501\"]\n");
+    p.file(".dflint.toml", "select = [\"DF301\"]\n");
+    let run = p.run(&["--format", "json", "--config", "ci/lint.toml", "Dockerfile"]);
+    assert_eq!(codes(&run), ["DF501"]);
+    let missing = p.run(&["--config", "ci/none.toml", "Dockerfile"]);
+    missing.expect_code(2);
+    assert!(
+        missing.stderr.contains("ci/none.toml"),
+        "{}",
+        missing.stderr
+    );
+}
+
+#[test]
+fn config_excludes_discovered_files() {
+    let p = Project::new();
+    p.file("Dockerfile", LATEST)
+        .file("vendor/x/Dockerfile", LATEST);
+    p.file(
+        ".dflint.toml",
+        "select = [\"DF301\"]\nexclude = [\"vendor\"]\n",
+    );
+    let run = p.run(&["--format", "json", "."]);
+    assert_eq!(
+        run.findings(),
+        [("Dockerfile".to_string(), "DF301".to_string())]
+    );
+}
+
+#[test]
+fn hadolint_yaml_maps_peer_codes() {
+    let p = Project::new();
+    p.file("Dockerfile", "FROM alpine:latest\nFROM ubuntu\n");
+    p.file(".hadolint.yaml", "ignored:\n  - DL3007\n");
+    let run = p.run(&["--format", "json", "--select", "DF3", "Dockerfile"]);
+    run.expect_code(1);
+    assert_eq!(
+        codes(&run),
+        ["DF302"],
+        "DL3007 is latest-tag; DL3006 (untagged-image) still fires"
+    );
+    // Overrides and the failure threshold use hadolint's codes and names too.
+    p.file(
+        ".hadolint.yaml",
+        "failure-threshold: error\noverride:\n  info:\n    - DL3006\n",
+    );
+    let run = p.run(&["--format", "json", "--select", "DF3", "Dockerfile"]);
+    run.expect_code(0);
+    let json = run.json();
+    let untagged = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "DF302")
+        .unwrap();
+    assert_eq!(untagged["severity"], "info");
+}
+
+#[test]
+fn hadolint_codes_without_a_rule_only_warn() {
+    let p = Project::new();
+    p.file("Dockerfile", "FROM alpine:3.20\n");
+    p.file(
+        ".hadolint.yaml",
+        "ignored:\n  - DL3059\n  - SC2086\n  - DL3007\n",
+    );
+    let run = p.run(&["Dockerfile"]);
+    run.expect_code(0);
+    assert!(
+        run.stderr.contains(".hadolint.yaml:2:5: `DL3059`"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("`SC2086`"), "{}", run.stderr);
+    assert!(!run.stderr.contains("DL3007"), "{}", run.stderr);
+    // Anything else that names no rule is an error.
+    p.file(".hadolint.yaml", "ignored:\n  - not-a-rule\n");
+    let bad = p.run(&["Dockerfile"]);
+    bad.expect_code(2);
+    assert!(
+        bad.stderr
+            .contains(".hadolint.yaml:2:5: unknown rule or selector `not-a-rule`"),
+        "{}",
+        bad.stderr
+    );
+}
+
+#[test]
+fn broken_yaml_is_an_error_with_its_location() {
+    let p = Project::new();
+    p.file("Dockerfile", LATEST);
+    p.file(".hadolint.yaml", "ignored:\n  - DL3007\n   bad: [\n");
+    let run = p.run(&["Dockerfile"]);
+    run.expect_code(2);
+    let line = run
+        .stderr
+        .lines()
+        .find(|l| l.contains(".hadolint.yaml:"))
+        .unwrap_or_else(|| panic!("{}", run.stderr));
+    let position: Vec<&str> = line
+        .split(".hadolint.yaml:")
+        .nth(1)
+        .unwrap()
+        .splitn(3, ':')
+        .collect();
+    assert!(
+        position[0].parse::<usize>().is_ok() && position[1].parse::<usize>().is_ok(),
+        "{line}"
+    );
+}
+
+#[test]
+fn suppression_comments_of_dflint_and_hadolint() {
+    let p = Project::new();
+    let source = "# hadolint ignore=DL3007\nFROM alpine:latest\n# dflint ignore=latest-tag\nFROM debian:latest\nFROM ubuntu:latest\n";
+    p.file("Dockerfile", source);
+    let run = p.run(&["--format", "json", "--select", "DF301", "Dockerfile"]);
+    run.expect_code(1);
+    let json = run.json();
+    let lines: Vec<u64> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["range"]["start"]["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [5]);
+    // `disable-ignore-pragma` in hadolint's file turns them off.
+    p.file(".hadolint.yaml", "disable-ignore-pragma: true\n");
+    let all = p.run(&["--format", "json", "--select", "DF301", "Dockerfile"]);
+    assert_eq!(all.findings().len(), 3);
+}
