@@ -69,7 +69,11 @@ fn bad_toml_is_an_error_with_its_location() {
     p.file(".dflint.toml", "select = [\"DF301\"]\nignore = \"DF501\"\n");
     let run = p.run(&["Dockerfile"]);
     run.expect_code(2);
-    assert!(run.stderr.contains(".dflint.toml:2:10:"), "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("error: .dflint.toml:2:10: "),
+        "relative to the working folder: {}",
+        run.stderr
+    );
     assert_eq!(
         run.stdout.matches("DF301").count(),
         0,
@@ -192,6 +196,19 @@ fn hadolint_yaml_maps_peer_codes() {
         .find(|d| d["code"] == "DF302")
         .unwrap();
     assert_eq!(untagged["severity"], "info");
+}
+
+#[test]
+fn hadolint_yaml_takes_buildkit_names_too() {
+    let p = Project::new();
+    p.file("Dockerfile", "FROM alpine:3.20 as build\nFROM build\n");
+    p.file(".hadolint.yaml", "ignored:\n  - FromAsCasing\n");
+    let run = p.run(&["--format", "json", "--select", "DF502,DF302", "Dockerfile"]);
+    run.expect_code(0);
+    assert_eq!(codes(&run), Vec::<String>::new());
+    p.file(".hadolint.yaml", "ignored: []\n");
+    let run = p.run(&["--format", "json", "--select", "DF502,DF302", "Dockerfile"]);
+    assert_eq!(codes(&run), ["DF502"]);
 }
 
 #[test]

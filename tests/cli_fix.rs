@@ -68,6 +68,29 @@ fn unsafe_fixes_need_their_flag() {
 }
 
 #[test]
+fn config_can_turn_unsafe_fixes_on() {
+    let p = Project::new();
+    p.file("Dockerfile", MIXED)
+        .file(".dflint.toml", "unsafe-fixes = true\n");
+    let run = p.run(&["--fix", SELECT, "Dockerfile"]);
+    run.expect_code(0);
+    assert!(p.read_string("Dockerfile").contains("LABEL"));
+    // `--no-unsafe-fixes` on the command line wins over the config.
+    p.file("Dockerfile", MIXED);
+    let run = p.run(&["--diff", "--no-unsafe-fixes", SELECT, "Dockerfile"]);
+    run.expect_code(1);
+    assert!(!run.stdout.contains("LABEL"), "{}", run.stdout);
+    let check = p.run(&[SELECT, "Dockerfile"]);
+    assert!(
+        check
+            .stdout
+            .ends_with("Found 3 problems (3 fixable with --fix --unsafe-fixes).\n"),
+        "{}",
+        check.stdout
+    );
+}
+
+#[test]
 fn fix_keeps_crlf_bom_and_permissions() {
     let p = Project::new();
     let crlf = MIXED.replace('\n', "\r\n");

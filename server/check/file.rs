@@ -81,6 +81,8 @@ pub struct Checked {
     /// Things worth telling (refused fixes, skipped files to create).
     pub notes: Vec<String>,
     pub warnings: Vec<ConfigError>,
+    /// Unsafe fixes are on for this file (`--unsafe-fixes` or its config).
+    pub unsafe_fixes: bool,
     /// Writing the fix failed.
     pub write_error: Option<FileError>,
 }
@@ -115,6 +117,7 @@ pub fn process(input: &Input, job: &Job) -> Outcome {
         fixed_stdin: None,
         notes: Vec::new(),
         warnings: resolved.warnings.clone(),
+        unsafe_fixes: settings.unsafe_fixes,
         write_error: None,
     };
     if job.mode == Mode::Check {

@@ -6,6 +6,7 @@ use dflint_rules::engine::all_rules;
 
 use super::file::{Checked, Mode, Outcome};
 use crate::cli::{CheckArgs, ExitStatus};
+use crate::config::ConfigError;
 use crate::output::{
     render, render_statistics, statistics, FileResult, Format, RenderOptions, RuleInfo,
 };
@@ -31,7 +32,7 @@ pub(super) fn finish(
             }
             Outcome::BadConfig(errors) => {
                 had_errors = true;
-                config_errors.extend(errors.iter().map(ToString::to_string));
+                config_errors.extend(errors.iter().map(relative));
             }
         }
     }
@@ -39,7 +40,7 @@ pub(super) fn finish(
         let _ = writeln!(err, "error: {error}");
     }
     for c in &checked {
-        warnings.extend(c.warnings.iter().map(ToString::to_string));
+        warnings.extend(c.warnings.iter().map(relative));
         if let Some(error) = &c.write_error {
             had_errors = true;
             let _ = writeln!(err, "error: cannot write the fix: {error}");
@@ -86,13 +87,15 @@ pub(super) fn finish(
         })
         .collect();
     let stream: &mut dyn Write = if report_to_err { err } else { out };
-    let written = write_report(args, &results, report_to_err, stream).and_then(|()| {
-        if mode == Mode::Fix && fixed > 0 && !args.quiet && args.format.is_human() {
-            writeln!(stream, "{}", fixed_line("Fixed", fixed, fixed_files))
-        } else {
-            Ok(())
-        }
-    });
+    let unsafe_fixes = checked.iter().any(|c| c.unsafe_fixes);
+    let written =
+        write_report(args, &results, unsafe_fixes, report_to_err, stream).and_then(|()| {
+            if mode == Mode::Fix && fixed > 0 && !args.quiet && args.format.is_human() {
+                writeln!(stream, "{}", fixed_line("Fixed", fixed, fixed_files))
+            } else {
+                Ok(())
+            }
+        });
     if let Err(error) = written {
         // A closed pipe (`dflint check | head`) is not the Dockerfiles' fault, but the report is incomplete.
         if error.kind() != std::io::ErrorKind::BrokenPipe {
@@ -105,6 +108,7 @@ pub(super) fn finish(
 fn write_report(
     args: &CheckArgs,
     results: &[FileResult],
+    unsafe_fixes: bool,
     to_stderr: bool,
     stream: &mut dyn Write,
 ) -> std::io::Result<()> {
@@ -130,7 +134,7 @@ fn write_report(
     let options = RenderOptions {
         color,
         rules: &rules,
-        unsafe_fixes: args.unsafe_fixes,
+        unsafe_fixes,
     };
     if !(args.quiet && args.format == Format::Text) {
         return render(args.format, results, &options, stream);
@@ -144,6 +148,18 @@ fn write_report(
     let body = buffer.strip_suffix(b"\n").unwrap_or(&buffer);
     let keep = body.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
     stream.write_all(&buffer[..keep])
+}
+
+/// A config problem with the config's path relative to the working folder when it is inside it (discovery finds
+/// configs by absolute path).
+fn relative(error: &ConfigError) -> String {
+    let mut error = error.clone();
+    if let (Some(path), Ok(cwd)) = (&error.path, std::env::current_dir()) {
+        if let Ok(rel) = path.strip_prefix(&cwd) {
+            error.path = Some(rel.to_path_buf());
+        }
+    }
+    error.to_string()
 }
 
 fn fixed_line(verb: &str, fixes: usize, files: usize) -> String {
