@@ -1,0 +1,39 @@
+// Turns the extension's `dflint.*` settings into the object the server reads. No `vscode` import (unit tested).
+
+/** The `dflint.*` settings as VS Code gives them. */
+export interface ExtensionSettings {
+  select?: string[];
+  ignore?: string[];
+  severity?: Record<string, string>;
+  unsafeFixes?: boolean;
+}
+
+/**
+ * The server's settings: the schema of `.dflint.toml` (kebab-case keys), sent as `initializationOptions`
+ * and as `settings.dflint` in `workspace/didChangeConfiguration`. Keys the user left at their default are
+ * left out, so `.dflint.toml` in the project still decides them; `select: []` would mean "no rules".
+ */
+export interface ServerSettings {
+  select?: string[];
+  ignore?: string[];
+  severity?: Record<string, string>;
+  "unsafe-fixes": boolean;
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string" && v.trim() !== "") : [];
+}
+
+export function serverSettings(s: ExtensionSettings): ServerSettings {
+  const out: ServerSettings = { "unsafe-fixes": s.unsafeFixes === true };
+  const select = strings(s.select);
+  if (select.length > 0) out.select = select;
+  const ignore = strings(s.ignore);
+  if (ignore.length > 0) out.ignore = ignore;
+  const severity: Record<string, string> = {};
+  for (const [rule, level] of Object.entries(s.severity ?? {})) {
+    if (typeof level === "string" && rule.trim() !== "") severity[rule] = level;
+  }
+  if (Object.keys(severity).length > 0) out.severity = severity;
+  return out;
+}
