@@ -22,13 +22,20 @@ let output: vscode.OutputChannel;
 let traceOutput: vscode.OutputChannel;
 let extensionContext: vscode.ExtensionContext;
 
+/** A setting's value when the user set it somewhere (user, workspace, folder), else undefined: the default
+ *  stays unsent so that the project's `.dflint.toml` decides. */
+function explicitly<T>(c: vscode.WorkspaceConfiguration, key: string): T | undefined {
+  const i = c.inspect<T>(key);
+  return i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
+}
+
 function readSettings(): ServerSettings {
   const c = vscode.workspace.getConfiguration("dflint");
   return serverSettings({
     select: c.get<string[]>("select"),
     ignore: c.get<string[]>("ignore"),
     severity: c.get<Record<string, string>>("severity"),
-    unsafeFixes: c.get<boolean>("unsafeFixes"),
+    unsafeFixes: explicitly<boolean>(c, "unsafeFixes"),
   });
 }
 

@@ -5,19 +5,21 @@ export interface ExtensionSettings {
   select?: string[];
   ignore?: string[];
   severity?: Record<string, string>;
+  /** Undefined when the user did not set it. */
   unsafeFixes?: boolean;
 }
 
 /**
  * The server's settings: the schema of `.dflint.toml` (kebab-case keys), sent as `initializationOptions`
- * and as `settings.dflint` in `workspace/didChangeConfiguration`. Keys the user left at their default are
- * left out, so `.dflint.toml` in the project still decides them; `select: []` would mean "no rules".
+ * as the `dflint` section of `workspace/configuration`, and as `settings.dflint` in
+ * `workspace/didChangeConfiguration`. Keys the user left at their default are left out, so `.dflint.toml` in the
+ * project still decides them (and `select: []` would mean "no rules").
  */
 export interface ServerSettings {
   select?: string[];
   ignore?: string[];
   severity?: Record<string, string>;
-  "unsafe-fixes": boolean;
+  "unsafe-fixes"?: boolean;
 }
 
 function strings(value: unknown): string[] {
@@ -25,7 +27,8 @@ function strings(value: unknown): string[] {
 }
 
 export function serverSettings(s: ExtensionSettings): ServerSettings {
-  const out: ServerSettings = { "unsafe-fixes": s.unsafeFixes === true };
+  const out: ServerSettings = {};
+  if (typeof s.unsafeFixes === "boolean") out["unsafe-fixes"] = s.unsafeFixes;
   const select = strings(s.select);
   if (select.length > 0) out.select = select;
   const ignore = strings(s.ignore);
