@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Tests the shipped .pre-commit-hooks.yaml as users run it: `pre-commit try-repo <checkout> <hook>`, which
+# clones the checkout and builds dflint with `cargo install --bins --path .` (`language: rust`).
+#
+#   tests/editors/pre-commit.sh [CHECKOUT]
+#
+# CHECKOUT defaults to this repository (DFLINT_PRECOMMIT_REPO overrides). try-repo takes the committed HEAD
+# plus changes to tracked files: untracked files are not part of what it builds.
+#
+# Each try-repo starts from an empty pre-commit store, so each one runs `cargo install`. CARGO_TARGET_DIR
+# points at target/pre-commit (git-ignored, kept between runs) so that only the workspace crates are rebuilt
+# after the first time; set DFLINT_PRECOMMIT_TARGET_DIR to move it.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+repo="${1:-${DFLINT_PRECOMMIT_REPO:-$root}}"
+export CARGO_TARGET_DIR="${DFLINT_PRECOMMIT_TARGET_DIR:-$root/target/pre-commit}"
+# Cargo's own progress output would fill the log; pre-commit shows it only on failure anyway.
+export CARGO_TERM_PROGRESS_WHEN=never
+
+fail() { printf 'FAIL pre-commit: %s\n' "$*"; exit 1; }
+pass() { printf 'PASS pre-commit: %s\n' "$*"; }
+command -v pre-commit >/dev/null || fail "pre-commit is not installed (scripts/install-editor-deps)"
+[[ -f "$repo/.pre-commit-hooks.yaml" ]] || fail "$repo has no .pre-commit-hooks.yaml"
+git -C "$repo" ls-files --error-unmatch .pre-commit-hooks.yaml >/dev/null 2>&1 ||
+  fail ".pre-commit-hooks.yaml is not committed in $repo (try-repo only sees tracked files)"
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+git init -q .
+git config user.email test@example.com
+git config user.name test
+
+# Problems with safe fixes only, so that after dflint-fix the check passes: `from` in lower case among upper
+# case instructions (DF501) and the legacy `ENV key value` form (DF503).
+bad=$'from alpine:3.19\nENV APP_HOME /srv/app\nRUN echo hello\nWORKDIR /srv/app\n'
+fixed=$'FROM alpine:3.19\nENV APP_HOME=/srv/app\nRUN echo hello\nWORKDIR /srv/app\n'
+printf '%s' "$bad" >Dockerfile
+mkdir -p build
+printf '%s' "$bad" >build/app.dockerfile
+# Prose that dflint would report as unknown instructions if the hook's file filter let it through.
+printf 'This project builds an image.\nRun it with care.\n' >README.md
+git add -A
+files=(Dockerfile build/app.dockerfile README.md)
+
+run_hook() { # hook-id -> sets $out and $status
+  local t0=$SECONDS
+  set +e
+  out="$(pre-commit try-repo "$repo" "$1" --verbose --color never --files "${files[@]}" 2>&1)"
+  status=$?
+  set -e
+  printf '%s\n' "$out" | sed 's/^/    | /'
+  printf '  (try-repo %s: exit %s, %s s)\n' "$1" "$status" "$((SECONDS - t0))"
+}
+
+echo "== try-repo $repo dflint (expect findings)"
+run_hook dflint
+((status != 0)) || fail "dflint passed on a Dockerfile with known problems"
+for want in "Dockerfile:1" "DF501" "DF503" "build/app.dockerfile:2"; do
+  grep -qF -- "$want" <<<"$out" || fail "dflint output lacks '$want'"
+done
+! grep -qF "README.md" <<<"$out" || fail "README.md was passed to dflint"
+pass "dflint failed with DF501 and DF503 in Dockerfile and build/app.dockerfile, README.md left alone"
+
+echo "== try-repo $repo dflint-fix (expect rewritten files)"
+run_hook dflint-fix
+((status != 0)) || fail "dflint-fix reported success although it had to modify files"
+grep -qF "files were modified by this hook" <<<"$out" || fail "pre-commit did not see dflint-fix modify files"
+[[ "$(cat Dockerfile)" == "${fixed%$'\n'}" ]] || fail "Dockerfile after dflint-fix:"$'\n'"$(cat Dockerfile)"
+[[ "$(cat build/app.dockerfile)" == "${fixed%$'\n'}" ]] || fail "build/app.dockerfile after dflint-fix:"$'\n'"$(cat build/app.dockerfile)"
+[[ "$(cat README.md)" == $'This project builds an image.\nRun it with care.' ]] || fail "README.md was changed"
+pass "dflint-fix rewrote both Dockerfiles"
+
+echo "== try-repo $repo dflint (expect a pass after the fix)"
+git add -A
+run_hook dflint
+((status == 0)) || fail "dflint still fails after dflint-fix"
+grep -qE "^dflint\.+Passed" <<<"$out" || fail "pre-commit did not report dflint as Passed"
+pass "dflint passes on the fixed files"
+echo "pre-commit: 3 passed, 0 failed"
