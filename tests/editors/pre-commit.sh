@@ -7,15 +7,22 @@
 # CHECKOUT defaults to this repository (DFLINT_PRECOMMIT_REPO overrides). try-repo takes the committed HEAD
 # plus changes to tracked files: untracked files are not part of what it builds.
 #
-# Each try-repo starts from an empty pre-commit store, so each one runs `cargo install`. CARGO_TARGET_DIR
-# points at target/pre-commit (git-ignored, kept between runs) so that only the workspace crates are rebuilt
-# after the first time; set DFLINT_PRECOMMIT_TARGET_DIR to move it.
+# Each try-repo starts from an empty pre-commit store, so each one runs `cargo install`, a release build.
+# Two settings keep that affordable; neither touches the hooks file or what pre-commit runs:
+# - CARGO_TARGET_DIR points at target/pre-commit (git-ignored, kept between runs), so only the workspace
+#   crates are rebuilt after the first time (DFLINT_PRECOMMIT_TARGET_DIR moves it);
+# - the release profile is compiled without optimisation and debug info (CARGO_PROFILE_RELEASE_*), which
+#   cuts the first build from about 5 minutes to 2 on 2 cores and each later one from about 30 s to 10 s.
+#   DFLINT_PRECOMMIT_RELEASE=1 keeps the profile as Cargo.toml has it (what users' pre-commit builds).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 repo="${1:-${DFLINT_PRECOMMIT_REPO:-$root}}"
 export CARGO_TARGET_DIR="${DFLINT_PRECOMMIT_TARGET_DIR:-$root/target/pre-commit}"
+if [[ "${DFLINT_PRECOMMIT_RELEASE:-0}" != 1 ]]; then
+  export CARGO_PROFILE_RELEASE_OPT_LEVEL=0 CARGO_PROFILE_RELEASE_DEBUG=0
+fi
 # Cargo's own progress output would fill the log; pre-commit shows it only on failure anyway.
 export CARGO_TERM_PROGRESS_WHEN=never
 
