@@ -2,6 +2,7 @@
 //! syntax errors out; parsing never fails.
 mod buildkit;
 mod document;
+pub mod ext_optimizer;
 pub mod json;
 mod language;
 mod line_index;

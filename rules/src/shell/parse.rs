@@ -1,0 +1,520 @@
+//! tree-sitter-bash over one shell text: the simple commands in it, with ranges in that text (cached per text).
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::rc::Rc;
+
+use tree_sitter::{Node, Parser};
+
+/// A word of a simple command, in the coordinates of the parsed text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct RawWord {
+    pub range: Range<usize>,
+    pub value: String,
+    pub dynamic: bool,
+}
+
+/// A simple command, in the coordinates of the parsed text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct RawCommand {
+    pub range: Range<usize>,
+    pub assignments: Vec<(String, String)>,
+    pub words: Vec<RawWord>,
+    pub redirects: Vec<RawWord>,
+    pub conditional: bool,
+    pub nested: bool,
+    /// The body of a heredoc fed to this command (`sh <<EOF`), as a range of the parsed text.
+    pub heredoc_body: Option<Range<usize>>,
+}
+
+/// What parsing one text gives.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct RawScript {
+    pub commands: Vec<RawCommand>,
+    pub has_errors: bool,
+    /// The end of the last top-level statement (where ` && more` can be appended).
+    pub last_statement_end: Option<usize>,
+    /// Where `exec ` would go to make the shell replace itself with the last command: the start of that command, when
+    /// the script is one simple command or an `&&` chain of them.
+    pub exec_point: Option<usize>,
+}
+
+const CACHE_LIMIT: usize = 2048;
+
+thread_local! {
+    static PARSER: RefCell<Parser> = RefCell::new({
+        let mut p = Parser::new();
+        p.set_language(&tree_sitter_bash::LANGUAGE.into())
+            .expect("tree-sitter-bash is built for the tree-sitter version in use");
+        p
+    });
+    static CACHE: RefCell<HashMap<String, Rc<RawScript>>> = RefCell::new(HashMap::new());
+}
+
+/// Parses `text` as a POSIX/bash script. Results are cached per text (rules ask about the same RUN many times).
+pub(crate) fn parse(text: &str) -> Rc<RawScript> {
+    if let Some(hit) = CACHE.with(|c| c.borrow().get(text).cloned()) {
+        return hit;
+    }
+    let parsed = Rc::new(parse_uncached(text));
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= CACHE_LIMIT {
+            c.clear();
+        }
+        c.insert(text.to_string(), parsed.clone());
+    });
+    parsed
+}
+
+fn parse_uncached(text: &str) -> RawScript {
+    let Some(tree) = PARSER.with(|p| p.borrow_mut().parse(text, None)) else {
+        return RawScript {
+            has_errors: true,
+            ..RawScript::default()
+        };
+    };
+    let root = tree.root_node();
+    let mut w = Walker {
+        text,
+        out: Vec::new(),
+    };
+    w.walk(root, Flags::default());
+    let mut cursor = root.walk();
+    let last_statement_end = root
+        .named_children(&mut cursor)
+        .filter(|n| n.kind() != "comment")
+        .last()
+        .map(|n| n.end_byte());
+    let statements: Vec<Node> = {
+        let mut c = root.walk();
+        root.named_children(&mut c)
+            .filter(|n| n.kind() != "comment")
+            .collect()
+    };
+    let exec_point = match statements.as_slice() {
+        [only] if !root.has_error() => exec_point(*only),
+        _ => None,
+    };
+    RawScript {
+        commands: w.out,
+        has_errors: root.has_error(),
+        last_statement_end,
+        exec_point,
+    }
+}
+
+/// The start of the command `exec` would prefix: a simple command, or the last of an `&&` chain of simple commands.
+fn exec_point(n: Node) -> Option<usize> {
+    match n.kind() {
+        "command" => Some(n.start_byte()),
+        "list" => {
+            let mut cursor = n.walk();
+            let children: Vec<Node> = n.children(&mut cursor).collect();
+            let all_and = children
+                .iter()
+                .filter(|c| !c.is_named())
+                .all(|c| c.kind() == "&&");
+            let all_commands = children
+                .iter()
+                .filter(|c| c.is_named())
+                .all(|c| c.kind() == "command");
+            (all_and && all_commands)
+                .then(|| children.last().map(|c| c.start_byte()))
+                .flatten()
+        }
+        _ => None,
+    }
+}
+
+#[derive(Clone, Copy, Default)]
+struct Flags {
+    conditional: bool,
+    nested: bool,
+}
+
+struct Walker<'a> {
+    text: &'a str,
+    out: Vec<RawCommand>,
+}
+
+impl Walker<'_> {
+    fn t(&self, n: Node) -> &str {
+        &self.text[n.byte_range()]
+    }
+
+    fn walk(&mut self, n: Node, f: Flags) {
+        match n.kind() {
+            "command" => self.command(n, f, &[]),
+            "redirected_statement" => {
+                let mut redirects = Vec::new();
+                let mut cursor = n.walk();
+                for c in n.children(&mut cursor) {
+                    if matches!(
+                        c.kind(),
+                        "file_redirect" | "heredoc_redirect" | "herestring_redirect"
+                    ) {
+                        redirects.push(c);
+                    }
+                }
+                match n.child_by_field_name("body") {
+                    Some(body) if body.kind() == "command" => self.command(body, f, &redirects),
+                    Some(body) => self.walk(body, f),
+                    None => {}
+                }
+                for r in redirects {
+                    // Commands inside redirect targets (`> $(cmd)`) still run.
+                    self.walk_children_except_bodies(r, f);
+                }
+            }
+            "list" => {
+                // `a || b`: b runs only when a fails.
+                let mut cursor = n.walk();
+                let mut after_or = false;
+                for c in n.children(&mut cursor) {
+                    match c.kind() {
+                        "||" => after_or = true,
+                        "&&" => {}
+                        _ if c.is_named() => self.walk(
+                            c,
+                            Flags {
+                                conditional: f.conditional || after_or,
+                                ..f
+                            },
+                        ),
+                        _ => {}
+                    }
+                }
+            }
+            "if_statement"
+            | "while_statement"
+            | "for_statement"
+            | "c_style_for_statement"
+            | "case_statement"
+            | "function_definition" => self.walk_children(
+                n,
+                Flags {
+                    conditional: true,
+                    ..f
+                },
+            ),
+            "command_substitution" | "process_substitution" => {
+                self.walk_children(n, Flags { nested: true, ..f })
+            }
+            "heredoc_body" | "comment" => {}
+            _ => self.walk_children(n, f),
+        }
+    }
+
+    fn walk_children(&mut self, n: Node, f: Flags) {
+        let mut cursor = n.walk();
+        let children: Vec<Node> = n.named_children(&mut cursor).collect();
+        for c in children {
+            self.walk(c, f);
+        }
+    }
+
+    fn walk_children_except_bodies(&mut self, n: Node, f: Flags) {
+        let mut cursor = n.walk();
+        let children: Vec<Node> = n.named_children(&mut cursor).collect();
+        for c in children {
+            if c.kind() != "heredoc_body" {
+                self.walk(c, f);
+            }
+        }
+    }
+
+    fn command(&mut self, n: Node, f: Flags, redirect_nodes: &[Node]) {
+        let mut assignments = Vec::new();
+        let mut words = Vec::new();
+        let mut redirects = Vec::new();
+        let mut heredoc_body = None;
+        let mut nested_nodes = Vec::new();
+        let mut cursor = n.walk();
+        for (i, c) in n.children(&mut cursor).enumerate() {
+            let field = n.field_name_for_child(i as u32);
+            match (c.kind(), field) {
+                ("variable_assignment", _) => {
+                    let name = c
+                        .child_by_field_name("name")
+                        .map(|x| self.t(x).to_string())
+                        .unwrap_or_default();
+                    let value = c
+                        .child_by_field_name("value")
+                        .map(|v| self.word(v).value)
+                        .unwrap_or_default();
+                    assignments.push((name, value));
+                    nested_nodes.push(c);
+                }
+                (_, Some("name")) => {
+                    let inner = c.named_child(0).unwrap_or(c);
+                    words.push(self.word(inner));
+                    nested_nodes.push(c);
+                }
+                (_, Some("argument")) => {
+                    words.push(self.word(c));
+                    nested_nodes.push(c);
+                }
+                (k, _) if k.ends_with("_redirect") => {
+                    self.redirect(c, &mut redirects, &mut heredoc_body);
+                    nested_nodes.push(c);
+                }
+                _ => {}
+            }
+        }
+        for r in redirect_nodes {
+            self.redirect(*r, &mut redirects, &mut heredoc_body);
+        }
+        let end = redirect_nodes
+            .iter()
+            .map(|r| r.end_byte())
+            .filter(|_| heredoc_body.is_none())
+            .fold(n.end_byte(), usize::max);
+        self.out.push(RawCommand {
+            range: n.start_byte()..end,
+            assignments,
+            words,
+            redirects,
+            conditional: f.conditional,
+            nested: f.nested,
+            heredoc_body,
+        });
+        // Substitutions inside the words run too.
+        for c in nested_nodes {
+            self.walk_substitutions(c, f);
+        }
+    }
+
+    fn walk_substitutions(&mut self, n: Node, f: Flags) {
+        if matches!(n.kind(), "command_substitution" | "process_substitution") {
+            self.walk(n, f);
+            return;
+        }
+        let mut cursor = n.walk();
+        let children: Vec<Node> = n.named_children(&mut cursor).collect();
+        for c in children {
+            match c.kind() {
+                "command_substitution" | "process_substitution" => self.walk(c, f),
+                "heredoc_body" => {}
+                _ => self.walk_substitutions(c, f),
+            }
+        }
+    }
+
+    fn redirect(&self, r: Node, redirects: &mut Vec<RawWord>, heredoc: &mut Option<Range<usize>>) {
+        if let Some(d) = r.child_by_field_name("destination") {
+            redirects.push(self.word(d));
+        }
+        if r.kind() == "heredoc_redirect" {
+            let mut cursor = r.walk();
+            for c in r.named_children(&mut cursor) {
+                if c.kind() == "heredoc_body" {
+                    *heredoc = Some(c.byte_range());
+                }
+                if c.kind() == "file_redirect" {
+                    if let Some(d) = c.child_by_field_name("destination") {
+                        redirects.push(self.word(d));
+                    }
+                }
+            }
+        }
+    }
+
+    /// A word's static value (quotes removed, escapes resolved); `dynamic` when it holds an expansion.
+    fn word(&self, n: Node) -> RawWord {
+        let mut value = String::new();
+        let dynamic = self.value_into(n, &mut value);
+        RawWord {
+            range: n.byte_range(),
+            value,
+            dynamic,
+        }
+    }
+
+    fn value_into(&self, n: Node, out: &mut String) -> bool {
+        match n.kind() {
+            "word" | "number" | "special_variable_name" => {
+                unescape_unquoted(self.t(n), out);
+                false
+            }
+            "raw_string" => {
+                let t = self.t(n);
+                out.push_str(
+                    t.strip_prefix('\'')
+                        .unwrap_or(t)
+                        .strip_suffix('\'')
+                        .unwrap_or(t),
+                );
+                false
+            }
+            "ansi_c_string" => {
+                let t = self.t(n);
+                let inner = t
+                    .strip_prefix("$'")
+                    .and_then(|x| x.strip_suffix('\''))
+                    .unwrap_or(t);
+                out.push_str(inner);
+                false
+            }
+            "string" | "translated_string" => {
+                let mut dynamic = false;
+                let mut cursor = n.walk();
+                for c in n.named_children(&mut cursor) {
+                    match c.kind() {
+                        "string_content" => unescape_double_quoted(self.t(c), out),
+                        _ => {
+                            dynamic = true;
+                            out.push_str(self.t(c));
+                        }
+                    }
+                }
+                // Gaps between children (raw text tree-sitter does not name) are literal.
+                if n.named_child_count() == 0 {
+                    let t = self.t(n);
+                    let inner = t.trim_start_matches('$');
+                    let inner = inner.strip_prefix('"').unwrap_or(inner);
+                    unescape_double_quoted(inner.strip_suffix('"').unwrap_or(inner), out);
+                }
+                dynamic
+            }
+            "concatenation" => {
+                let mut dynamic = false;
+                let mut cursor = n.walk();
+                let mut pos = n.start_byte();
+                for c in n.children(&mut cursor) {
+                    if c.start_byte() > pos {
+                        unescape_unquoted(&self.text[pos..c.start_byte()], out);
+                    }
+                    dynamic |= self.value_into(c, out);
+                    pos = c.end_byte();
+                }
+                if pos < n.end_byte() {
+                    unescape_unquoted(&self.text[pos..n.end_byte()], out);
+                }
+                dynamic
+            }
+            _ if n.child_count() == 0 && !n.is_named() => {
+                out.push_str(self.t(n));
+                false
+            }
+            _ => {
+                out.push_str(self.t(n));
+                true
+            }
+        }
+    }
+}
+
+/// `a\ b` → `a b`; a backslash-newline disappears.
+fn unescape_unquoted(s: &str, out: &mut String) {
+    let mut it = s.chars();
+    while let Some(c) = it.next() {
+        if c == '\\' {
+            match it.next() {
+                Some('\n') | None => {}
+                Some(n) => out.push(n),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+/// Inside `"..."` only `\$`, `` \` ``, `\"`, `\\` and backslash-newline are escapes.
+fn unescape_double_quoted(s: &str, out: &mut String) {
+    let mut it = s.chars().peekable();
+    while let Some(c) = it.next() {
+        if c == '\\' {
+            match it.peek() {
+                Some('$' | '`' | '"' | '\\') => {
+                    out.push(it.next().expect("peeked"));
+                }
+                Some('\n') => {
+                    it.next();
+                }
+                _ => out.push(c),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(s: &RawScript) -> Vec<Vec<String>> {
+        s.commands
+            .iter()
+            .map(|c| c.words.iter().map(|w| w.value.clone()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn simple_commands_and_values() {
+        let s = parse(
+            r#"apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y "g cc" 'x' a\ b $PKG"#,
+        );
+        assert!(!s.has_errors);
+        assert_eq!(
+            names(&s),
+            [
+                vec!["apt-get", "update"],
+                vec!["apt-get", "install", "-y", "g cc", "x", "a b", "$PKG"]
+            ]
+        );
+        assert_eq!(
+            s.commands[1].assignments,
+            [("DEBIAN_FRONTEND".to_string(), "noninteractive".to_string())]
+        );
+        assert!(s.commands[1].words[6].dynamic);
+        assert!(!s.commands[1].words[3].dynamic);
+    }
+
+    #[test]
+    fn conditional_nested_and_redirects() {
+        let s = parse("set -e; if [ -f x ]; then make; fi; a || b; echo $(cat f) > out.txt");
+        let n = names(&s);
+        assert_eq!(
+            n,
+            [
+                vec!["set", "-e"],
+                vec!["make"],
+                vec!["a"],
+                vec!["b"],
+                vec!["echo", "$(cat f)"],
+                vec!["cat", "f"]
+            ]
+        );
+        assert!(s.commands[1].conditional);
+        assert!(!s.commands[2].conditional);
+        assert!(s.commands[3].conditional);
+        assert!(s.commands[5].nested);
+        assert_eq!(s.commands[4].redirects[0].value, "out.txt");
+    }
+
+    #[test]
+    fn heredoc_bodies_are_kept_for_shells() {
+        let text = "sh -e <<EOF\napt-get update\nEOF\n";
+        let s = parse(text);
+        let body = s.commands[0].heredoc_body.clone().unwrap();
+        assert_eq!(&text[body], "apt-get update\n");
+        assert_eq!(s.commands.len(), 1);
+    }
+
+    #[test]
+    fn concatenations_keep_literal_parts() {
+        let text = "go build -o=/out/$NAME --tags=\"a b\" # note";
+        let s = parse(text);
+        assert_eq!(s.commands[0].words[2].value, "-o=/out/$NAME");
+        assert!(s.commands[0].words[2].dynamic);
+        assert_eq!(s.commands[0].words[3].value, "--tags=a b");
+        assert_eq!(s.last_statement_end, text.find(" #"));
+        assert_eq!(s.exec_point, Some(0));
+        assert_eq!(parse("cd /app && node x.js").exec_point, Some(11));
+        assert_eq!(parse("a | b").exec_point, None);
+        assert_eq!(parse("a; b").exec_point, None);
+        assert_eq!(parse("a || b").exec_point, None);
+    }
+}

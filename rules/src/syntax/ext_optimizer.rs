@@ -1,0 +1,438 @@
+//! What the optimizer reads beyond the typed model, computed from the model and the source text only:
+//! an instruction's logical text with the source offset of every byte, its flags and arguments read as BuildKit
+//! splits them (with source ranges), and exec-form arrays with the range of each element.
+use std::ops::Range;
+
+use super::model::{Instruction, Span};
+use super::words::unquote;
+
+/// A logical (continuation-free) text and, for each of its bytes, the source bytes it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mapped {
+    pub text: String,
+    /// `spans[i]`: the source bytes byte `i` was read from (an escape sequence for a decoded JSON character).
+    spans: Vec<(usize, usize)>,
+    /// The source offset just after the text.
+    end: usize,
+}
+
+impl Mapped {
+    /// A text that is a verbatim copy of the source starting at `start`.
+    pub fn verbatim(text: &str, start: usize) -> Mapped {
+        Mapped {
+            text: text.to_string(),
+            spans: (start..start + text.len()).map(|o| (o, o + 1)).collect(),
+            end: start + text.len(),
+        }
+    }
+
+    /// A text built piece by piece, with the source bytes of each of its bytes and the source end.
+    pub fn from_parts(text: String, spans: Vec<(usize, usize)>, end: usize) -> Mapped {
+        debug_assert_eq!(text.len(), spans.len());
+        Mapped { text, spans, end }
+    }
+
+    /// The source offset of logical offset `at` (the end maps to the source end).
+    pub fn source(&self, at: usize) -> usize {
+        self.spans.get(at).map_or(self.end, |s| s.0)
+    }
+
+    /// The source range of a logical range: from its first byte to just after its last.
+    pub fn source_range(&self, r: Range<usize>) -> Span {
+        let start = self.source(r.start);
+        if r.end <= r.start {
+            return start..start;
+        }
+        let end = self.spans.get(r.end - 1).map_or(self.end, |s| s.1);
+        start..end.max(start)
+    }
+
+    /// The logical offset of a source offset, when that byte is part of the text.
+    pub fn logical(&self, source: usize) -> Option<usize> {
+        self.spans.iter().position(|s| s.0 == source)
+    }
+
+    /// A sub-text, still mapped.
+    pub fn slice(&self, r: Range<usize>) -> Mapped {
+        let end = self.source(r.end);
+        Mapped {
+            text: self.text[r.clone()].to_string(),
+            spans: self.spans[r].to_vec(),
+            end,
+        }
+    }
+}
+
+/// The logical text of `range`: the source with the continuations (escape, newline and skipped lines) removed.
+pub fn mapped(text: &str, range: Span, continuations: &[Span]) -> Mapped {
+    let mut out = String::with_capacity(range.len());
+    let mut spans = Vec::with_capacity(range.len());
+    let mut pos = range.start;
+    let push = |from: usize, to: usize, out: &mut String, spans: &mut Vec<(usize, usize)>| {
+        out.push_str(&text[from..to]);
+        spans.extend((from..to).map(|o| (o, o + 1)));
+    };
+    for c in continuations {
+        if c.start < pos || c.start >= range.end {
+            continue;
+        }
+        push(pos, c.start, &mut out, &mut spans);
+        pos = c.end.min(range.end);
+    }
+    if pos < range.end {
+        push(pos, range.end, &mut out, &mut spans);
+    }
+    Mapped {
+        text: out,
+        spans,
+        end: range.end,
+    }
+}
+
+/// One word of an instruction's arguments, split as BuildKit splits them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ArgWord {
+    /// Source range (may span a line continuation).
+    pub range: Span,
+    /// As written, continuations removed.
+    pub raw: String,
+    /// Quotes removed, escapes resolved, variables not expanded.
+    pub value: String,
+}
+
+/// A `--name[=value]` flag read from the source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceFlag {
+    pub range: Span,
+    /// Lower case.
+    pub name: String,
+    pub value: Option<String>,
+    pub value_range: Option<Span>,
+}
+
+impl SourceFlag {
+    /// The `key=value` parts of a comma-separated value (`type=cache,target=/x`).
+    pub fn options(&self) -> Vec<(String, Option<String>)> {
+        self.value
+            .as_deref()
+            .unwrap_or("")
+            .split(',')
+            .filter(|p| !p.is_empty())
+            .map(|p| match p.split_once('=') {
+                Some((k, v)) => (k.trim().to_ascii_lowercase(), Some(v.to_string())),
+                None => (p.trim().to_ascii_lowercase(), None),
+            })
+            .collect()
+    }
+}
+
+/// One element of a JSON string array, with its source range (quotes included).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ArrayElement {
+    pub range: Span,
+    pub value: String,
+    /// The decoded value, mapped back to the source (for scripts inside `["sh", "-c", "..."]`).
+    pub mapped: Mapped,
+}
+
+/// An instruction's arguments as the optimizer reads them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Args {
+    pub flags: Vec<SourceFlag>,
+    /// The logical text after the flags, mapped to the source.
+    pub rest: Mapped,
+    /// The words of `rest` (shell-form and path arguments).
+    pub words: Vec<ArgWord>,
+    /// `rest` read as a JSON string array, when it is one.
+    pub json: Option<Vec<ArrayElement>>,
+}
+
+impl Args {
+    pub fn flag(&self, name: &str) -> Option<&SourceFlag> {
+        self.flags
+            .iter()
+            .find(|f| f.name.eq_ignore_ascii_case(name))
+    }
+}
+
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\r' | b'\n' | 0x0b | 0x0c)
+}
+
+/// Reads an instruction's flags and arguments from the source text (its first line through its last, heredoc
+/// bodies excluded).
+pub fn args(text: &str, ins: &Instruction, escape: char) -> Args {
+    let m = mapped(text, ins.keyword.end..ins.range.end, &ins.continuations);
+    let b = m.text.as_bytes();
+    let mut pos = 0;
+    let mut flags = Vec::new();
+    loop {
+        while pos < b.len() && is_space(b[pos]) {
+            pos += 1;
+        }
+        if !(pos + 1 < b.len() && b[pos] == b'-' && b[pos + 1] == b'-') {
+            break;
+        }
+        let start = pos;
+        let end = word_end(b, pos, escape);
+        let word = &m.text[start + 2..end];
+        pos = end;
+        if word.is_empty() {
+            // A bare `--` ends the flags.
+            break;
+        }
+        let (name, value, value_range) = match word.find('=') {
+            Some(eq) => {
+                let vstart = start + 2 + eq + 1;
+                (
+                    word[..eq].to_ascii_lowercase(),
+                    Some(unquote(&word[eq + 1..], '\\')),
+                    Some(m.source_range(vstart..end)),
+                )
+            }
+            None => (word.to_ascii_lowercase(), None, None),
+        };
+        flags.push(SourceFlag {
+            range: m.source_range(start..end),
+            name,
+            value,
+            value_range,
+        });
+    }
+    let rest = m.slice(pos..m.text.len());
+    let words = split_words(&rest, escape);
+    let json = json_array(&rest);
+    Args {
+        flags,
+        rest,
+        words,
+        json,
+    }
+}
+
+/// The end of a whitespace-delimited word starting at `pos`, honouring quotes and the escape character.
+fn word_end(b: &[u8], mut pos: usize, escape: char) -> usize {
+    let esc = escape as u8;
+    let mut quote: Option<u8> = None;
+    while pos < b.len() {
+        let c = b[pos];
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(q) if c == esc && q != b'\'' && pos + 1 < b.len() => pos += 1,
+            Some(_) => {}
+            None if is_space(c) => break,
+            None if c == b'"' || c == b'\'' => quote = Some(c),
+            None if c == esc && pos + 1 < b.len() => pos += 1,
+            None => {}
+        }
+        pos += 1;
+    }
+    pos.min(b.len())
+}
+
+/// Splits a mapped text into words (BuildKit's `parseWords`), keeping each word's source range.
+pub fn split_words(m: &Mapped, escape: char) -> Vec<ArgWord> {
+    let b = m.text.as_bytes();
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < b.len() {
+        if is_space(b[pos]) {
+            pos += 1;
+            continue;
+        }
+        let end = word_end(b, pos, escape);
+        let raw = m.text[pos..end].to_string();
+        out.push(ArgWord {
+            range: m.source_range(pos..end),
+            value: unquote(&raw, escape),
+            raw,
+        });
+        pos = end;
+    }
+    out
+}
+
+/// Reads `[ "a", "b" ]` (strict JSON, strings only), each element with its range and a source map of its value.
+pub fn json_array(m: &Mapped) -> Option<Vec<ArrayElement>> {
+    let b = m.text.as_bytes();
+    let mut pos = 0;
+    let skip = |pos: &mut usize| {
+        while *pos < b.len() && is_space(b[*pos]) {
+            *pos += 1;
+        }
+    };
+    skip(&mut pos);
+    if b.get(pos) != Some(&b'[') {
+        return None;
+    }
+    pos += 1;
+    let mut out = Vec::new();
+    skip(&mut pos);
+    if b.get(pos) == Some(&b']') {
+        return Some(out);
+    }
+    loop {
+        skip(&mut pos);
+        let (mapped, end) = json_string(m, pos)?;
+        out.push(ArrayElement {
+            range: m.source_range(pos..end),
+            value: mapped.text.clone(),
+            mapped,
+        });
+        pos = end;
+        skip(&mut pos);
+        match b.get(pos) {
+            Some(b',') => pos += 1,
+            Some(b']') => return Some(out),
+            _ => return None,
+        }
+    }
+}
+
+/// A JSON string at `pos`: its decoded value mapped to the source, and the logical offset after its closing quote.
+fn json_string(m: &Mapped, pos: usize) -> Option<(Mapped, usize)> {
+    let s = &m.text;
+    let b = s.as_bytes();
+    if b.get(pos) != Some(&b'"') {
+        return None;
+    }
+    let mut value = String::new();
+    let mut spans = Vec::new();
+    let mut i = pos + 1;
+    loop {
+        let c = *b.get(i)?;
+        let (ch, len) = match c {
+            b'"' => return Some((Mapped::from_parts(value, spans, m.source(i)), i + 1)),
+            b'\\' => match *b.get(i + 1)? {
+                b'"' => ('"', 2),
+                b'\\' => ('\\', 2),
+                b'/' => ('/', 2),
+                b'b' => ('\u{8}', 2),
+                b'f' => ('\u{c}', 2),
+                b'n' => ('\n', 2),
+                b'r' => ('\r', 2),
+                b't' => ('\t', 2),
+                b'u' => {
+                    let code = u32::from_str_radix(s.get(i + 2..i + 6)?, 16).ok()?;
+                    (char::from_u32(code).unwrap_or('\u{fffd}'), 6)
+                }
+                _ => return None,
+            },
+            c if c < 0x20 => return None,
+            _ => {
+                let ch = s[i..].chars().next()?;
+                for k in 0..ch.len_utf8() {
+                    let r = m.source_range(i + k..i + k + 1);
+                    spans.push((r.start, r.end));
+                }
+                value.push(ch);
+                i += ch.len_utf8();
+                continue;
+            }
+        };
+        let r = m.source_range(i..i + len);
+        for _ in 0..ch.len_utf8() {
+            spans.push((r.start, r.end));
+        }
+        value.push(ch);
+        i += len;
+    }
+}
+
+/// The arguments of a `COPY`/`ADD`: sources and destination (heredoc sources are left out).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CopyArgs {
+    pub sources: Vec<ArgWord>,
+    pub dest: ArgWord,
+    /// Sources given as heredocs (`COPY <<EOF /x`).
+    pub heredoc_sources: usize,
+    pub json: bool,
+}
+
+/// Sources and destination of a `COPY`/`ADD`, read from the source text.
+pub fn copy_args(args: &Args) -> Option<CopyArgs> {
+    let (mut words, json): (Vec<ArgWord>, bool) = match &args.json {
+        Some(elements) => (
+            elements
+                .iter()
+                .map(|e| ArgWord {
+                    range: e.range.clone(),
+                    raw: e.value.clone(),
+                    value: e.value.clone(),
+                })
+                .collect(),
+            true,
+        ),
+        None => (args.words.clone(), false),
+    };
+    if words.len() < 2 {
+        return None;
+    }
+    let dest = words.pop()?;
+    let before = words.len();
+    if !json {
+        words.retain(|w| !w.raw.starts_with("<<"));
+    }
+    Some(CopyArgs {
+        heredoc_sources: before - words.len(),
+        sources: words,
+        dest,
+        json,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::Document;
+
+    #[test]
+    fn flags_and_words_from_the_source() {
+        let src = "FROM a\nCOPY --from=build --chown=1:1 \\\n  /a \"b c\" /dest/\n";
+        let doc = Document::parse(src);
+        let a = args(src, &doc.instructions()[1], '\\');
+        let names: Vec<&str> = a.flags.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["from", "chown"]);
+        assert_eq!(a.flag("from").unwrap().value.as_deref(), Some("build"));
+        let vr = a.flag("from").unwrap().value_range.clone().unwrap();
+        assert_eq!(&src[vr], "build");
+        let c = copy_args(&a).unwrap();
+        assert_eq!(c.sources.len(), 2);
+        assert_eq!(&src[c.sources[1].range.clone()], "\"b c\"");
+        assert_eq!(c.sources[1].value, "b c");
+        assert_eq!(c.dest.value, "/dest/");
+    }
+
+    #[test]
+    fn mount_flags_and_shell_text() {
+        let src =
+            "FROM a\nRUN --mount=type=cache,target=/root/.npm npm ci \\\n    && npm run build\n";
+        let doc = Document::parse(src);
+        let a = args(src, &doc.instructions()[1], '\\');
+        assert_eq!(
+            a.flags[0].options(),
+            [
+                ("type".to_string(), Some("cache".to_string())),
+                ("target".to_string(), Some("/root/.npm".to_string()))
+            ]
+        );
+        assert_eq!(a.rest.text.trim_start(), "npm ci     && npm run build");
+        let at = a.rest.text.find("&&").unwrap();
+        assert_eq!(&src[a.rest.source_range(at..at + 2)], "&&");
+    }
+
+    #[test]
+    fn json_elements_map_escapes_back() {
+        let src = "FROM a\nCMD [\"sh\", \"-c\", \"echo \\\"hi\\\" \\u0041\"]\n";
+        let doc = Document::parse(src);
+        let a = args(src, &doc.instructions()[1], '\\');
+        let j = a.json.unwrap();
+        assert_eq!(j[2].value, "echo \"hi\" A");
+        let m = &j[2].mapped;
+        let at = m.text.find("hi").unwrap();
+        assert_eq!(&src[m.source_range(at..at + 2)], "hi");
+        assert_eq!(&src[m.source_range(at - 1..at)], "\\\"");
+        assert!(json_array(&Mapped::verbatim("['a']", 0)).is_none());
+        assert!(json_array(&Mapped::verbatim("[\"a\",]", 0)).is_none());
+    }
+}
