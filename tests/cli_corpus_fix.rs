@@ -14,7 +14,9 @@ use std::process::Command;
 use dflint::check::{fix_guarded, map_ordered};
 use dflint::context::DiskBuildContext;
 use dflint::fs::SourceFile;
-use dflint_rules::engine::{fix, lint, BuildContext, Diagnostic, FixMode, Settings};
+use dflint_rules::engine::{
+    fix, lint, BuildContext, Diagnostic, FixMode, Settings, WithCreatedFiles,
+};
 use dflint_rules::syntax::Document;
 use serde_json::Value;
 
@@ -126,8 +128,13 @@ fn check_file(corpus: &Path, path: &Path, settings: &Settings) -> Result<FileRep
             outcome.non_converged
         ));
     }
+    // The second run sees the files the first one created (`--fix` writes them).
+    let after = WithCreatedFiles {
+        base: ctx,
+        files: &outcome.created_files,
+    };
     match catch_unwind(AssertUnwindSafe(|| {
-        fix(&outcome.text, settings, ctx, FixMode::Unsafe)
+        fix(&outcome.text, settings, Some(&after), FixMode::Unsafe)
     })) {
         Ok(again) if again.changed() || again.text != outcome.text => problems.push(format!(
             "not idempotent: a second fix applied {:?}",

@@ -1,8 +1,30 @@
 //! Every rule's documented examples run as tests: an `## Example` block fires the rule, a `## Use instead` block does
 //! not, and a ```` ```dockerfile fixed ```` block is what the fixer makes of the example before it.
-use dflint_rules::engine::docs::{examples, ExampleKind};
-use dflint_rules::engine::{all_rules, fix, lint, FixAvailability, FixMode, Settings};
+//! A rule that needs the build context documents one in a `## Build context` section (a ```` ```text ```` block,
+//! one path per line); its examples run with those (empty) files as the context.
+use dflint_rules::engine::docs::{examples, sections, ExampleKind};
+use dflint_rules::engine::{
+    all_rules, fix, lint, BuildContext, FixAvailability, FixMode, MemoryBuildContext, Settings,
+};
 use dflint_rules::syntax::Document;
+
+/// The files of a `## Build context` section.
+fn build_context(doc: &str) -> Option<MemoryBuildContext> {
+    let (_, secs) = sections(doc);
+    let body = &secs.iter().find(|s| s.title == "Build context")?.body;
+    let mut ctx = MemoryBuildContext::new();
+    let mut in_block = false;
+    for line in body.lines() {
+        if line.trim_start().starts_with("```") {
+            in_block = !in_block;
+            continue;
+        }
+        if in_block && !line.trim().is_empty() {
+            ctx = ctx.with_file(line.trim(), "");
+        }
+    }
+    Some(ctx)
+}
 
 #[test]
 fn documented_examples_behave_as_documented() {
@@ -11,6 +33,8 @@ fn documented_examples_behave_as_documented() {
     for rule in all_rules() {
         let doc = rule.doc();
         let ex = examples(&doc);
+        let context = build_context(&doc);
+        let ctx: Option<&dyn BuildContext> = context.as_ref().map(|c| c as &dyn BuildContext);
         // The default rule set plus this rule: rules that need company (unused-suppression) see it,
         // and a `fixed` block shows that the example is otherwise clean.
         let settings = Settings {
@@ -18,7 +42,7 @@ fn documented_examples_behave_as_documented() {
             ..Settings::default()
         };
         let fires = |src: &str| {
-            lint(&Document::parse(src), &settings, None)
+            lint(&Document::parse(src), &settings, ctx)
                 .into_iter()
                 .filter(|d| d.code == rule.code)
                 .count()
@@ -46,14 +70,25 @@ fn documented_examples_behave_as_documented() {
                         failures.push(format!("{at}: a `fixed` block with no example before it"));
                         continue;
                     };
-                    let out = fix(src, &settings, None, FixMode::Unsafe);
+                    let out = fix(src, &settings, ctx, FixMode::Unsafe);
                     if out.text != e.code {
                         failures.push(format!(
                             "{at}: the fixer gives\n{}\ninstead of\n{}",
                             out.text, e.code
                         ));
                     }
-                    if fires(&out.text) != 0 {
+                    // Files the fix created are part of the context from then on.
+                    let mut after = context.clone().unwrap_or_default();
+                    for (path, content) in &out.created_files {
+                        after = after.with_file(path, content);
+                    }
+                    let after_ctx: Option<&dyn BuildContext> =
+                        (context.is_some() || !out.created_files.is_empty()).then_some(&after);
+                    let still = lint(&Document::parse(&out.text), &settings, after_ctx)
+                        .into_iter()
+                        .filter(|d| d.code == rule.code)
+                        .count();
+                    if still != 0 {
                         failures.push(format!("{at}: the fixed example still fires"));
                     }
                 }

@@ -127,15 +127,68 @@ pub fn fix(
     ctx: Option<&dyn BuildContext>,
     mode: FixMode,
 ) -> FixOutcome {
-    fix_with(text, mode, &|doc| lint(doc, settings, ctx))
+    fix_with_files(text, mode, &|doc, created| {
+        if created.is_empty() {
+            return lint(doc, settings, ctx);
+        }
+        // Later rounds see the files earlier fixes created, so a rule that asked for one stops asking.
+        let overlay = WithCreatedFiles {
+            base: ctx,
+            files: created,
+        };
+        lint(doc, settings, Some(&overlay))
+    })
+}
+
+/// A build context plus files that fixes created (and a caller has not written yet): what the context looks like
+/// after `FixOutcome::created_files` are written.
+pub struct WithCreatedFiles<'a> {
+    pub base: Option<&'a dyn BuildContext>,
+    /// (path relative to the context, content).
+    pub files: &'a [(String, String)],
+}
+
+impl BuildContext for WithCreatedFiles<'_> {
+    fn exists(&self, rel: &str) -> bool {
+        let rel = rel.trim_start_matches("./");
+        self.files.iter().any(|(p, _)| p == rel) || self.base.is_some_and(|b| b.exists(rel))
+    }
+    fn read(&self, rel: &str) -> Option<String> {
+        let rel = rel.trim_start_matches("./");
+        self.files
+            .iter()
+            .find(|(p, _)| p == rel)
+            .map(|(_, c)| c.clone())
+            .or_else(|| self.base.and_then(|b| b.read(rel)))
+    }
+    fn list(&self, rel_dir: &str) -> Vec<String> {
+        let dir = rel_dir.trim_start_matches("./").trim_end_matches('/');
+        let mut out = self.base.map(|b| b.list(rel_dir)).unwrap_or_default();
+        for (p, _) in self.files {
+            let (parent, name) = p.rsplit_once('/').unwrap_or(("", p));
+            if parent == dir && !out.iter().any(|n| n == name) {
+                out.push(name.to_string());
+            }
+        }
+        out
+    }
 }
 
 /// The fixer's loop over any linter (the tests drive it with misbehaving rules).
+#[cfg(test)]
 pub(crate) fn fix_with(
     text: &str,
     mode: FixMode,
     lint: &dyn Fn(&Document) -> Vec<Diagnostic>,
 ) -> FixOutcome {
+    fix_with_files(text, mode, &|doc, _| lint(doc))
+}
+
+/// A linter that also sees the files fixes created so far (path, content).
+type LintWithFiles<'a> = dyn Fn(&Document, &[(String, String)]) -> Vec<Diagnostic> + 'a;
+
+/// The loop; `lint` also gets the files fixes created so far. A fix may only create files (no edits).
+fn fix_with_files(text: &str, mode: FixMode, lint: &LintWithFiles) -> FixOutcome {
     let mut doc = Document::parse(text);
     let baseline = error_counts(&doc);
     let mut applied = Vec::new();
@@ -145,14 +198,17 @@ pub(crate) fn fix_with(
     let mut refused_keys: HashSet<(&'static str, String)> = HashSet::new();
     let mut seen_texts: HashSet<String> = HashSet::new();
     let mut non_converged: Vec<&'static str> = Vec::new();
-    let mut diagnostics = lint(&doc);
+    let mut diagnostics = lint(&doc, &created_files);
     for round in 0..=MAX_ROUNDS {
         let candidates: Vec<&Diagnostic> = diagnostics
             .iter()
             .filter(|d| {
                 d.fix.as_ref().is_some_and(|f| {
                     mode.allows(f.applicability)
-                        && !f.edits.is_empty()
+                        && (!f.edits.is_empty()
+                            || f.create_files.iter().any(|(p, _)| {
+                                !created_files.iter().any(|(c, _): &(String, String)| c == p)
+                            }))
                         && !refused_keys.contains(&(d.code, f.title.clone()))
                 })
             })
@@ -217,14 +273,14 @@ pub(crate) fn fix_with(
                 }
             }
             doc = current;
-            diagnostics = lint(&doc);
+            diagnostics = lint(&doc, &created_files);
             continue;
         };
         for d in accepted {
             record(&mut applied, &mut created_files, d);
         }
         doc = next;
-        diagnostics = lint(&doc);
+        diagnostics = lint(&doc, &created_files);
     }
     FixOutcome {
         text: doc.text().to_string(),
@@ -401,6 +457,33 @@ mod tests {
         let out = fix_with("FROM a\n", FixMode::Safe, &grow);
         assert_eq!(out.non_converged, ["grow"]);
         assert_eq!(out.applied.len(), MAX_ROUNDS);
+    }
+
+    #[test]
+    fn a_fix_may_only_create_a_file_and_is_applied_once() {
+        let lint = |_: &Document, created: &[(String, String)]| -> Vec<Diagnostic> {
+            if created.iter().any(|(p, _)| p == ".dockerignore") {
+                return Vec::new();
+            }
+            let mut f = Fix::unsafe_("create", Vec::new());
+            f.create_files
+                .push((".dockerignore".into(), ".git\n".into()));
+            vec![diag("create", 0..4, f)]
+        };
+        let out = fix_with_files("FROM a\n", FixMode::Unsafe, &lint);
+        assert_eq!(out.text, "FROM a\n");
+        assert_eq!(out.applied.len(), 1);
+        assert!(out.non_converged.is_empty());
+        assert_eq!(
+            out.created_files,
+            [(".dockerignore".to_string(), ".git\n".to_string())]
+        );
+        let ctx = WithCreatedFiles {
+            base: None,
+            files: &out.created_files,
+        };
+        assert!(ctx.exists("./.dockerignore"));
+        assert_eq!(ctx.list(""), [".dockerignore"]);
     }
 
     #[test]

@@ -12,7 +12,9 @@ pub(crate) mod text;
 
 pub use context::{BuildContext, Context, MemoryBuildContext};
 pub use diagnostic::*;
-pub use fixer::{apply_edits, apply_fix, fix, AppliedFix, FixMode, FixOutcome, MAX_ROUNDS};
+pub use fixer::{
+    apply_edits, apply_fix, fix, AppliedFix, FixMode, FixOutcome, WithCreatedFiles, MAX_ROUNDS,
+};
 pub use lint::{lint, sort};
 pub use options::{OptKind, OptValue, RuleOptions};
 pub(crate) use rule::declare_rule;
