@@ -1,0 +1,393 @@
+//! Requests: from LSP positions to byte offsets, through the `ide` features, and back. Work on large documents
+//! runs on a blocking thread so the server keeps answering meanwhile.
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::ls_types::*;
+
+use super::actions;
+use super::diagnostics::all_to_lsp;
+use super::encoding::Converter;
+use super::ide::{completion, format, hover as ide_hover, links, navigate, outline, semantic};
+use super::state::{lint, Lint, Snapshot, State};
+
+/// Documents larger than this are worked on off the server's task.
+const LARGE: usize = super::state::LARGE;
+
+pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| Error {
+        code: ErrorCode::InternalError,
+        message: format!("request failed: {e}").into(),
+        data: None,
+    })
+}
+
+async fn run<T: Send + 'static>(
+    snap: &Snapshot,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T> {
+    if snap.doc.text().len() > LARGE {
+        blocking(f).await
+    } else {
+        Ok(f())
+    }
+}
+
+async fn snapshot(state: &State, uri: &Uri) -> Result<Snapshot> {
+    state
+        .snapshot(uri)
+        .await
+        .ok_or_else(|| Error::invalid_params(format!("document not open: {}", uri.as_str())))
+}
+
+fn refusal(message: String) -> Error {
+    Error {
+        code: ErrorCode::InvalidRequest,
+        message: message.into(),
+        data: None,
+    }
+}
+
+fn offset(state: &State, snap: &Snapshot, position: Position) -> usize {
+    Converter::new(state.encoding(), &snap.doc).offset(position)
+}
+
+/// `textDocument/diagnostic`: the lint of the current version (computed now unless cached), and any settings
+/// problems to show.
+pub async fn pull_diagnostics(
+    state: &Arc<State>,
+    params: &DocumentDiagnosticParams,
+) -> Result<(DocumentDiagnosticReportResult, Option<Vec<String>>)> {
+    let snap = snapshot(state, &params.text_document.uri).await?;
+    let generation = state.settings.generation();
+    let result_id = format!("{}:{generation}", snap.version);
+    let cached = snap.lint().filter(|l| l.generation == generation);
+    if cached.is_some() && params.previous_result_id.as_deref() == Some(result_id.as_str()) {
+        let report = RelatedUnchangedDocumentDiagnosticReport {
+            related_documents: None,
+            unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport { result_id },
+        };
+        return Ok((
+            DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Unchanged(report)),
+            None,
+        ));
+    }
+    let encoding = state.encoding();
+    let state2 = state.clone();
+    let snap2 = snap.clone();
+    let (items, problems) = run(&snap, move || {
+        let effective = state2.effective(&snap2.slot);
+        let result = match cached {
+            Some(l) => l,
+            None => {
+                let diagnostics = lint(&snap2.doc, snap2.slot.path.as_deref(), &effective);
+                let l = Arc::new(Lint {
+                    version: snap2.version,
+                    generation,
+                    diagnostics,
+                });
+                snap2.slot.store_lint(l.clone());
+                l
+            }
+        };
+        let conv = Converter::new(encoding, &snap2.doc);
+        (
+            all_to_lsp(&result.diagnostics, &conv, snap2.version),
+            effective.problems.clone(),
+        )
+    })
+    .await?;
+    let report = RelatedFullDocumentDiagnosticReport {
+        related_documents: None,
+        full_document_diagnostic_report: FullDocumentDiagnosticReport {
+            result_id: Some(result_id),
+            items,
+        },
+    };
+    Ok((
+        DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(report)),
+        Some(problems),
+    ))
+}
+
+pub async fn hover(state: &Arc<State>, params: HoverParams) -> Result<Option<Hover>> {
+    let p = params.text_document_position_params;
+    let snap = snapshot(state, &p.text_document.uri).await?;
+    let at = offset(state, &snap, p.position);
+    let markdown = state.negotiated().markdown;
+    let encoding = state.encoding();
+    run(&snap.clone(), move || {
+        let names = snap.names();
+        let lint = snap.lint();
+        let diagnostics = lint.as_ref().map_or(&[][..], |l| &l.diagnostics[..]);
+        let h = ide_hover::hover(&snap.doc, &names, diagnostics, at)?;
+        let conv = Converter::new(encoding, &snap.doc);
+        Some(Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: if markdown {
+                    MarkupKind::Markdown
+                } else {
+                    MarkupKind::PlainText
+                },
+                value: h.markdown,
+            }),
+            range: h.range.map(|r| conv.range(r)),
+        })
+    })
+    .await
+}
+
+pub async fn completion(
+    state: &Arc<State>,
+    params: CompletionParams,
+) -> Result<Option<CompletionResponse>> {
+    let p = params.text_document_position;
+    let snap = snapshot(state, &p.text_document.uri).await?;
+    let at = offset(state, &snap, p.position);
+    let negotiated = state.negotiated();
+    run(&snap.clone(), move || {
+        let names = snap.names();
+        let conv = Converter::new(negotiated.encoding, &snap.doc);
+        let request = completion::Request {
+            doc: &snap.doc,
+            names: &names,
+            conv: &conv,
+            offset: at,
+            snippets: negotiated.snippets,
+        };
+        let items = completion::complete(&request);
+        Some(CompletionResponse::List(CompletionList {
+            is_incomplete: false,
+            items,
+        }))
+    })
+    .await
+}
+
+fn locations(
+    uri: &Uri,
+    conv: &Converter,
+    ranges: impl IntoIterator<Item = std::ops::Range<usize>>,
+) -> Vec<Location> {
+    ranges
+        .into_iter()
+        .map(|r| Location::new(uri.clone(), conv.range(r)))
+        .collect()
+}
+
+pub async fn definition(
+    state: &Arc<State>,
+    params: GotoDefinitionParams,
+) -> Result<Option<GotoDefinitionResponse>> {
+    let p = params.text_document_position_params;
+    let snap = snapshot(state, &p.text_document.uri).await?;
+    let at = offset(state, &snap, p.position);
+    let conv = Converter::new(state.encoding(), &snap.doc);
+    let ranges = navigate::definition(&snap.names(), at);
+    let locs = locations(&p.text_document.uri, &conv, ranges);
+    Ok((!locs.is_empty()).then_some(GotoDefinitionResponse::Array(locs)))
+}
+
+pub async fn references(
+    state: &Arc<State>,
+    params: ReferenceParams,
+) -> Result<Option<Vec<Location>>> {
+    let p = params.text_document_position;
+    let snap = snapshot(state, &p.text_document.uri).await?;
+    let at = offset(state, &snap, p.position);
+    let conv = Converter::new(state.encoding(), &snap.doc);
+    let names = snap.names();
+    let occs = navigate::references(&names, at, params.context.include_declaration);
+    Ok(Some(locations(
+        &p.text_document.uri,
+        &conv,
+        occs.into_iter().map(|o| o.range.clone()),
+    )))
+}
+
+pub async fn highlight(
+    state: &Arc<State>,
+    params: DocumentHighlightParams,
+) -> Result<Option<Vec<DocumentHighlight>>> {
+    let p = params.text_document_position_params;
+    let snap = snapshot(state, &p.text_document.uri).await?;
+    let at = offset(state, &snap, p.position);
+    let conv = Converter::new(state.encoding(), &snap.doc);
+    let names = snap.names();
+    let highlights = navigate::references(&names, at, true)
+        .into_iter()
+        .map(|o| DocumentHighlight {
+            range: conv.range(o.range.clone()),
+            kind: Some(match o.role {
+                super::ide::names::Role::Definition => DocumentHighlightKind::WRITE,
+                super::ide::names::Role::Reference => DocumentHighlightKind::READ,
+            }),
+        })
+        .collect();
+    Ok(Some(highlights))
+}
+
+pub async fn prepare_rename(
+    state: &Arc<State>,
+    p: TextDocumentPositionParams,
+) -> Result<Option<PrepareRenameResponse>> {
+    let snap = snapshot(state, &p.text_document.uri).await?;
+    let at = offset(state, &snap, p.position);
+    let conv = Converter::new(state.encoding(), &snap.doc);
+    let names = snap.names();
+    if names.at(at).is_none() {
+        return Ok(None);
+    }
+    let occ = navigate::prepare_rename(&names, at).map_err(refusal)?;
+    Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
+        range: conv.range(occ.range.clone()),
+        placeholder: snap.doc.text()[occ.range.clone()].to_string(),
+    }))
+}
+
+pub async fn rename(state: &Arc<State>, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+    let p = params.text_document_position;
+    let snap = snapshot(state, &p.text_document.uri).await?;
+    let at = offset(state, &snap, p.position);
+    let conv = Converter::new(state.encoding(), &snap.doc);
+    let names = snap.names();
+    if names.at(at).is_none() {
+        return Ok(None);
+    }
+    let edits = navigate::rename(&names, at, &params.new_name).map_err(refusal)?;
+    let edits = edits
+        .into_iter()
+        .map(|(r, t)| TextEdit::new(conv.range(r), t))
+        .collect();
+    Ok(Some(WorkspaceEdit {
+        changes: Some(HashMap::from([(p.text_document.uri, edits)])),
+        ..WorkspaceEdit::default()
+    }))
+}
+
+pub async fn linked_editing(
+    state: &Arc<State>,
+    params: LinkedEditingRangeParams,
+) -> Result<Option<LinkedEditingRanges>> {
+    let p = params.text_document_position_params;
+    let snap = snapshot(state, &p.text_document.uri).await?;
+    let at = offset(state, &snap, p.position);
+    let conv = Converter::new(state.encoding(), &snap.doc);
+    let ranges = navigate::linked_editing(&snap.names(), snap.doc.text(), at);
+    Ok((!ranges.is_empty()).then(|| LinkedEditingRanges {
+        ranges: ranges.into_iter().map(|r| conv.range(r)).collect(),
+        word_pattern: Some("[A-Za-z][A-Za-z0-9._-]*".into()),
+    }))
+}
+
+pub async fn document_symbols(
+    state: &Arc<State>,
+    params: DocumentSymbolParams,
+) -> Result<Option<DocumentSymbolResponse>> {
+    let snap = snapshot(state, &params.text_document.uri).await?;
+    let encoding = state.encoding();
+    run(&snap.clone(), move || {
+        let conv = Converter::new(encoding, &snap.doc);
+        Some(DocumentSymbolResponse::Nested(outline::document_symbols(
+            &snap.doc, &conv,
+        )))
+    })
+    .await
+}
+
+pub async fn folding(
+    state: &Arc<State>,
+    params: FoldingRangeParams,
+) -> Result<Option<Vec<FoldingRange>>> {
+    let snap = snapshot(state, &params.text_document.uri).await?;
+    run(&snap.clone(), move || {
+        Some(outline::folding_ranges(&snap.doc))
+    })
+    .await
+}
+
+pub async fn semantic_tokens(
+    state: &Arc<State>,
+    uri: Uri,
+    range: Option<Range>,
+) -> Result<Option<SemanticTokensResult>> {
+    let snap = snapshot(state, &uri).await?;
+    let encoding = state.encoding();
+    run(&snap.clone(), move || {
+        let names = snap.names();
+        let lines = range.map(|r| r.start.line as usize..r.end.line as usize + 1);
+        let data = semantic::tokens(&snap.doc, &names, encoding, lines);
+        Some(SemanticTokensResult::Tokens(SemanticTokens {
+            result_id: None,
+            data,
+        }))
+    })
+    .await
+}
+
+pub async fn document_links(
+    state: &Arc<State>,
+    params: DocumentLinkParams,
+) -> Result<Option<Vec<DocumentLink>>> {
+    let snap = snapshot(state, &params.text_document.uri).await?;
+    let conv = Converter::new(state.encoding(), &snap.doc);
+    let out = links::document_links(&snap.doc)
+        .into_iter()
+        .filter_map(|(range, url)| {
+            Some(DocumentLink {
+                range: conv.range(range),
+                target: Some(url.parse().ok()?),
+                tooltip: Some("Open the image's registry page".into()),
+                data: None,
+            })
+        })
+        .collect();
+    Ok(Some(out))
+}
+
+pub async fn code_actions(
+    state: &Arc<State>,
+    params: CodeActionParams,
+) -> Result<Option<CodeActionResponse>> {
+    let snap = snapshot(state, &params.text_document.uri).await?;
+    let state2 = state.clone();
+    run(&snap.clone(), move || {
+        Some(actions::code_actions(&state2, &snap, &params))
+    })
+    .await
+}
+
+pub async fn formatting(
+    state: &Arc<State>,
+    uri: Uri,
+    options: FormattingOptions,
+    range: Option<Range>,
+) -> Result<Option<Vec<TextEdit>>> {
+    let snap = snapshot(state, &uri).await?;
+    let encoding = state.encoding();
+    run(&snap.clone(), move || {
+        let indent = if options.insert_spaces {
+            " ".repeat(options.tab_size.clamp(1, 16) as usize)
+        } else {
+            "\t".into()
+        };
+        let lines = range.map(|r| {
+            let end = if r.end.character == 0 && r.end.line > r.start.line {
+                r.end.line
+            } else {
+                r.end.line + 1
+            };
+            r.start.line as usize..end as usize
+        });
+        let edits = format::format(&snap.doc, &format::Options { indent }, lines);
+        let conv = Converter::new(encoding, &snap.doc);
+        Some(
+            edits
+                .into_iter()
+                .map(|e| TextEdit::new(conv.range(e.range), e.content))
+                .collect(),
+        )
+    })
+    .await
+}

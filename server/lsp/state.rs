@@ -1,0 +1,271 @@
+//! The server's state: what `initialize` negotiated, the open documents, and per document the analyses computed
+//! for its current version (the name index, the last lint), so requests reuse rather than recompute them.
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
+
+use dflint_rules::engine::{self, Diagnostic};
+use dflint_rules::syntax::Document;
+use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
+
+use super::buffer::Buffer;
+use super::config::{self, DiagnosticMode, Effective};
+use super::encoding::Encoding;
+use super::ide::names::Names;
+use crate::context::DiskBuildContext;
+
+/// What the client told us at `initialize` and what we chose from it.
+#[derive(Clone, Debug)]
+pub struct Negotiated {
+    pub encoding: Encoding,
+    /// Diagnostics are pulled by the client (`textDocument/diagnostic`) rather than published.
+    pub pull: bool,
+    pub snippets: bool,
+    pub configuration: bool,
+    pub watch_files: bool,
+    pub diagnostic_refresh: bool,
+    pub resolve_code_actions: bool,
+    pub resource_create: bool,
+    pub markdown: bool,
+}
+
+impl Default for Negotiated {
+    fn default() -> Negotiated {
+        Negotiated {
+            encoding: Encoding::Utf16,
+            pull: false,
+            snippets: false,
+            configuration: false,
+            watch_files: false,
+            diagnostic_refresh: false,
+            resolve_code_actions: false,
+            resource_create: false,
+            markdown: true,
+        }
+    }
+}
+
+/// A lint of one version of a document, with the settings generation it used.
+pub struct Lint {
+    pub version: i32,
+    pub generation: u64,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Texts larger than this are parsed on a blocking thread, so the server keeps answering meanwhile.
+pub const LARGE: usize = 64 * 1024;
+
+pub struct Slot {
+    pub uri: Uri,
+    pub path: Option<PathBuf>,
+    /// An async, fair lock: changes are applied in the order they arrived even when one waits for a parse, and a
+    /// request sees every change that arrived before it.
+    buffer: tokio::sync::Mutex<Buffer>,
+    /// The version of the last change received (applied or not yet), to tell a lint is stale.
+    latest: AtomicI32,
+    names: Mutex<Option<(i32, Arc<Names>)>>,
+    lint: Mutex<Option<Arc<Lint>>>,
+}
+
+/// A document at one version, for one request.
+#[derive(Clone)]
+pub struct Snapshot {
+    pub slot: Arc<Slot>,
+    pub doc: Arc<Document>,
+    pub version: i32,
+}
+
+impl Snapshot {
+    /// The name index of this version, built once.
+    pub fn names(&self) -> Arc<Names> {
+        let mut cached = self
+            .slot
+            .names
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some((v, names)) = cached.as_ref() {
+            if *v == self.version {
+                return names.clone();
+            }
+        }
+        let names = Arc::new(Names::build(&self.doc));
+        *cached = Some((self.version, names.clone()));
+        names
+    }
+
+    /// The last lint, when it is of this version.
+    pub fn lint(&self) -> Option<Arc<Lint>> {
+        self.slot.lint().filter(|l| l.version == self.version)
+    }
+}
+
+impl Slot {
+    /// The version of the last change received.
+    pub fn latest_version(&self) -> i32 {
+        self.latest.load(Ordering::SeqCst)
+    }
+
+    pub fn lint(&self) -> Option<Arc<Lint>> {
+        self.lint
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Keeps a lint unless a newer one is already there.
+    pub fn store_lint(&self, lint: Arc<Lint>) {
+        let mut slot = self.lint.lock().unwrap_or_else(PoisonError::into_inner);
+        let newer = slot
+            .as_ref()
+            .is_some_and(|l| (l.version, l.generation) > (lint.version, lint.generation));
+        if !newer {
+            *slot = Some(lint);
+        }
+    }
+
+    pub async fn snapshot(self: &Arc<Slot>) -> Snapshot {
+        let buffer = self.buffer.lock().await;
+        Snapshot {
+            slot: self.clone(),
+            doc: buffer.doc().clone(),
+            version: buffer.version,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct State {
+    pub negotiated: OnceLock<Negotiated>,
+    pub mode: OnceLock<DiagnosticMode>,
+    docs: RwLock<HashMap<Uri, Arc<Slot>>>,
+    pub settings: config::Store,
+    /// Settings problems already shown to the user.
+    pub shown: Mutex<std::collections::HashSet<String>>,
+}
+
+/// The file path of a `file:` URI.
+pub fn path_of(uri: &Uri) -> Option<PathBuf> {
+    uri.to_file_path().map(|p| p.into_owned())
+}
+
+impl State {
+    pub fn negotiated(&self) -> Negotiated {
+        self.negotiated.get().cloned().unwrap_or_default()
+    }
+
+    pub fn encoding(&self) -> Encoding {
+        self.negotiated
+            .get()
+            .map_or(Encoding::Utf16, |n| n.encoding)
+    }
+
+    /// Opens a document; a large one is parsed off the server's task, its slot locked until then.
+    pub async fn open(&self, uri: Uri, text: String, version: i32) -> Arc<Slot> {
+        let large = text.len() > LARGE;
+        let buffer = if large {
+            Buffer::new("", version)
+        } else {
+            Buffer::new(&text, version)
+        };
+        let slot = Arc::new(Slot {
+            path: path_of(&uri),
+            uri: uri.clone(),
+            buffer: tokio::sync::Mutex::new(buffer),
+            latest: AtomicI32::new(version),
+            names: Mutex::default(),
+            lint: Mutex::default(),
+        });
+        let guard = large.then(|| slot.buffer.try_lock().expect("a new lock is free"));
+        self.docs
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(uri, slot.clone());
+        if let Some(mut guard) = guard {
+            match tokio::task::spawn_blocking(move || Buffer::new(&text, version)).await {
+                Ok(parsed) => *guard = parsed,
+                Err(e) => eprintln!("dflint server: parsing {} failed: {e}", slot.uri.as_str()),
+            }
+        }
+        slot.clone()
+    }
+
+    /// Applies `didChange` events in order; `None` when the document is not open.
+    pub async fn change(
+        &self,
+        uri: &Uri,
+        version: i32,
+        changes: Vec<TextDocumentContentChangeEvent>,
+    ) -> Option<Arc<Slot>> {
+        let slot = self.get(uri)?;
+        slot.latest.store(version, Ordering::SeqCst);
+        let encoding = self.encoding();
+        let mut buffer = slot.buffer.lock().await;
+        let large =
+            buffer.doc().text().len() + changes.iter().map(|c| c.text.len()).sum::<usize>() > LARGE;
+        let apply = move |mut b: Buffer| {
+            for change in &changes {
+                b.apply(change, encoding);
+            }
+            b.version = version;
+            b
+        };
+        let current = std::mem::replace(&mut *buffer, Buffer::new("", version));
+        *buffer = if large {
+            match tokio::task::spawn_blocking(move || apply(current)).await {
+                Ok(b) => b,
+                Err(e) => {
+                    eprintln!("dflint server: applying a change failed: {e}");
+                    Buffer::new("", version)
+                }
+            }
+        } else {
+            apply(current)
+        };
+        drop(buffer);
+        Some(slot)
+    }
+
+    pub fn close(&self, uri: &Uri) -> Option<Arc<Slot>> {
+        self.docs
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(uri)
+    }
+
+    pub fn get(&self, uri: &Uri) -> Option<Arc<Slot>> {
+        self.docs
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(uri)
+            .cloned()
+    }
+
+    pub async fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
+        Some(self.get(uri)?.snapshot().await)
+    }
+
+    pub fn all(&self) -> Vec<Arc<Slot>> {
+        self.docs
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .values()
+            .cloned()
+            .collect()
+    }
+
+    pub fn effective(&self, slot: &Slot) -> Arc<Effective> {
+        self.settings.for_document(slot.path.as_deref())
+    }
+}
+
+/// Lints one version of a document with the settings of its folder, and its folder as the build context.
+pub fn lint(
+    doc: &Document,
+    path: Option<&std::path::Path>,
+    effective: &Effective,
+) -> Vec<Diagnostic> {
+    let context = path.map(|p| DiskBuildContext::for_dockerfile(p, None));
+    let ctx = context.as_ref().map(|c| c as &dyn engine::BuildContext);
+    engine::lint(doc, &effective.settings, ctx)
+}
