@@ -9,7 +9,7 @@
 --
 -- Exit status: 0 all passed; 1 server did not start or initialize; 2 wrong or no diagnostics;
 -- 3 no quick fix; 4 the quick fix did not change the buffer as expected; 5 diagnostics not refreshed after
--- the fix; 6 config file problem; 9 internal error. Output lines: PASS / FAIL / DIAG / ACTION.
+-- the fix; 6 config file problem; 7 settings not applied; 9 internal error. Output lines: PASS / FAIL / DIAG / ACTION.
 
 local function out(s)
   io.stdout:write(s .. "\n")
@@ -206,6 +206,19 @@ local ok, err = pcall(function()
     return finish(5)
   end
   out("PASS refresh: DF503 gone, DF505 still there")
+
+  -- 4. Settings in the documented shape (`settings = { dflint = ... }`) reach the running server.
+  client.config.settings = { dflint = { ignore = { "DF505" } } }
+  if new_api then
+    client:notify("workspace/didChangeConfiguration", { settings = client.config.settings })
+  else
+    client.notify("workspace/didChangeConfiguration", { settings = client.config.settings })
+  end
+  if not vim.wait(timeout, function() return latest ~= nil and #latest == 0 end, 20) then
+    out("FAIL settings: ignore = { 'DF505' } did not silence DF505: " .. table.concat(vim.tbl_keys(codes_of(latest)), ","))
+    return finish(7)
+  end
+  out("PASS settings: settings.dflint.ignore = { 'DF505' } took effect")
 
   out("ALL PASS")
   return finish(0)

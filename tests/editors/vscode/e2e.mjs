@@ -83,6 +83,7 @@ fs.writeFileSync(
       "chat.disableAIFeatures": true,
       "files.autoSave": "off",
       "editor.lightbulb.enabled": "on",
+      "dflint.trace.server": "messages",
     },
     null,
     2,
@@ -160,7 +161,7 @@ function dflintOutputLog() {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(p);
-      else if (/dflint\.log$/.test(entry.name)) found.push(p);
+      else if (/dflint( Trace)?\.log$/.test(entry.name)) found.push(p);
     }
   };
   try {
@@ -168,7 +169,8 @@ function dflintOutputLog() {
   } catch {
     return "";
   }
-  return found.map((f) => `--- ${path.basename(f)}\n${fs.readFileSync(f, "utf8")}`).join("\n");
+  const tail = (text) => text.split("\n").slice(-40).join("\n");
+  return found.map((f) => `--- ${path.basename(f)} (last lines)\n${tail(fs.readFileSync(f, "utf8"))}`).join("\n");
 }
 
 /** The text of the active editor as shown (Monaco renders spaces as no-break spaces). */
@@ -349,6 +351,15 @@ async function diagnosticsAndQuickFix() {
   });
   await screenshot("after-fix-all");
   log("PASS fix all: `run` is `RUN` on disk, only DF505 is left");
+
+  // 6. Settings reach the running server: `dflint.ignore` set in the workspace's .vscode/settings.json
+  //    silences DF505, without a restart (workspace/didChangeConfiguration).
+  fs.mkdirSync(path.join(dirs.workspace, ".vscode"), { recursive: true });
+  fs.writeFileSync(path.join(dirs.workspace, ".vscode/settings.json"), JSON.stringify({ "dflint.ignore": ["DF505"] }, null, 2));
+  await waitFor("DF505 to leave the Problems panel after dflint.ignore changed", async () =>
+    (await problemRows()).every((x) => !/DF\d{3}/.test(x)),
+  );
+  log("PASS settings: dflint.ignore = [DF505] took effect without a restart");
 }
 
 async function shutdown() {
