@@ -1,6 +1,7 @@
 //! dflint's core: the Dockerfile grammar binding, the typed syntax layer, the rule engine, the rules and the fixer. No IO.
 pub mod engine;
 pub mod knowledge;
+mod optimizer;
 pub mod rules;
 pub mod shell;
 pub mod syntax;

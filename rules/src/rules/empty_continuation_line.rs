@@ -15,19 +15,19 @@ declare_rule! {
     /// FROM debian:12-slim
     /// RUN apt-get update && \
     ///
-    ///     apt-get install -y --no-install-recommends curl
+    ///     apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
     /// ```
     /// ```dockerfile fixed
     /// FROM debian:12-slim
     /// RUN apt-get update && \
-    ///     apt-get install -y --no-install-recommends curl
+    ///     apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
     /// ```
     ///
     /// ## Use instead
     /// ```dockerfile
     /// FROM debian:12-slim
     /// RUN apt-get update && \
-    ///     apt-get install -y --no-install-recommends curl
+    ///     apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
     /// ```
     ///
     /// ## Fix safety

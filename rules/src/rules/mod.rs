@@ -1,37 +1,63 @@
 //! One file per rule; `RULES` is the registry, one line per rule.
 use crate::engine::RuleMeta;
 
+mod cmd_shell_form_with_entrypoint;
 mod duplicate_stage_name;
 mod empty_continuation_line;
+mod entrypoint_shell_form;
+mod exec_form_not_json;
+mod exec_form_single_string;
 mod from_as_casing;
 mod instruction_casing;
 mod latest_tag;
 mod legacy_key_value_format;
 mod maintainer_deprecated;
+mod metadata_after_volatile;
+mod missing_dockerignore;
+mod multiple_cmd;
+mod multiple_entrypoint;
+mod multiple_healthcheck;
+mod package_cache_in_layer;
 mod reserved_stage_name;
+mod shell_cmd_signals;
+mod source_copy_before_install;
 mod syntax_error;
 mod unknown_flag;
 mod unknown_instruction;
 mod untagged_image;
 mod unused_suppression;
+mod volatile_layer_before_stable;
 mod workdir_relative_path;
 
 #[cfg(test)]
 pub(crate) mod spec;
 
+pub use cmd_shell_form_with_entrypoint::CmdShellFormWithEntrypoint;
 pub use duplicate_stage_name::DuplicateStageName;
 pub use empty_continuation_line::EmptyContinuationLine;
+pub use entrypoint_shell_form::EntrypointShellForm;
+pub use exec_form_not_json::ExecFormNotJson;
+pub use exec_form_single_string::ExecFormSingleString;
 pub use from_as_casing::FromAsCasing;
 pub use instruction_casing::InstructionCasing;
 pub use latest_tag::LatestTag;
 pub use legacy_key_value_format::LegacyKeyValueFormat;
 pub use maintainer_deprecated::MaintainerDeprecated;
+pub use metadata_after_volatile::MetadataAfterVolatile;
+pub use missing_dockerignore::MissingDockerignore;
+pub use multiple_cmd::MultipleCmd;
+pub use multiple_entrypoint::MultipleEntrypoint;
+pub use multiple_healthcheck::MultipleHealthcheck;
+pub use package_cache_in_layer::PackageCacheInLayer;
 pub use reserved_stage_name::ReservedStageName;
+pub use shell_cmd_signals::ShellCmdSignals;
+pub use source_copy_before_install::SourceCopyBeforeInstall;
 pub use syntax_error::SyntaxError;
 pub use unknown_flag::{known_flags, UnknownFlag};
 pub use unknown_instruction::UnknownInstruction;
 pub use untagged_image::UntaggedImage;
 pub use unused_suppression::UnusedSuppression;
+pub use volatile_layer_before_stable::VolatileLayerBeforeStable;
 pub use workdir_relative_path::WorkdirRelativePath;
 
 /// Every rule, by code.
@@ -43,6 +69,19 @@ pub static RULES: &[RuleMeta] = &[
     ReservedStageName::META,
     LatestTag::META,
     UntaggedImage::META,
+    SourceCopyBeforeInstall::META,
+    VolatileLayerBeforeStable::META,
+    MetadataAfterVolatile::META,
+    MissingDockerignore::META,
+    PackageCacheInLayer::META,
+    EntrypointShellForm::META,
+    CmdShellFormWithEntrypoint::META,
+    ExecFormSingleString::META,
+    ExecFormNotJson::META,
+    MultipleCmd::META,
+    MultipleEntrypoint::META,
+    MultipleHealthcheck::META,
+    ShellCmdSignals::META,
     InstructionCasing::META,
     FromAsCasing::META,
     LegacyKeyValueFormat::META,

@@ -1,0 +1,339 @@
+//! What each instruction of a document does, as the optimizer rules ask it: arguments read from the source, COPY
+//! sources and destination, RUN scripts and their recognised actions, stage bases.
+use crate::engine::{BuildContext, Context};
+use crate::knowledge;
+use crate::shell::{self, Action, Script};
+use crate::syntax::ext_optimizer::{self, ArgWord, Args, CopyArgs};
+use crate::syntax::{query, Document, Instruction, Kind, Stage};
+
+/// A COPY or ADD.
+#[derive(Clone, Debug)]
+pub(crate) struct CopyFacts {
+    /// `--from=` as written.
+    pub from: Option<String>,
+    /// The earlier stage `--from` names.
+    pub from_stage: Option<usize>,
+    pub sources: Vec<ArgWord>,
+    pub dest: ArgWord,
+    /// Some sources are heredocs.
+    pub heredoc: bool,
+    /// `ADD https://...` or a git URL.
+    pub remote: bool,
+    /// Copies a folder of the build context (`.`, `src/`, `app`).
+    pub broad: bool,
+    /// Every source is a manifest or lock file.
+    pub manifests_only: bool,
+    /// `--from` names a stage whose content depends on the build context.
+    pub from_volatile_stage: bool,
+}
+
+impl CopyFacts {
+    /// From the build context (not another stage or image, not a URL).
+    pub fn in_context(&self) -> bool {
+        self.from.is_none() && !self.remote
+    }
+
+    /// Changes when the sources change: the layer cache misses from here on.
+    pub fn volatile(&self) -> bool {
+        if self.from_stage.is_some() {
+            return self.from_volatile_stage;
+        }
+        self.in_context() && !self.manifests_only && !self.sources.is_empty()
+    }
+}
+
+/// One instruction, analysed.
+#[derive(Clone, Debug)]
+pub(crate) struct Step {
+    pub index: usize,
+    pub args: Args,
+    pub copy: Option<CopyFacts>,
+    /// RUN, CMD, ENTRYPOINT in a POSIX shell stage.
+    pub script: Option<Script>,
+    pub actions: Vec<Action>,
+}
+
+/// The analysed document.
+pub(crate) struct Facts<'a> {
+    pub doc: &'a Document,
+    pub steps: Vec<Step>,
+    pub build_context: Option<&'a dyn BuildContext>,
+}
+
+fn is_windows_image(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.contains("windows") || n.contains("servercore") || n.contains("nanoserver")
+}
+
+impl<'a> Facts<'a> {
+    pub fn new(ctx: &Context<'a>) -> Facts<'a> {
+        Facts::of(ctx.doc(), ctx.build_context())
+    }
+
+    pub fn of(doc: &'a Document, build_context: Option<&'a dyn BuildContext>) -> Facts<'a> {
+        let text = doc.text();
+        let escape = doc.escape();
+        let mut posix_at: Vec<bool> = vec![true; doc.instructions().len()];
+        let mut posix: Vec<bool> = Vec::new();
+        for stage in doc.stages() {
+            let mut p = match base_stage(doc, stage) {
+                Some(parent) => *posix.get(parent.index).unwrap_or(&true),
+                None => !is_windows_image(&stage.base),
+            };
+            posix.push(p);
+            for i in stage.instructions.clone() {
+                let ins = &doc.instructions()[i];
+                if ins.kind == Kind::Shell {
+                    let a = ext_optimizer::args(text, ins, escape);
+                    p = a.json.as_ref().and_then(|e| e.first()).is_some_and(|e| {
+                        matches!(
+                            shell::basename(&e.value),
+                            "sh" | "bash" | "ash" | "dash" | "zsh" | "ksh"
+                        )
+                    });
+                }
+                posix_at[i] = p;
+            }
+        }
+        let mut steps: Vec<Step> = doc
+            .instructions()
+            .iter()
+            .enumerate()
+            .map(|(i, ins)| step(doc, text, escape, i, ins, posix_at[i], build_context))
+            .collect();
+        // A stage depends on the build context when it (or a stage it builds on or copies from) reads it.
+        let mut stage_volatile: Vec<bool> = Vec::new();
+        for stage in doc.stages() {
+            let mut v = base_stage(doc, stage)
+                .is_some_and(|p| stage_volatile.get(p.index).copied().unwrap_or(true));
+            for i in stage.instructions.clone() {
+                let step = &mut steps[i];
+                if let Some(c) = step.copy.as_mut() {
+                    if let Some(from) = c.from_stage {
+                        c.from_volatile_stage = stage_volatile.get(from).copied().unwrap_or(true);
+                    }
+                    v |= c.volatile() || (c.in_context() && !c.sources.is_empty());
+                }
+                // `RUN --mount=type=bind` (the default type) reads the build context, or a stage.
+                let binds = step
+                    .args
+                    .flags
+                    .iter()
+                    .filter(|fl| fl.name == "mount")
+                    .any(|fl| {
+                        let opts = fl.options();
+                        let kind = opts
+                            .iter()
+                            .find(|(k, _)| k == "type")
+                            .and_then(|(_, v)| v.clone());
+                        let from = opts
+                            .iter()
+                            .find(|(k, _)| k == "from")
+                            .and_then(|(_, v)| v.clone());
+                        matches!(kind.as_deref(), None | Some("bind"))
+                            && from.is_none_or(|f| {
+                                query::earlier_stage(doc, stage.index, &f).is_some_and(|s| {
+                                    stage_volatile.get(s.index).copied().unwrap_or(true)
+                                })
+                            })
+                    });
+                v |= binds && doc.instructions()[i].kind == Kind::Run;
+            }
+            stage_volatile.push(v);
+        }
+        Facts {
+            doc,
+            steps,
+            build_context,
+        }
+    }
+
+    pub fn ins(&self, i: usize) -> &'a Instruction {
+        &self.doc.instructions()[i]
+    }
+
+    /// The stages a stage builds on, nearest first (itself excluded).
+    pub fn ancestors(&self, stage: &Stage) -> Vec<&'a Stage> {
+        let mut out = Vec::new();
+        let mut s = stage;
+        while let Some(parent) = base_stage(self.doc, s) {
+            if out.iter().any(|o: &&Stage| o.index == parent.index) || parent.index >= s.index {
+                break;
+            }
+            out.push(parent);
+            s = parent;
+        }
+        out
+    }
+
+    /// The last instruction of a kind in a stage or, failing that, in the stages it builds on.
+    pub fn effective(&self, stage: &Stage, kind: Kind) -> Option<usize> {
+        std::iter::once(stage)
+            .chain(self.ancestors(stage))
+            .find_map(|s| {
+                s.instructions
+                    .clone()
+                    .rev()
+                    .find(|&i| self.ins(i).kind == kind)
+            })
+    }
+}
+
+/// The earlier stage a stage's FROM names.
+pub(crate) fn base_stage<'d>(doc: &'d Document, stage: &Stage) -> Option<&'d Stage> {
+    if !query::from_is_stage_ref(doc, stage) {
+        return None;
+    }
+    query::earlier_stage(doc, stage.index, &stage.base)
+}
+
+fn step(
+    doc: &Document,
+    text: &str,
+    escape: char,
+    index: usize,
+    ins: &Instruction,
+    posix: bool,
+    ctx: Option<&dyn BuildContext>,
+) -> Step {
+    let args = ext_optimizer::args(text, ins, escape);
+    let mut copy = None;
+    let mut script = None;
+    let mut actions = Vec::new();
+    match ins.kind {
+        Kind::Copy | Kind::Add => {
+            copy =
+                ext_optimizer::copy_args(&args).map(|c| copy_facts(doc, index, ins, &args, c, ctx));
+        }
+        Kind::Run | Kind::Cmd | Kind::Entrypoint if posix => {
+            script = shell::script(text, ins, escape);
+            if ins.kind == Kind::Run {
+                actions = script.as_ref().map(|s| s.actions()).unwrap_or_default();
+            }
+        }
+        _ => {}
+    }
+    Step {
+        index,
+        args,
+        copy,
+        script,
+        actions,
+    }
+}
+
+/// File names without an extension that are files, not folders.
+const EXTENSIONLESS_FILES: &[&str] = &[
+    "Makefile",
+    "Dockerfile",
+    "Gemfile",
+    "Pipfile",
+    "Procfile",
+    "LICENSE",
+    "README",
+    "Jenkinsfile",
+    "Rakefile",
+    "Caddyfile",
+    "Brewfile",
+    "VERSION",
+    "mvnw",
+    "gradlew",
+    "entrypoint",
+    "docker-entrypoint",
+];
+
+/// Whether a COPY source is a folder (or the whole context).
+fn is_folder(value: &str, ctx: Option<&dyn BuildContext>) -> bool {
+    let v = value.trim_start_matches("./");
+    if v.is_empty() || v == "." || v == "*" || value.ends_with('/') {
+        return true;
+    }
+    if v.contains('*') || v.contains('$') {
+        return false;
+    }
+    if let Some(c) = ctx {
+        return !c.list(v).is_empty();
+    }
+    let base = v.rsplit('/').next().unwrap_or(v);
+    !base.contains('.') && !EXTENSIONLESS_FILES.contains(&base)
+}
+
+fn copy_facts(
+    doc: &Document,
+    index: usize,
+    ins: &Instruction,
+    args: &Args,
+    c: CopyArgs,
+    ctx: Option<&dyn BuildContext>,
+) -> CopyFacts {
+    let from = args.flag("from").and_then(|f| f.value.clone());
+    let from_stage = from.as_deref().and_then(|f| {
+        let here = doc.stage_of(index)?.index;
+        query::earlier_stage(doc, here, f)
+            .or_else(|| {
+                f.parse::<usize>()
+                    .ok()
+                    .and_then(|n| doc.stages().get(n))
+                    .filter(|s| s.index < here)
+            })
+            .map(|s| s.index)
+    });
+    let remote = ins.kind == Kind::Add
+        && c.sources
+            .iter()
+            .any(|s| s.value.contains("://") || s.value.starts_with("git@"));
+    let in_context = from.is_none() && !remote;
+    let broad = in_context && c.sources.iter().any(|s| is_folder(&s.value, ctx));
+    let manifests_only =
+        !c.sources.is_empty() && c.sources.iter().all(|s| knowledge::is_manifest(&s.value));
+    CopyFacts {
+        from,
+        from_stage,
+        heredoc: c.heredoc_sources > 0,
+        sources: c.sources,
+        dest: c.dest,
+        remote,
+        broad,
+        manifests_only,
+        from_volatile_stage: true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copies_are_classified() {
+        let src = "FROM a AS b\nCOPY . .\nCOPY package*.json ./\nCOPY src/ ./src/\nCOPY app.py .\nADD https://x/y.tgz /tmp/\nFROM b\nCOPY --from=b /x /y\nCOPY --from=nginx:alpine /etc/nginx /etc/nginx\n";
+        let doc = Document::parse(src);
+        let f = Facts::of(&doc, None);
+        let c = |i: usize| f.steps[i].copy.clone().unwrap();
+        assert!(c(1).broad && c(1).volatile());
+        assert!(c(2).manifests_only && !c(2).volatile());
+        assert!(c(3).broad);
+        assert!(!c(4).broad && c(4).volatile());
+        assert!(c(5).remote && !c(5).volatile());
+        assert_eq!(c(7).from_stage, Some(0));
+        assert!(c(7).volatile());
+        assert!(c(8).from_stage.is_none() && !c(8).volatile());
+        let src = "FROM golang AS go\nFROM alpine AS app\nCOPY . .\nFROM alpine\nCOPY --from=go /usr/local/go /go\nCOPY --from=app /x /x\n";
+        let doc = Document::parse(src);
+        let f = Facts::of(&doc, None);
+        assert!(
+            !f.steps[4].copy.as_ref().unwrap().volatile(),
+            "a stage that reads no context"
+        );
+        assert!(f.steps[5].copy.as_ref().unwrap().volatile());
+    }
+
+    #[test]
+    fn runs_in_a_powershell_stage_are_not_analysed() {
+        let src = "FROM a\nSHELL [\"powershell\", \"-Command\"]\nRUN apt-get install x\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN apt-get install y\nFROM b\nRUN apt-get install z\n";
+        let doc = Document::parse(src);
+        let f = Facts::of(&doc, None);
+        assert!(f.steps[2].actions.is_empty());
+        assert!(f.steps[4].actions.is_empty());
+        assert_eq!(f.steps[6].actions.len(), 1);
+    }
+}

@@ -1,0 +1,571 @@
+//! `source-copy-before-install`: a copy of the sources precedes the dependency install in the same stage.
+use crate::engine::{declare_rule, Context, Diagnostic, Edit, Fix, Rule};
+use crate::knowledge::{glob_match, manifest_spec, manifests_for, Prefetch, Tool};
+use crate::optimizer::facts::{CopyFacts, Facts};
+use crate::optimizer::layers::{cache_mounts, resolve, stable_run, workdir_at};
+use crate::optimizer::lines::{after, block, block_start, insertion, removals};
+use crate::shell::{Action, ActionKind};
+use crate::syntax::{Kind, Stage};
+
+declare_rule! {
+    /// Reports a copy of the sources (`COPY . .`, `COPY src/ ./`, `ADD . /app`) placed before the dependency install that only needs the manifests.
+    ///
+    /// ## Why is this bad?
+    /// A `COPY` layer is cached on the content of what it copies, and once it misses every later instruction runs
+    /// again.
+    /// With the sources copied first, every code change reinstalls all dependencies (`npm ci`, `pip install -r`,
+    /// `bundle install`, `go mod download`, `mvn dependency:go-offline` ...), which is usually the slowest step of
+    /// the build.
+    /// Copy the manifests (package.json and its lock file, requirements.txt, go.mod and go.sum, pom.xml ...) first,
+    /// install, and copy the sources after.
+    ///
+    /// Builds that download dependencies themselves (`go build`, `cargo build`, `mvn package`, `gradle build`,
+    /// `dotnet publish`) are reported unless an earlier step of the stage downloads them, or a cache mount keeps
+    /// them between builds.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM node:20-slim
+    /// WORKDIR /app
+    /// CMD ["node", "server.js"]
+    /// COPY . .
+    /// RUN npm ci && npm cache clean --force
+    /// ```
+    /// ```dockerfile fixed
+    /// FROM node:20-slim
+    /// WORKDIR /app
+    /// CMD ["node", "server.js"]
+    /// COPY package*.json ./
+    /// RUN npm ci && npm cache clean --force
+    /// COPY . .
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// FROM golang:1.22
+    /// WORKDIR /src
+    /// COPY go.mod go.sum ./
+    /// RUN go mod download
+    /// COPY . .
+    /// RUN go build -o /out/app
+    /// ```
+    ///
+    /// ## Fix safety
+    /// The fix copies the manifests right where the sources were copied and moves the sources after the install;
+    /// for a build, it adds the ecosystem's download step (`go mod download`, `mvn -B dependency:go-offline`,
+    /// `gradle dependencies`, a `cargo fetch` on a stub, `dotnet restore`, `poetry install --no-root`,
+    /// `composer install --no-scripts --no-autoloader`) before the copy instead.
+    /// When the build context is known (the Dockerfile's folder, or `--context`) exactly the files that exist are
+    /// copied; otherwise a glob that always matches the required manifest (`package*.json`, `go.mod go.sum*`).
+    /// The fix is refused when the manifests alone are not enough (npm/yarn workspaces or install scripts, a
+    /// Maven multi-module or Gradle multi-project build, a Cargo workspace, requirements that install local paths,
+    /// .NET without the build context) or when something between the copy and the install may need the sources:
+    /// the message then says what to do by hand.
+    /// An install script or build step may read files the manifests do not list, so the fix is unsafe.
+    ///
+    /// ## References
+    /// - [Optimize cache usage](https://docs.docker.com/build/cache/optimize/#order-your-layers)
+    /// - *Learn Docker in a Month of Lunches*, chapter 4: `image-of-the-day` (`COPY pom.xml` before `mvn dependency:go-offline`)
+    pub struct SourceCopyBeforeInstall {
+        code: "DF401",
+        name: "source-copy-before-install",
+        category: Cache,
+        severity: Warning,
+        fix: Sometimes,
+        peers: [],
+        options: [],
+    }
+}
+
+/// What an install or build needs from the manifests.
+struct Need<'a> {
+    action: &'a Action,
+    tool: Tool,
+    files: Vec<String>,
+    /// The install cannot run on manifests alone: a download step runs before the copy instead.
+    prefetch: bool,
+}
+
+/// Cache mounts that keep each tool's downloads between builds.
+const DEPENDENCY_CACHES: &[(Tool, &[&str])] = &[
+    (Tool::Go, &["/go/pkg/mod", "/root/go/pkg/mod", "/go/pkg"]),
+    (
+        Tool::Cargo,
+        &[
+            "/usr/local/cargo/registry",
+            "/root/.cargo/registry",
+            "/usr/local/cargo",
+        ],
+    ),
+    (Tool::Maven, &["/root/.m2", "/root/.m2/repository"]),
+    (Tool::Gradle, &["/root/.gradle", "/home/gradle/.gradle"]),
+    (Tool::Dotnet, &["/root/.nuget/packages", "/root/.nuget"]),
+];
+
+fn need(a: &Action) -> Option<Need<'_>> {
+    if a.conditional {
+        return None;
+    }
+    match &a.kind {
+        ActionKind::DependencyInstall {
+            tool,
+            files,
+            needs_sources,
+            ..
+        } => {
+            let with_flags = matches!(manifest_spec(*tool)?.prefetch, Some(Prefetch::WithFlags(_)));
+            // `pip install .` and the like need the project: there is no manifests-only step to split off.
+            if *needs_sources && !with_flags {
+                return None;
+            }
+            Some(Need {
+                action: a,
+                tool: *tool,
+                files: files.clone(),
+                prefetch: *needs_sources,
+            })
+        }
+        ActionKind::Build { tool, .. }
+            if matches!(
+                tool,
+                Tool::Go | Tool::Cargo | Tool::Maven | Tool::Gradle | Tool::Dotnet
+            ) =>
+        {
+            Some(Need {
+                action: a,
+                tool: *tool,
+                files: Vec::new(),
+                prefetch: true,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Whether a build's dependencies are already downloaded or cached: an earlier download step of the same tool in
+/// the stage, a cache mount, a vendored Go module or an offline Maven build.
+fn deps_handled(f: &Facts, stage: &Stage, j: usize, n: &Need) -> bool {
+    let earlier = (stage.instructions.start..=j).any(|i| {
+        f.steps[i].actions.iter().any(|a| {
+            (i < j || a.command < n.action.command)
+                && matches!(&a.kind, ActionKind::DependencyInstall { tool, .. } if *tool == n.tool)
+        })
+    });
+    if earlier {
+        return true;
+    }
+    let mounts = cache_mounts(&f.steps[j]);
+    let cached = DEPENDENCY_CACHES
+        .iter()
+        .filter(|(t, _)| *t == n.tool)
+        .flat_map(|(_, dirs)| dirs.iter())
+        .any(|d| mounts.iter().any(|m| m.trim_end_matches('/') == *d));
+    if cached {
+        return true;
+    }
+    let words: Vec<&str> = f.steps[j]
+        .script
+        .iter()
+        .flat_map(|s| s.commands.get(n.action.command))
+        .flat_map(|c| c.args())
+        .collect();
+    match n.tool {
+        Tool::Go => {
+            words.iter().any(|w| w.starts_with("-mod=vendor"))
+                || f.build_context
+                    .is_some_and(|c| c.exists("vendor/modules.txt"))
+        }
+        Tool::Maven => words.iter().any(|w| *w == "-o" || *w == "--offline"),
+        _ => false,
+    }
+}
+
+/// The install's working directory: the WORKDIR, moved by a `cd <path>` earlier in the same RUN.
+fn install_dir(f: &Facts, stage: &Stage, j: usize, n: &Need) -> Option<String> {
+    let mut wd = workdir_at(f, stage, j, false);
+    let script = f.steps[j].script.as_ref()?;
+    for c in script.commands.iter().take(n.action.command) {
+        if c.program() == Some("cd") && !c.conditional && !c.nested {
+            let dir = c.args().first()?.to_string();
+            wd = resolve(wd.as_deref(), &dir);
+            wd.as_ref()?;
+        }
+    }
+    wd
+}
+
+/// The broad copy, before `j`, that puts the sources where the install runs.
+fn source_copy(f: &Facts, stage: &Stage, j: usize, dir: Option<&str>) -> Option<usize> {
+    (stage.instructions.start + 1..j).find(|&c| {
+        let Some(copy) = &f.steps[c].copy else {
+            return false;
+        };
+        if !copy.broad || !copy.in_context() {
+            return false;
+        }
+        let dest = resolve(workdir_at(f, stage, c, false).as_deref(), &copy.dest.value);
+        match (dest, dir) {
+            (Some(d), Some(w)) => {
+                d.trim_end_matches('/') == w.trim_end_matches('/') || (d == "/" && w == "/")
+            }
+            // Both relative to an unknown base: the same place when no WORKDIR is in between.
+            (None, None) => {
+                matches!(copy.dest.value.as_str(), "." | "./")
+                    && !(c..j).any(|i| f.ins(i).kind == Kind::Workdir)
+            }
+            _ => false,
+        }
+    })
+}
+
+/// The sources' folder in the build context (`.` → ``, `src/` → `src/`), when the copy has one source.
+fn source_dir(copy: &CopyFacts) -> Option<String> {
+    let [one] = copy.sources.as_slice() else {
+        return None;
+    };
+    let v = one.value.trim_start_matches("./");
+    if v.is_empty() || v == "." {
+        return Some(String::new());
+    }
+    if v.contains(['*', '?', '$', ' ']) {
+        return None;
+    }
+    Some(format!("{}/", v.trim_end_matches('/')))
+}
+
+/// Whether a copy before `c` already brings the tool's main manifest.
+fn manifests_already_copied(f: &Facts, stage: &Stage, c: usize, n: &Need) -> bool {
+    let Some(spec) = manifest_spec(n.tool) else {
+        return false;
+    };
+    let main: Vec<String> = spec
+        .required
+        .iter()
+        .chain(spec.one_of.iter())
+        .map(|s| s.to_string())
+        .chain(n.files.iter().cloned())
+        .chain((n.tool == Tool::Dotnet).then(|| "*.csproj".to_string()))
+        .collect();
+    (stage.instructions.start + 1..c).any(|i| {
+        f.steps[i].copy.as_ref().is_some_and(|copy| {
+            copy.manifests_only
+                && copy.sources.iter().any(|s| {
+                    let base = s.value.rsplit('/').next().unwrap_or(&s.value);
+                    main.iter().any(|m| {
+                        let mb = m.rsplit('/').next().unwrap_or(m);
+                        glob_match(base, mb) || glob_match(mb, base)
+                    })
+                })
+        })
+    })
+}
+
+/// `COPY` in the case the file writes its instructions.
+fn keyword(written: &str, upper: &str) -> String {
+    if written.chars().all(|c| !c.is_ascii_uppercase()) {
+        upper.to_ascii_lowercase()
+    } else {
+        upper.to_string()
+    }
+}
+
+/// The manifest copies: files at the sources' root in one COPY, folders and nested files one COPY each.
+fn copy_lines(
+    ctx: &Context,
+    f: &Facts,
+    c: usize,
+    src_dir: &str,
+    paths: &[String],
+) -> Option<String> {
+    let copy = f.steps[c].copy.as_ref()?;
+    let kw = keyword(&f.ins(c).keyword_text, "COPY");
+    let flags: String = f.steps[c]
+        .args
+        .flags
+        .iter()
+        .map(|fl| format!("{} ", ctx.slice(fl.range.clone())))
+        .collect();
+    let dest = copy.dest.raw.trim_end_matches('/');
+    let dest = if dest.is_empty() || dest == "." {
+        ".".to_string()
+    } else {
+        dest.to_string()
+    };
+    let nl = ctx.newline();
+    // Wrapper folders are folders even when the build context is unknown.
+    let is_dir = |p: &str| {
+        let base = p.rsplit('/').next().unwrap_or(p);
+        matches!(base, ".mvn" | "gradle" | ".yarn")
+            || f.build_context.is_some_and(|b| !b.list(p).is_empty())
+    };
+    let mut root: Vec<&str> = Vec::new();
+    let mut out = String::new();
+    for p in paths {
+        if p.contains(' ') {
+            return None;
+        }
+        let rel = p.strip_prefix(src_dir).unwrap_or(p);
+        match rel.rsplit_once('/') {
+            None if !is_dir(p) => root.push(p),
+            None => out.push_str(&format!("{kw} {flags}{p} {dest}/{rel}/{nl}")),
+            Some((parent, _)) => out.push_str(&format!("{kw} {flags}{p} {dest}/{parent}/{nl}")),
+        }
+    }
+    let mut text = String::new();
+    if !root.is_empty() {
+        text.push_str(&format!("{kw} {flags}{} {dest}/{nl}", root.join(" ")));
+    }
+    text.push_str(&out);
+    Some(text)
+}
+
+/// Instructions that may sit between the sources copy and the install when the copy moves below the install.
+fn independent(f: &Facts, i: usize, dest_absolute: bool) -> bool {
+    let ins = f.ins(i);
+    match ins.kind {
+        // A relative destination would land elsewhere after a WORKDIR.
+        Kind::Workdir => dest_absolute,
+        Kind::Env
+        | Kind::Arg
+        | Kind::Label
+        | Kind::Expose
+        | Kind::Cmd
+        | Kind::Entrypoint
+        | Kind::Healthcheck
+        | Kind::Stopsignal
+        | Kind::User
+        | Kind::Maintainer => true,
+        Kind::Run => stable_run(&f.steps[i]).is_some(),
+        Kind::Copy | Kind::Add => f.steps[i]
+            .copy
+            .as_ref()
+            .is_some_and(|c| c.manifests_only || c.heredoc || !c.in_context()),
+        _ => false,
+    }
+}
+
+impl Rule for SourceCopyBeforeInstall {
+    fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
+        let f = Facts::new(ctx);
+        let doc = ctx.doc();
+        for stage in doc.stages() {
+            for j in stage.instructions.clone() {
+                if f.ins(j).kind != Kind::Run {
+                    continue;
+                }
+                for a in &f.steps[j].actions {
+                    let Some(n) = need(a) else { continue };
+                    if n.prefetch && deps_handled(&f, stage, j, &n) {
+                        continue;
+                    }
+                    let dir = install_dir(&f, stage, j, &n);
+                    let Some(c) = source_copy(&f, stage, j, dir.as_deref()) else {
+                        continue;
+                    };
+                    let copy = f.steps[c].copy.as_ref().expect("source_copy finds copies");
+                    let script = f.steps[j]
+                        .script
+                        .as_ref()
+                        .expect("actions come from a script");
+                    let cmd = &script.commands[a.command];
+                    let what = ctx
+                        .slice(cmd.argv()[0].range.start..a.anchor.end.max(cmd.argv()[0].range.end))
+                        .to_string();
+                    let copy_text = ctx
+                        .slice(f.ins(c).range.clone())
+                        .lines()
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .to_string();
+                    let range = copy.sources.first().map_or(f.ins(c).range.clone(), |s| {
+                        s.range.start..copy.dest.range.end
+                    });
+                    let base = if n.prefetch {
+                        format!("`{copy_text}` comes before `{what}`, which downloads the dependencies: every source change downloads them again")
+                    } else {
+                        format!("`{copy_text}` comes before `{what}`: every source change reinstalls the dependencies")
+                    };
+                    match self.fix(ctx, &f, stage, c, j, &n, cmd) {
+                        Ok(fix) => out.push(ctx.diagnostic(range, base).with_fix(fix)),
+                        Err(why) => out.push(ctx.diagnostic(
+                            range,
+                            format!("{base}; copy the manifests first by hand ({why})"),
+                        )),
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl SourceCopyBeforeInstall {
+    #[allow(clippy::too_many_arguments)]
+    fn fix(
+        &self,
+        ctx: &Context,
+        f: &Facts,
+        stage: &Stage,
+        c: usize,
+        j: usize,
+        n: &Need,
+        cmd: &crate::shell::SimpleCommand,
+    ) -> Result<Fix, String> {
+        let doc = ctx.doc();
+        let copy = f.steps[c].copy.as_ref().ok_or("not a copy")?;
+        let src_dir = source_dir(copy).ok_or("the copy has several sources")?;
+        let already = manifests_already_copied(f, stage, c, n);
+        let manifest_text = if already {
+            String::new()
+        } else {
+            let exe = cmd.argv()[0].value.clone();
+            let paths = manifests_for(n.tool, &n.files, &exe, f.build_context, &src_dir)?;
+            copy_lines(ctx, f, c, &src_dir, &paths).ok_or("a manifest path has a space")?
+        };
+        let run_kw = keyword(&f.ins(j).keyword_text, "RUN");
+        let nl = ctx.newline();
+        if n.prefetch {
+            let spec = manifest_spec(n.tool).ok_or("no manifest")?;
+            let step = match spec.prefetch.ok_or("no download step is known")? {
+                Prefetch::Command(t) => t.replace("{exe}", &cmd.argv()[0].value),
+                Prefetch::WithFlags(flags) => format!(
+                    "{} {flags}",
+                    ctx.slice(cmd.range.clone()).replace(['\n', '\r'], " ")
+                ),
+            };
+            let text = format!("{manifest_text}{run_kw} {step}{nl}");
+            return Ok(Fix::unsafe_(
+                format!(
+                    "Copy the manifests and run `{step}` before `{}`",
+                    copy.sources
+                        .iter()
+                        .map(|s| s.raw.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ),
+                vec![Edit::insert(block_start(doc, c), text)],
+            ));
+        }
+        let dest_absolute = copy.dest.value.starts_with('/');
+        if let Some(i) = (c + 1..j).find(|&i| !independent(f, i, dest_absolute)) {
+            let line = ctx
+                .slice(f.ins(i).range.clone())
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            return Err(format!("`{line}` between them may need the sources"));
+        }
+        let b = block(doc, c, true, nl);
+        let mut edits = if already {
+            removals(doc, &[&b])
+        } else {
+            vec![Edit::replace(b.range.clone(), manifest_text)]
+        };
+        edits.push(insertion(doc, after(doc, j), &b.text, nl));
+        Ok(Fix::unsafe_(
+            "Copy the manifests first and the sources after the install",
+            edits,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{FixMode, RuleMeta};
+    use crate::rules::spec;
+
+    const R: &RuleMeta = &SourceCopyBeforeInstall::META;
+
+    #[test]
+    fn invalid() {
+        spec::invalid(
+            R,
+            &[
+                ("FROM node\nWORKDIR /app\nCOPY . .\nRUN npm ci\n", &[". ."]),
+                (
+                    "FROM python\nCOPY . /app\nWORKDIR /app\nRUN pip install -r requirements.txt\n",
+                    &[". /app"],
+                ),
+                (
+                    "FROM golang\nWORKDIR /src\nCOPY . .\nRUN go build -o /app\n",
+                    &[". ."],
+                ),
+                (
+                    "FROM maven\nWORKDIR /app\nCOPY . .\nRUN mvn -B package\n",
+                    &[". ."],
+                ),
+                (
+                    "FROM ruby\nCOPY . /app\nRUN cd /app && bundle install\n",
+                    &[". /app"],
+                ),
+                (
+                    "FROM node\nCOPY package.json .\nCOPY src/ ./\nRUN npm install\n",
+                    &["src/ ./"],
+                ),
+            ],
+        );
+    }
+
+    #[test]
+    fn valid() {
+        spec::valid(
+            R,
+            &[
+                "FROM node\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\n",
+                "FROM golang\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nRUN go build -o /app\n",
+                "FROM golang\nCOPY . .\nRUN --mount=type=cache,target=/go/pkg/mod go build -o /app\n",
+                "FROM node\nCOPY . /src\nWORKDIR /app\nRUN npm ci\n",
+                "FROM python\nCOPY . .\nRUN pip install .\n",
+                "FROM node\nCOPY . .\nRUN npm install -g serve\n",
+                "FROM golang\nCOPY main.go .\nRUN go build -o /server\n",
+                "FROM maven\nCOPY . .\nRUN mvn -o package\n",
+            ],
+        );
+    }
+
+    #[test]
+    fn fix() {
+        spec::fixes(
+            R,
+            FixMode::Unsafe,
+            &[
+                (
+                    "FROM node:20\nWORKDIR /app\n# the app\nCOPY --chown=node:node . .\nENV NODE_ENV=production\nRUN npm ci\nCMD [\"node\", \"server.js\"]\n",
+                    "FROM node:20\nWORKDIR /app\nCOPY --chown=node:node package*.json ./\nENV NODE_ENV=production\nRUN npm ci\n# the app\nCOPY --chown=node:node . .\nCMD [\"node\", \"server.js\"]\n",
+                ),
+                (
+                    "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app\n",
+                    "FROM golang:1.22\nWORKDIR /src\nCOPY go.mod go.sum* ./\nRUN go mod download\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app\n",
+                ),
+                (
+                    "FROM maven:3.9-eclipse-temurin-21\nWORKDIR /app\nCOPY . .\nRUN ./mvnw -B package\n",
+                    "FROM maven:3.9-eclipse-temurin-21\nWORKDIR /app\nCOPY pom.xml mvnw ./\nCOPY .mvn ./.mvn/\nRUN ./mvnw -B dependency:go-offline\nCOPY . .\nRUN ./mvnw -B package\n",
+                ),
+                (
+                    "FROM python:3.12\nCOPY . /app\nWORKDIR /app\nRUN pip install -r requirements.txt",
+                    "FROM python:3.12\nCOPY requirements.txt /app/\nWORKDIR /app\nRUN pip install -r requirements.txt\nCOPY . /app",
+                ),
+                (
+                    "FROM node\nCOPY package.json .\nCOPY src/ ./\nRUN npm install\n",
+                    "FROM node\nCOPY package.json .\nRUN npm install\nCOPY src/ ./\n",
+                ),
+            ],
+        );
+    }
+
+    #[test]
+    fn refused_when_something_between_needs_the_sources() {
+        let src = "FROM node\nWORKDIR /app\nCOPY . .\nRUN ./patch.sh\nRUN npm ci\n";
+        let d = spec::diagnostics(R, src);
+        assert!(d[0].fix.is_none());
+        assert!(
+            d[0].message
+                .contains("`RUN ./patch.sh` between them may need the sources"),
+            "{}",
+            d[0].message
+        );
+    }
+}
