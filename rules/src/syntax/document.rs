@@ -5,7 +5,7 @@ use tree_sitter::{InputEdit, Parser, Point, Tree};
 
 use super::buildkit::{self, BkInstruction};
 use super::line_index::LineIndex;
-use super::lower::{lower, Lowered};
+use super::lower::{lower, Lowered, Reuse};
 use super::model::*;
 
 /// A parsed Dockerfile. Parsing never fails: broken input gives a tree plus `syntax_errors`.
@@ -53,7 +53,7 @@ impl Document {
 
     fn from_tree(text: String, tree: Tree) -> Document {
         let line_index = LineIndex::new(&text);
-        let model = lower(tree.root_node(), &text, &|o| line_index.line(o));
+        let model = lower(tree.root_node(), &text, &|o| line_index.line(o), None);
         Document {
             text,
             tree,
@@ -87,8 +87,46 @@ impl Document {
             new_end_position: Point { row: l, column: c },
         };
         self.tree.edit(&edit);
+        // tree-sitter's incremental lexing can disagree with a fresh parse around NUL bytes
+        // (binary junk in a Dockerfile): parse such text afresh.
+        if text.as_bytes().contains(&0) {
+            *self = Document::from_tree(text.clone(), parse_tree(&text, None));
+            return;
+        }
         let tree = parse_tree(&text, Some(&self.tree));
-        let model = lower(tree.root_node(), &text, &|o| li.line(o));
+        // Instructions outside the edit and tree-sitter's changed ranges are taken over, shifted.
+        let mut dirty = start..new_end;
+        for r in self.tree.changed_ranges(&tree) {
+            dirty.start = dirty.start.min(r.start_byte);
+            dirty.end = dirty.end.max(r.end_byte);
+        }
+        // Edits among the parser directives may change the escape character: rebuild everything.
+        let in_directives = self
+            .model
+            .instructions
+            .first()
+            .is_none_or(|i| start <= i.range.start);
+        let old_lines = self.line_index.line_count() as isize;
+        let old_escape = self.model.escape;
+        let old_model = std::mem::replace(&mut self.model, Lowered::empty());
+        let mut reuse = Reuse::new(
+            old_model,
+            dirty,
+            start,
+            old_end,
+            new_text.len() as isize - (old_end - start) as isize,
+            li.line_count() as isize - old_lines,
+        );
+        let line_of = |o| li.line(o);
+        let mut model = lower(
+            tree.root_node(),
+            &text,
+            &line_of,
+            (!in_directives).then_some(&mut reuse),
+        );
+        if model.escape != old_escape {
+            model = lower(tree.root_node(), &text, &line_of, None);
+        }
         self.text = text;
         self.tree = tree;
         self.line_index = li;

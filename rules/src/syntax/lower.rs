@@ -14,7 +14,113 @@ pub(crate) struct Lowered {
     pub instructions: Vec<Instruction>,
     pub stages: Vec<Stage>,
     pub errors: Vec<SyntaxError>,
+    /// The errors of each instruction (parallel to `instructions`), kept for reuse after an edit.
+    pub instr_errors: Vec<Vec<SyntaxError>>,
     pub escape: char,
+}
+
+impl Lowered {
+    /// A placeholder while the old model is taken apart for reuse.
+    pub fn empty() -> Lowered {
+        Lowered {
+            directives: Vec::new(),
+            comments: Vec::new(),
+            instructions: Vec::new(),
+            stages: Vec::new(),
+            errors: Vec::new(),
+            instr_errors: Vec::new(),
+            escape: '\\',
+        }
+    }
+}
+
+/// What an incremental rebuild may take over from the model before an edit.
+pub(crate) struct Reuse {
+    /// The old model's instructions and their errors, taken (not copied) as they are reused.
+    old: Vec<Option<(Instruction, Vec<SyntaxError>)>>,
+    /// Where each old instruction starts (sorted), to find one by position.
+    starts: Vec<usize>,
+    /// Bytes of the new text whose syntax may have changed (the edit and tree-sitter's changed ranges).
+    pub dirty: Span,
+    /// The edit: start, old end, and how far later bytes and lines moved.
+    pub edit_start: usize,
+    pub old_end: usize,
+    pub delta: isize,
+    pub line_delta: isize,
+}
+
+impl Reuse {
+    pub fn new(
+        old: Lowered,
+        dirty: Span,
+        edit_start: usize,
+        old_end: usize,
+        delta: isize,
+        line_delta: isize,
+    ) -> Reuse {
+        let starts = old.instructions.iter().map(|i| i.range.start).collect();
+        let old = old
+            .instructions
+            .into_iter()
+            .zip(old.instr_errors)
+            .map(Some)
+            .collect();
+        Reuse {
+            old,
+            starts,
+            dirty,
+            edit_start,
+            old_end,
+            delta,
+            line_delta,
+        }
+    }
+
+    /// The old instruction (shifted into the new text) that `node` is, when nothing in it changed.
+    fn find(&mut self, node: Node) -> Option<(Instruction, Vec<SyntaxError>)> {
+        let start = node.start_byte();
+        let new_end = (self.old_end as isize + self.delta) as usize;
+        // Untouched: entirely before the edit, or entirely after it, and outside the dirty region.
+        let after = if start < self.edit_start {
+            false
+        } else if start >= new_end && start > self.edit_start {
+            true
+        } else {
+            return None;
+        };
+        let old_start = if after {
+            (start as isize - self.delta) as usize
+        } else {
+            start
+        };
+        let i = self.starts.binary_search(&old_start).ok()?;
+        let (cand, _) = self.old[i].as_ref()?;
+        if cand.range.len() != node.byte_range().len() {
+            return None;
+        }
+        let clear = if after {
+            cand.full_range.start >= self.old_end
+        } else {
+            cand.full_range.end < self.edit_start
+        };
+        if !clear {
+            return None;
+        }
+        let by = if after { self.delta } else { 0 };
+        let (fs, fe) = (
+            (cand.full_range.start as isize + by) as usize,
+            (cand.full_range.end as isize + by) as usize,
+        );
+        if fs <= self.dirty.end && self.dirty.start <= fe {
+            return None;
+        }
+        let (mut ins, mut errs) = self.old[i].take()?;
+        if after {
+            ins.shift(self.delta, self.line_delta);
+            errs.shift(self.delta, self.line_delta);
+        }
+        Some((ins, errs))
+    }
 }
 
 struct Lower<'a> {
@@ -25,7 +131,12 @@ struct Lower<'a> {
     comments: Vec<Comment>,
 }
 
-pub(crate) fn lower(root: Node, text: &str, line_of: &dyn Fn(usize) -> usize) -> Lowered {
+pub(crate) fn lower(
+    root: Node,
+    text: &str,
+    line_of: &dyn Fn(usize) -> usize,
+    mut reuse: Option<&mut Reuse>,
+) -> Lowered {
     let mut directives: Vec<Directive> = Vec::new();
     let mut escape = '\\';
     let mut lw = Lower {
@@ -36,6 +147,10 @@ pub(crate) fn lower(root: Node, text: &str, line_of: &dyn Fn(usize) -> usize) ->
         comments: Vec::new(),
     };
     let mut instructions: Vec<Instruction> = Vec::new();
+    let mut instr_errors: Vec<Vec<SyntaxError>> = Vec::new();
+    let mut reused: Vec<bool> = Vec::new();
+    // Top-level nodes up to here belong to a reused instruction (its heredocs, a trailing continuation).
+    let mut reused_until = 0;
     // A continuation at the start of a line (a line holding only `\`) begins the next instruction.
     let mut leading_continuation: Option<usize> = None;
     let mut cursor = root.walk();
@@ -70,6 +185,7 @@ pub(crate) fn lower(root: Node, text: &str, line_of: &dyn Fn(usize) -> usize) ->
                     lw.comment(c.byte_range());
                 }
             }
+            "line_continuation" | "heredoc" if child.start_byte() < reused_until => {}
             "line_continuation" => {
                 // A continuation after an instruction's last token belongs to it.
                 let attached = instructions.last_mut().is_some_and(|last| {
@@ -97,19 +213,42 @@ pub(crate) fn lower(root: Node, text: &str, line_of: &dyn Fn(usize) -> usize) ->
             "ERROR" => lw.error_node(child, None),
             "byte_order_mark" => {}
             k if k.ends_with("_instruction") => {
+                let found = if leading_continuation.is_none() {
+                    reuse.as_mut().and_then(|r| r.find(child))
+                } else {
+                    None
+                };
+                // A reused instruction must still start on its keyword's line (no leading continuation).
+                let found = found.filter(|(ins, _)| ins.start_line == line_of(ins.range.start));
+                if let Some((ins, errs)) = found {
+                    for c in &ins.continuations {
+                        lw.continuation_comments(c.clone());
+                    }
+                    reused_until = ins.full_range.end;
+                    instructions.push(ins);
+                    instr_errors.push(errs);
+                    reused.push(true);
+                    continue;
+                }
+                let before = lw.errors.len();
                 let mut ins = lw.instruction(child);
                 if let Some(start) = leading_continuation.take() {
                     ins.start_line = line_of(start);
                 }
                 instructions.push(ins);
+                instr_errors.push(lw.errors.split_off(before));
+                reused.push(false);
             }
             _ => {}
         }
     }
-    for ins in &mut instructions {
-        check_heredocs(ins, &mut lw.errors);
+    for ((ins, errs), reused) in instructions.iter().zip(&mut instr_errors).zip(&reused) {
+        if *reused {
+            continue;
+        }
+        check_heredocs(ins, errs);
         if let Err(e) = buildkit::check(ins, escape) {
-            lw.errors.push(SyntaxError {
+            errs.push(SyntaxError {
                 range: ins.range.clone(),
                 message: e,
             });
@@ -138,6 +277,7 @@ pub(crate) fn lower(root: Node, text: &str, line_of: &dyn Fn(usize) -> usize) ->
         });
     }
     let stages = stages(&instructions);
+    lw.errors.extend(instr_errors.iter().flatten().cloned());
     lw.errors.sort_by_key(|e| (e.range.start, e.range.end));
     lw.errors.dedup();
     lw.comments.sort_by_key(|c| c.range.start);
@@ -147,6 +287,7 @@ pub(crate) fn lower(root: Node, text: &str, line_of: &dyn Fn(usize) -> usize) ->
         instructions,
         stages,
         errors: lw.errors,
+        instr_errors,
         escape,
     }
 }
@@ -304,6 +445,10 @@ impl Lower<'_> {
 
     fn continuations_in(&mut self, node: Node) -> Vec<Span> {
         let mut out = Vec::new();
+        // A continuation ends with a line break, so a one-line instruction has none (the common case).
+        if !self.t(&node.byte_range()).contains('\n') {
+            return out;
+        }
         let mut stack = vec![node];
         let mut cursor = node.walk();
         while let Some(n) = stack.pop() {
@@ -364,9 +509,18 @@ impl Lower<'_> {
         };
         let mut cursor = node.walk();
         let mut args_start: Option<usize> = None;
-        let children: Vec<Node> = node.children(&mut cursor).collect();
-        for (i, child) in children.iter().enumerate() {
-            let field = node.field_name_for_child(i as u32);
+        let mut children: Vec<(Node, Option<&str>)> =
+            Vec::with_capacity(node.child_count() as usize);
+        if cursor.goto_first_child() {
+            loop {
+                children.push((cursor.node(), cursor.field_name()));
+                if !cursor.goto_next_sibling() {
+                    break;
+                }
+            }
+        }
+        for (child, field) in children.iter() {
+            let field = *field;
             let ck = child.kind();
             if field == Some("keyword") || ck == "line_continuation" {
                 continue;
@@ -443,6 +597,9 @@ impl Lower<'_> {
 
     fn vars_in(&self, node: Node) -> Vec<VarRef> {
         let mut out = Vec::new();
+        if !self.t(&node.byte_range()).contains('$') {
+            return out;
+        }
         let mut stack = vec![node];
         let mut cursor = node.walk();
         while let Some(n) = stack.pop() {

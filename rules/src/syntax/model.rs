@@ -350,3 +350,167 @@ pub struct SyntaxError {
     pub range: Span,
     pub message: String,
 }
+
+/// Moves every byte range by `by` and every line by `lines` (for reusing a view after an edit).
+pub(crate) trait Shift {
+    fn shift(&mut self, by: isize, lines: isize);
+}
+
+fn mv(p: &mut usize, by: isize) {
+    *p = (*p as isize + by) as usize;
+}
+
+impl Shift for Span {
+    fn shift(&mut self, by: isize, _: isize) {
+        mv(&mut self.start, by);
+        mv(&mut self.end, by);
+    }
+}
+
+impl<T: Shift> Shift for Option<T> {
+    fn shift(&mut self, by: isize, lines: isize) {
+        if let Some(x) = self {
+            x.shift(by, lines);
+        }
+    }
+}
+
+impl<T: Shift> Shift for Vec<T> {
+    fn shift(&mut self, by: isize, lines: isize) {
+        for x in self {
+            x.shift(by, lines);
+        }
+    }
+}
+
+impl<T: Shift> Shift for Box<T> {
+    fn shift(&mut self, by: isize, lines: isize) {
+        (**self).shift(by, lines);
+    }
+}
+
+impl<T> Shift for (T, Span) {
+    fn shift(&mut self, by: isize, lines: isize) {
+        self.1.shift(by, lines);
+    }
+}
+
+impl Shift for usize {
+    fn shift(&mut self, by: isize, _: isize) {
+        mv(self, by);
+    }
+}
+
+impl Shift for VarRef {
+    fn shift(&mut self, by: isize, l: isize) {
+        self.range.shift(by, l);
+        self.name_range.shift(by, l);
+        self.argument.shift(by, l);
+    }
+}
+
+impl Shift for Word {
+    fn shift(&mut self, by: isize, l: isize) {
+        self.range.shift(by, l);
+        self.vars.shift(by, l);
+    }
+}
+
+impl Shift for Flag {
+    fn shift(&mut self, by: isize, l: isize) {
+        self.range.shift(by, l);
+        self.name_range.shift(by, l);
+        self.value_range.shift(by, l);
+        self.vars.shift(by, l);
+    }
+}
+
+impl Shift for KeyValue {
+    fn shift(&mut self, by: isize, l: isize) {
+        self.range.shift(by, l);
+        self.key_range.shift(by, l);
+        self.value.shift(by, l);
+        self.eq.shift(by, l);
+    }
+}
+
+impl Shift for JsonElement {
+    fn shift(&mut self, by: isize, l: isize) {
+        self.range.shift(by, l);
+    }
+}
+
+impl Shift for ExecForm {
+    fn shift(&mut self, by: isize, l: isize) {
+        self.range.shift(by, l);
+        self.elements.shift(by, l);
+    }
+}
+
+impl Shift for Command {
+    fn shift(&mut self, by: isize, l: isize) {
+        match self {
+            Command::Exec(e) => e.shift(by, l),
+            Command::Shell(s) => s.range.shift(by, l),
+        }
+    }
+}
+
+impl Shift for Heredoc {
+    fn shift(&mut self, by: isize, l: isize) {
+        self.marker_range.shift(by, l);
+        self.body_range.shift(by, l);
+        self.end_range.shift(by, l);
+    }
+}
+
+impl Shift for ImageRef {
+    fn shift(&mut self, by: isize, l: isize) {
+        self.range.shift(by, l);
+        self.name_range.shift(by, l);
+        self.tag.shift(by, l);
+        self.digest.shift(by, l);
+        self.vars.shift(by, l);
+    }
+}
+
+impl Shift for Healthcheck {
+    fn shift(&mut self, by: isize, l: isize) {
+        match self {
+            Healthcheck::None(s) => s.shift(by, l),
+            Healthcheck::Cmd { keyword, command } => {
+                keyword.shift(by, l);
+                command.shift(by, l);
+            }
+        }
+    }
+}
+
+impl Shift for SyntaxError {
+    fn shift(&mut self, by: isize, l: isize) {
+        self.range.shift(by, l);
+    }
+}
+
+impl Shift for Instruction {
+    fn shift(&mut self, by: isize, l: isize) {
+        self.range.shift(by, l);
+        self.full_range.shift(by, l);
+        self.keyword.shift(by, l);
+        self.flags.shift(by, l);
+        self.args_range.shift(by, l);
+        self.command.shift(by, l);
+        self.words.shift(by, l);
+        self.exec_form.shift(by, l);
+        self.pairs.shift(by, l);
+        self.heredocs.shift(by, l);
+        self.image.shift(by, l);
+        self.as_keyword.shift(by, l);
+        self.stage_name.shift(by, l);
+        self.healthcheck.shift(by, l);
+        self.onbuild.shift(by, l);
+        self.continuations.shift(by, l);
+        self.start_line = (self.start_line as isize + l) as usize;
+        self.end_line = (self.end_line as isize + l) as usize;
+    }
+}
