@@ -47,6 +47,8 @@ fixed=$'FROM alpine:3.19\nENV APP_HOME=/srv/app\nRUN echo hello\nWORKDIR /srv/ap
 printf '%s' "$bad" >Dockerfile
 mkdir -p build
 printf '%s' "$bad" >build/app.dockerfile
+# Only the rules the test is about, so that rules added later do not change what it sees.
+printf 'select = ["DF501", "DF503", "DF505"]\n' >.dflint.toml
 # Prose that dflint would report as unknown instructions if the hook's file filter let it through.
 printf 'This project builds an image.\nRun it with care.\n' >README.md
 git add -A

@@ -83,7 +83,8 @@ local ok, err = pcall(function()
   -- A project with a marker in its root and the Dockerfile one folder down.
   local project = vim.fn.resolve(vim.fn.tempname())
   vim.fn.mkdir(project .. "/docker", "p")
-  vim.fn.writefile({}, project .. "/.dflint.toml")
+  -- The root marker, and only the rules the test is about (rules added later do not change what it sees).
+  vim.fn.writefile({ 'select = ["DF501", "DF503", "DF505"]' }, project .. "/.dflint.toml")
   local path = project .. "/docker/Dockerfile"
   uri = vim.uri_from_fname(path)
   -- Known problems: legacy `ENV key value` (DF503, safe fix), deprecated MAINTAINER (DF505).

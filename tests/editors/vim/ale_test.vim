@@ -57,7 +57,8 @@ try
 
   let s:project = resolve(tempname())
   call mkdir(s:project . '/docker', 'p')
-  call writefile([], s:project . '/.dflint.toml')
+  " The root marker, and only the rules the test is about (rules added later do not change what it sees).
+  call writefile(['select = ["DF501", "DF503", "DF505"]'], s:project . '/.dflint.toml')
   let s:file = s:project . '/docker/Dockerfile'
   call writefile(['FROM alpine:3.19', 'MAINTAINER someone@example.com', 'ENV APP_HOME /srv/app', 'RUN echo hello'], s:file)
   execute 'edit' fnameescape(s:file)

@@ -64,6 +64,8 @@ const dirs = {
 for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
 const dockerfile = path.join(dirs.workspace, "Dockerfile");
 fs.writeFileSync(dockerfile, DOCKERFILE);
+// Only the rules the test is about, so that rules added later do not change what it sees.
+fs.writeFileSync(path.join(dirs.workspace, ".dflint.toml"), 'select = ["DF501", "DF503", "DF505"]\n');
 fs.mkdirSync(path.join(dirs.userData, "User"), { recursive: true });
 fs.writeFileSync(
   path.join(dirs.userData, "User/settings.json"),
