@@ -49,6 +49,7 @@ pub fn artifact_of(
         output,
         release,
         operands,
+        installs,
     } = build
     else {
         return Err("not a build".into());
@@ -69,8 +70,11 @@ pub fn artifact_of(
                     .and_then(|t| go_module(&t))
                     .ok_or("`go build` without `-o` names the binary after go.mod's module: add `-o <path>`")
             };
+            // `go install` puts the binary in $GOPATH/bin (/go/bin in the golang image).
+            let dir = if *installs { "/go/bin/" } else { "" };
+            let at = |name: String| Ok(Artifact::File(format!("{dir}{name}")));
             match operands.as_slice() {
-                [] => Ok(Artifact::File(module()?)),
+                [] => at(module()?),
                 [one] if one == "." || one == "./" => Ok(Artifact::File(module()?)),
                 [one] if one.ends_with(".go") => {
                     let file = one.rsplit('/').next().unwrap_or(one);
@@ -96,6 +100,13 @@ pub fn artifact_of(
                 }
                 _ => return Err("several `--bin`s".into()),
             };
+            if *installs {
+                let root = output.clone().unwrap_or_else(|| "/usr/local/cargo".into());
+                return Ok(Artifact::File(format!(
+                    "{}/bin/{bin}",
+                    root.trim_end_matches('/')
+                )));
+            }
             let dir = output.clone().unwrap_or_else(|| "target".into());
             let profile = if *release { "release" } else { "debug" };
             Ok(Artifact::File(format!(
@@ -285,6 +296,7 @@ mod tests {
             output: output.map(str::to_string),
             release,
             operands: operands.iter().map(|s| s.to_string()).collect(),
+            installs: false,
         }
     }
 

@@ -445,6 +445,30 @@ pub fn runtime_for(
     }
 }
 
+/// The working directory official toolchain images start in (their `WORKDIR`, `/` when they set none).
+pub static DEFAULT_WORKDIRS: &[(&str, &str)] = &[
+    ("golang", "/go"),
+    ("gradle", "/home/gradle"),
+    ("maven", "/"),
+    ("eclipse-temurin", "/"),
+    ("openjdk", "/"),
+    ("amazoncorretto", "/"),
+    ("rust", "/"),
+    ("node", "/"),
+    ("python", "/"),
+    ("gcc", "/"),
+    ("mcr.microsoft.com/dotnet/sdk", "/"),
+];
+
+/// The working directory an image starts in, for official images whose Dockerfile is known.
+pub fn default_workdir(name: &str) -> Option<&'static str> {
+    let n = normalize_name(name);
+    DEFAULT_WORKDIRS
+        .iter()
+        .find(|(img, _)| *img == n)
+        .map(|(_, wd)| *wd)
+}
+
 /// Docker official images a `COPY --from=<name>` may name without a registry or tag.
 pub static OFFICIAL_IMAGES: &[&str] = &[
     "almalinux",
@@ -758,6 +782,16 @@ mod tests {
                 rt.image
             );
         }
+    }
+
+    #[test]
+    fn default_workdirs() {
+        for (img, wd) in DEFAULT_WORKDIRS {
+            assert_eq!(default_workdir(img), Some(*wd));
+            assert!(wd.starts_with('/'));
+        }
+        assert_eq!(default_workdir("docker.io/library/golang"), Some("/go"));
+        assert_eq!(default_workdir("diamol/golang"), None);
     }
 
     #[test]

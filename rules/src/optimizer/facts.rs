@@ -4,7 +4,7 @@ use crate::engine::{BuildContext, Context};
 use crate::knowledge;
 use crate::shell::{self, Action, Script};
 use crate::syntax::ext_optimizer::{self, ArgWord, Args, CopyArgs};
-use crate::syntax::{query, Document, Instruction, Kind, Stage};
+use crate::syntax::{query, Document, ImageRef, Instruction, Kind, Stage};
 
 /// A COPY or ADD.
 #[derive(Clone, Debug)]
@@ -152,6 +152,18 @@ impl<'a> Facts<'a> {
         &self.doc.instructions()[i]
     }
 
+    /// The image a stage is ultimately built on (through `FROM <stage>`).
+    pub fn base_image(&self, stage: &Stage) -> Option<&'a ImageRef> {
+        let mut s = stage;
+        for _ in 0..=self.doc.stages().len() {
+            match base_stage(self.doc, s) {
+                Some(parent) => s = parent,
+                None => return self.doc.instructions()[s.from].image.as_ref(),
+            }
+        }
+        None
+    }
+
     /// The stages a stage builds on, nearest first (itself excluded).
     pub fn ancestors(&self, stage: &Stage) -> Vec<&'a Stage> {
         let mut out = Vec::new();
@@ -255,7 +267,10 @@ fn is_folder(value: &str, ctx: Option<&dyn BuildContext>) -> bool {
         return !c.list(v).is_empty();
     }
     let base = v.rsplit('/').next().unwrap_or(v);
-    !base.contains('.') && !EXTENSIONLESS_FILES.contains(&base)
+    // `VERSION`, `MLX_C_VERSION`: upper-case names are files by convention.
+    let upper = base.chars().any(|c| c.is_ascii_uppercase())
+        && !base.chars().any(|c| c.is_ascii_lowercase());
+    !base.contains('.') && !EXTENSIONLESS_FILES.contains(&base) && !upper
 }
 
 fn copy_facts(

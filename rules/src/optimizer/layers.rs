@@ -1,6 +1,7 @@
 //! Layer questions: the working directory at an instruction, cache mounts, and whether a RUN is "stable" (expensive
 //! but independent of the build context, so it belongs above the source copies).
 use super::facts::{Facts, Step};
+use crate::knowledge::{artifact_of, Artifact};
 use crate::shell::ActionKind;
 use crate::syntax::{Kind, Stage};
 
@@ -41,7 +42,14 @@ pub(crate) fn workdir_at(
     let mut wd: Option<String> = match super::facts::base_stage(f.doc, stage) {
         Some(parent) => workdir_at(f, parent, parent.instructions.end, base_root),
         None if base_root => Some("/".into()),
-        None => None,
+        // An official image whose WORKDIR is known.
+        None => f
+            .ins(stage.from)
+            .image
+            .as_ref()
+            .filter(|i| i.vars.is_empty())
+            .and_then(|i| crate::knowledge::default_workdir(&i.name))
+            .map(str::to_string),
     };
     let mut known_start = wd.is_some();
     for i in stage.instructions.start..index.min(stage.instructions.end) {
@@ -86,6 +94,33 @@ pub(crate) fn cache_mounts(step: &Step) -> Vec<String> {
             is_cache.then_some(target)
         })
         .collect()
+}
+
+/// The absolute paths a stage's (and its ancestors') build steps produce.
+pub(crate) fn stage_outputs(f: &Facts, stage: &Stage) -> Vec<Artifact> {
+    let mut out = Vec::new();
+    for s in std::iter::once(stage).chain(f.ancestors(stage)) {
+        for i in s.instructions.clone() {
+            for a in &f.steps[i].actions {
+                if !matches!(a.kind, ActionKind::Build { .. }) {
+                    continue;
+                }
+                let Ok(art) = artifact_of(&a.kind, f.build_context, "", &[]) else {
+                    continue;
+                };
+                let wd = workdir_at(f, s, i, false);
+                let Some(abs) = resolve(wd.as_deref(), art.path()) else {
+                    continue;
+                };
+                out.push(match art {
+                    Artifact::File(_) => Artifact::File(abs),
+                    Artifact::Dir(_) => Artifact::Dir(abs),
+                    Artifact::Glob(_) => Artifact::Glob(abs),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Programs that only touch the system (or files they download), never the build context.

@@ -101,6 +101,18 @@ pub(crate) fn removals(doc: &Document, blocks: &[&Block]) -> Vec<Edit> {
             _ => out.push(r),
         }
     }
+    // Merged removals can end up between two blank lines, or leave one at the end: take one blank line along.
+    let text = doc.text();
+    for r in &mut out {
+        let next_blank_or_eof = r.end >= text.len() || is_blank_line(doc, r.end);
+        let before = &text[..r.start];
+        if next_blank_or_eof && r.start > 0 && before.ends_with('\n') {
+            let prev = line_start(doc, r.start - 1);
+            if prev < r.start && is_blank_line(doc, prev) {
+                r.start = prev;
+            }
+        }
+    }
     out.into_iter().map(Edit::delete).collect()
 }
 
@@ -170,6 +182,13 @@ mod tests {
         let b2 = block(&doc, 3, true, "\n");
         let edits = removals(&doc, &[&b1, &b2]);
         assert_eq!(apply_edits(src, &edits), "FROM a\nCOPY . .\n");
+        let tail = "FROM a\nCOPY x .\n\nEXPOSE 80\nCMD [\"y\"]";
+        let tdoc = Document::parse(tail);
+        let (t1, t2) = (block(&tdoc, 2, true, "\n"), block(&tdoc, 3, true, "\n"));
+        assert_eq!(
+            apply_edits(tail, &removals(&tdoc, &[&t1, &t2])),
+            "FROM a\nCOPY x .\n"
+        );
         let ins = insertion(&doc, src.len(), "RUN z\n", "\n");
         assert_eq!(
             apply_edits(src, &[ins]),

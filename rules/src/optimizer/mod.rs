@@ -4,3 +4,4 @@ pub(crate) mod commands;
 pub(crate) mod facts;
 pub(crate) mod layers;
 pub(crate) mod lines;
+pub(crate) mod multistage;

@@ -1,12 +1,17 @@
 //! One file per rule; `RULES` is the registry, one line per rule.
 use crate::engine::RuleMeta;
 
+mod build_deps_in_final_stage;
+mod chmod_after_copy;
 mod cmd_shell_form_with_entrypoint;
+mod copy_from_missing_artifact;
+mod copy_from_unknown_stage;
 mod duplicate_stage_name;
 mod empty_continuation_line;
 mod entrypoint_shell_form;
 mod exec_form_not_json;
 mod exec_form_single_string;
+mod final_stage_from_builder;
 mod from_as_casing;
 mod instruction_casing;
 mod latest_tag;
@@ -22,6 +27,7 @@ mod reserved_stage_name;
 mod shell_cmd_signals;
 mod source_copy_before_install;
 mod syntax_error;
+mod toolchain_in_final_image;
 mod unknown_flag;
 mod unknown_instruction;
 mod untagged_image;
@@ -32,12 +38,17 @@ mod workdir_relative_path;
 #[cfg(test)]
 pub(crate) mod spec;
 
+pub use build_deps_in_final_stage::BuildDepsInFinalStage;
+pub use chmod_after_copy::ChmodAfterCopy;
 pub use cmd_shell_form_with_entrypoint::CmdShellFormWithEntrypoint;
+pub use copy_from_missing_artifact::CopyFromMissingArtifact;
+pub use copy_from_unknown_stage::CopyFromUnknownStage;
 pub use duplicate_stage_name::DuplicateStageName;
 pub use empty_continuation_line::EmptyContinuationLine;
 pub use entrypoint_shell_form::EntrypointShellForm;
 pub use exec_form_not_json::ExecFormNotJson;
 pub use exec_form_single_string::ExecFormSingleString;
+pub use final_stage_from_builder::FinalStageFromBuilder;
 pub use from_as_casing::FromAsCasing;
 pub use instruction_casing::InstructionCasing;
 pub use latest_tag::LatestTag;
@@ -53,6 +64,7 @@ pub use reserved_stage_name::ReservedStageName;
 pub use shell_cmd_signals::ShellCmdSignals;
 pub use source_copy_before_install::SourceCopyBeforeInstall;
 pub use syntax_error::SyntaxError;
+pub use toolchain_in_final_image::ToolchainInFinalImage;
 pub use unknown_flag::{known_flags, UnknownFlag};
 pub use unknown_instruction::UnknownInstruction;
 pub use untagged_image::UntaggedImage;
@@ -74,6 +86,12 @@ pub static RULES: &[RuleMeta] = &[
     MetadataAfterVolatile::META,
     MissingDockerignore::META,
     PackageCacheInLayer::META,
+    ToolchainInFinalImage::META,
+    BuildDepsInFinalStage::META,
+    FinalStageFromBuilder::META,
+    CopyFromUnknownStage::META,
+    CopyFromMissingArtifact::META,
+    ChmodAfterCopy::META,
     EntrypointShellForm::META,
     CmdShellFormWithEntrypoint::META,
     ExecFormSingleString::META,

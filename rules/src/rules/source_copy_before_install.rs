@@ -180,6 +180,75 @@ fn deps_handled(f: &Facts, stage: &Stage, j: usize, n: &Need) -> bool {
     }
 }
 
+/// The programs that run a tool (an earlier run of it after the manifests downloads the dependencies).
+fn tool_programs(tool: Tool) -> &'static [&'static str] {
+    match tool {
+        Tool::Go => &["go"],
+        Tool::Cargo => &["cargo"],
+        Tool::Maven => &["mvn", "mvnw"],
+        Tool::Gradle => &["gradle", "gradlew"],
+        Tool::Dotnet => &["dotnet"],
+        _ => &[],
+    }
+}
+
+/// Whether the tool already ran in the stage before the sources were copied (a custom download task such as
+/// `gradle downloadRepos`): the dependencies are then downloaded once, from the manifests.
+fn ran_before(f: &Facts, stage: &Stage, c: usize, tool: Tool) -> bool {
+    let programs = tool_programs(tool);
+    (stage.instructions.start..c).any(|i| {
+        f.steps[i]
+            .script
+            .iter()
+            .flat_map(|s| s.commands.iter())
+            .any(|cmd| cmd.program().is_some_and(|p| programs.contains(&p)))
+    })
+}
+
+/// Go code built without modules (nothing to download): files named on the command line, a golang image before
+/// 1.16 (GOPATH mode unless `GO111MODULE=on`), or, with the build context, no `go.sum` next to `go.mod`.
+fn go_without_modules(
+    f: &Facts,
+    stage: &Stage,
+    j: usize,
+    c: usize,
+    n: &Need,
+    src_dir: Option<&str>,
+) -> bool {
+    if let ActionKind::Build { operands, .. } = &n.action.kind {
+        if !operands.is_empty() && operands.iter().all(|o| o.ends_with(".go")) {
+            return true;
+        }
+    }
+    let modules_on = stage.instructions.clone().any(|i| {
+        let ins = f.ins(i);
+        ins.kind == Kind::Env
+            && ins.pairs.iter().any(|p| {
+                p.key == "GO111MODULE" && p.value.as_ref().is_some_and(|v| v.value == "on")
+            })
+    });
+    if !modules_on {
+        let old = f
+            .base_image(stage)
+            .filter(|i| i.name.contains("golang"))
+            .and_then(|i| i.tag.as_ref())
+            .is_some_and(|(t, _)| {
+                let mut parts = t.split(['.', '-']);
+                let major = parts.next().and_then(|m| m.parse::<u32>().ok());
+                let minor = parts.next().and_then(|m| m.parse::<u32>().ok());
+                matches!((major, minor), (Some(1), Some(m)) if m < 16)
+            });
+        if old {
+            return true;
+        }
+    }
+    let _ = (j, c);
+    match (f.build_context, src_dir) {
+        (Some(ctx), Some(dir)) => !ctx.exists(&format!("{dir}go.sum")),
+        _ => false,
+    }
+}
+
 /// The install's working directory: the WORKDIR, moved by a `cd <path>` earlier in the same RUN.
 fn install_dir(f: &Facts, stage: &Stage, j: usize, n: &Need) -> Option<String> {
     let mut wd = workdir_at(f, stage, j, false);
@@ -348,6 +417,8 @@ impl Rule for SourceCopyBeforeInstall {
     fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
         let f = Facts::new(ctx);
         let doc = ctx.doc();
+        let mut reported: std::collections::HashSet<(usize, Tool)> =
+            std::collections::HashSet::new();
         for stage in doc.stages() {
             for j in stage.instructions.clone() {
                 if f.ins(j).kind != Kind::Run {
@@ -362,7 +433,20 @@ impl Rule for SourceCopyBeforeInstall {
                     let Some(c) = source_copy(&f, stage, j, dir.as_deref()) else {
                         continue;
                     };
+                    // One finding per copy and tool (several `go install`s after one `COPY . .`).
+                    if !reported.insert((c, n.tool)) {
+                        continue;
+                    }
+                    if n.prefetch && ran_before(&f, stage, c, n.tool) {
+                        continue;
+                    }
                     let copy = f.steps[c].copy.as_ref().expect("source_copy finds copies");
+                    if n.tool == Tool::Go
+                        && n.prefetch
+                        && go_without_modules(&f, stage, j, c, &n, source_dir(copy).as_deref())
+                    {
+                        continue;
+                    }
                     let script = f.steps[j]
                         .script
                         .as_ref()
@@ -522,6 +606,9 @@ mod tests {
                 "FROM node\nCOPY . .\nRUN npm install -g serve\n",
                 "FROM golang\nCOPY main.go .\nRUN go build -o /server\n",
                 "FROM maven\nCOPY . .\nRUN mvn -o package\n",
+                "FROM golang:1.22\nCOPY emptydir .\nRUN go build -o /app main.go\n",
+                "FROM golang:1.12-alpine\nWORKDIR /src\nCOPY . .\nRUN go build -o /app\n",
+                "FROM eclipse-temurin:21-jdk\nWORKDIR /app\nCOPY build.gradle gradlew ./\nCOPY gradle gradle\nRUN ./gradlew downloadRepos\nCOPY . .\nRUN ./gradlew installDist\n",
             ],
         );
     }

@@ -52,6 +52,8 @@ pub enum ActionKind {
         release: bool,
         /// The positional arguments (packages, goals, tasks, sources).
         operands: Vec<String>,
+        /// Installs into the tool's bin folder (`go install`, `cargo install --path`).
+        installs: bool,
     },
     Download {
         urls: Vec<String>,
@@ -488,6 +490,7 @@ fn npm(args: &[Word], _first: &Word, mk: &Mk) -> Vec<Action> {
                     output: None,
                     release: true,
                     operands: vec![s.value.clone()],
+                    installs: false,
                 },
                 s,
             ),
@@ -556,6 +559,7 @@ fn build_script(tool: Tool, script: &Word, mk: &Mk) -> Vec<Action> {
             output: None,
             release: true,
             operands: vec![script.value.clone()],
+            installs: false,
         },
         script,
     )
@@ -856,7 +860,7 @@ fn go(args: &[Word], _first: &Word, mk: &Mk) -> Vec<Action> {
                 no_cache: false,
                 needs_sources: false,
             },
-            sub,
+            cli.positionals().first().map_or(sub, |(_, w)| *w),
         ),
         "build" => mk(
             ActionKind::Build {
@@ -864,6 +868,7 @@ fn go(args: &[Word], _first: &Word, mk: &Mk) -> Vec<Action> {
                 output: cli.value(&["-o", "--o"]),
                 release: true,
                 operands,
+                installs: false,
             },
             sub,
         ),
@@ -880,6 +885,7 @@ fn go(args: &[Word], _first: &Word, mk: &Mk) -> Vec<Action> {
                 output: None,
                 release: true,
                 operands,
+                installs: true,
             },
             sub,
         ),
@@ -929,6 +935,7 @@ fn cargo(args: &[Word], _first: &Word, mk: &Mk) -> Vec<Action> {
                 release: cli.has(&["--release", "-r"])
                     || cli.value(&["--profile"]).as_deref() == Some("release"),
                 operands: cli.values(&["--bin"]),
+                installs: false,
             },
             sub,
         ),
@@ -938,6 +945,7 @@ fn cargo(args: &[Word], _first: &Word, mk: &Mk) -> Vec<Action> {
                 output: cli.value(&["--root"]),
                 release: true,
                 operands: cli.values(&["--bin"]),
+                installs: true,
             },
             sub,
         ),
@@ -1005,6 +1013,7 @@ fn maven(args: &[Word], first: &Word, mk: &Mk) -> Vec<Action> {
                 output: None,
                 release: true,
                 operands: goals.iter().map(|g| g.value.clone()).collect(),
+                installs: false,
             },
             b,
         ));
@@ -1067,6 +1076,7 @@ fn gradle(args: &[Word], _first: &Word, mk: &Mk) -> Vec<Action> {
                 output: None,
                 release: true,
                 operands: tasks.iter().map(|t| t.value.clone()).collect(),
+                installs: false,
             },
             b,
         );
@@ -1137,6 +1147,7 @@ fn dotnet(args: &[Word], _first: &Word, mk: &Mk) -> Vec<Action> {
                     .is_some_and(|c| c.eq_ignore_ascii_case("release"))
                     || sub.value == "publish",
                 operands,
+                installs: false,
             },
             sub,
         ),
@@ -1175,6 +1186,7 @@ fn make(program: &str, args: &[Word], first: &Word, mk: &Mk) -> Vec<Action> {
             output: None,
             release: true,
             operands: targets,
+            installs: false,
         },
         first,
     )
@@ -1199,6 +1211,7 @@ fn cc(args: &[Word], first: &Word, mk: &Mk) -> Vec<Action> {
                 .or_else(|| (!cli.has(&["-c", "-E", "-S"])).then(|| "a.out".to_string())),
             release: true,
             operands: sources,
+            installs: false,
         },
         first,
     )
@@ -1488,6 +1501,7 @@ mod tests {
                 output,
                 release,
                 operands,
+                ..
             }) => Some((tool, output, release, operands)),
             _ => None,
         };

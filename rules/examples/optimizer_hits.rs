@@ -1,0 +1,56 @@
+//! Lists the hits of chosen rules over a corpus of Dockerfiles, for false-positive reviews:
+//! `cargo run -p dflint_rules --example optimizer_hits -- <corpus dir> [rule ...]`
+//! (default rules: toolchain-in-final-image, source-copy-before-install). Files are linted without a build context,
+//! as the corpus holds Dockerfiles only.
+use std::path::{Path, PathBuf};
+
+use dflint_rules::engine::{lint, Settings};
+use dflint_rules::syntax::Document;
+
+fn files(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(p) = stack.pop() {
+        if p.is_dir() {
+            stack.extend(
+                std::fs::read_dir(&p)
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .map(|e| e.path()),
+            );
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let root = PathBuf::from(args.next().expect("a corpus folder"));
+    let mut rules: Vec<String> = args.collect();
+    if rules.is_empty() {
+        rules = vec![
+            "toolchain-in-final-image".into(),
+            "source-copy-before-install".into(),
+        ];
+    }
+    let settings = Settings::select(rules.iter().cloned());
+    let mut total = 0;
+    for path in files(&root) {
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        let doc = Document::parse_bytes(&bytes);
+        for d in lint(&doc, &settings, None) {
+            total += 1;
+            let (line, _) = doc.line_index().line_col(d.range.start);
+            let rel = path.strip_prefix(&root).unwrap_or(&path).display();
+            let fix = if d.fix.is_some() { "fix" } else { "no fix" };
+            println!("{rel}:{} {} [{fix}] {}", line + 1, d.name, d.message);
+        }
+    }
+    eprintln!("{total} hits");
+}

@@ -1,0 +1,152 @@
+//! `build-deps-in-final-stage`: the final stage installs compilers or development packages and keeps them.
+use crate::engine::{declare_rule, Context, Diagnostic, Rule};
+use crate::knowledge::{is_build_package, toolchain_product};
+use crate::optimizer::facts::Facts;
+use crate::shell::ActionKind;
+use crate::syntax::Kind;
+
+declare_rule! {
+    /// Reports compilers, build tools and `-dev` packages installed in the final stage and not removed in the same `RUN`.
+    ///
+    /// ## Why is this bad?
+    /// `gcc`, `make`, `build-essential`, `git` and the `-dev` packages (headers and static libraries) are needed to
+    /// build, not to run: they add tens to hundreds of megabytes and a larger attack surface to every container.
+    /// Install them in a build stage, build there, and copy the result into a final stage that installs only the
+    /// runtime libraries (`libpq5` rather than `libpq-dev`).
+    ///
+    /// Packages removed again in the same `RUN` (`apt-get purge`, `apk del` of a `--virtual` group) are fine, and so
+    /// are images whose product is a toolchain (devcontainers, CI runners) and final stages with no `CMD` or
+    /// `ENTRYPOINT` (base images for others).
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM python:3.12-slim
+    /// RUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev && rm -rf /var/lib/apt/lists/*
+    /// CMD ["python", "-c", "print(1)"]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// FROM python:3.12-slim
+    /// RUN apt-get update && apt-get install -y --no-install-recommends libpq5 && rm -rf /var/lib/apt/lists/*
+    /// CMD ["python", "-c", "print(1)"]
+    /// ```
+    ///
+    /// ## References
+    /// - [Multi-stage builds](https://docs.docker.com/build/building/multi-stage/)
+    pub struct BuildDepsInFinalStage {
+        code: "DF432",
+        name: "build-deps-in-final-stage",
+        category: Size,
+        severity: Warning,
+        fix: None,
+        peers: [],
+        options: [],
+    }
+}
+
+impl Rule for BuildDepsInFinalStage {
+    fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
+        let f = Facts::new(ctx);
+        let doc = ctx.doc();
+        let Some(last) = doc.stages().last() else {
+            return;
+        };
+        if let Some(img) = f.base_image(last) {
+            if toolchain_product(&img.name, img.tag.as_ref().map(|t| t.0.as_str())).is_some() {
+                return;
+            }
+        }
+        // No CMD or ENTRYPOINT: a base image for others, where build tools may be the point.
+        if f.effective(last, Kind::Cmd).is_none() && f.effective(last, Kind::Entrypoint).is_none() {
+            return;
+        }
+        for i in last.instructions.clone() {
+            let step = &f.steps[i];
+            // Packages removed again in the same RUN, by name or as an `apk --virtual` group.
+            let mut removed: Vec<String> = Vec::new();
+            for a in &step.actions {
+                if let ActionKind::SystemRemove { packages, .. } = &a.kind {
+                    removed.extend(packages.iter().cloned());
+                }
+            }
+            for a in &step.actions {
+                let ActionKind::SystemInstall {
+                    packages,
+                    virtual_name,
+                    local: false,
+                    ..
+                } = &a.kind
+                else {
+                    continue;
+                };
+                if a.conditional || virtual_name.as_ref().is_some_and(|v| removed.contains(v)) {
+                    continue;
+                }
+                let build: Vec<&String> = packages
+                    .iter()
+                    .filter(|p| is_build_package(p) && !removed.iter().any(|r| r == *p))
+                    .collect();
+                if build.is_empty() {
+                    continue;
+                }
+                let Some(cmd) = step.script.as_ref().and_then(|s| s.commands.get(a.command)) else {
+                    continue;
+                };
+                let range = cmd.argv()[0].range.start..a.anchor.end.max(cmd.argv()[0].range.end);
+                let names: Vec<String> = build.iter().map(|p| format!("`{p}`")).collect();
+                out.push(ctx.diagnostic(
+                    range,
+                    format!(
+                        "the final stage installs build tools ({}) and keeps them: build in an earlier stage and install only runtime libraries here",
+                        names.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::RuleMeta;
+    use crate::rules::spec;
+
+    const R: &RuleMeta = &BuildDepsInFinalStage::META;
+
+    #[test]
+    fn invalid() {
+        spec::invalid(
+            R,
+            &[
+                ("FROM a AS build\nRUN make\nFROM b\nRUN apt-get install -y gcc curl\nCMD [\"x\"]\n", &["apt-get install"]),
+                ("FROM b\nRUN apk add --no-cache build-base git\nCMD [\"x\"]\n", &["apk add"]),
+                ("FROM b\nRUN yum install -y openssl-devel && yum clean all\nENTRYPOINT [\"x\"]\n", &["yum install"]),
+            ],
+        );
+        let m = spec::messages(
+            R,
+            "FROM b\nRUN apt-get install -y gcc libpq-dev curl\nCMD [\"x\"]\n",
+        );
+        assert!(
+            m[0].contains("`gcc`, `libpq-dev`") && !m[0].contains("curl"),
+            "{m:?}"
+        );
+    }
+
+    #[test]
+    fn valid() {
+        spec::valid(
+            R,
+            &[
+                "FROM b\nRUN apt-get install -y curl libpq5\nCMD [\"x\"]\n",
+                "FROM b\nRUN apk add --no-cache --virtual .deps gcc musl-dev && pip install x && apk del .deps\nCMD [\"x\"]\n",
+                "FROM b\nRUN apt-get install -y gcc && make && apt-get purge -y gcc\nCMD [\"x\"]\n",
+                "FROM b\nRUN apt-get install -y gcc make\n",
+                "FROM mcr.microsoft.com/devcontainers/base:bookworm\nRUN apt-get install -y gcc\nCMD [\"bash\"]\n",
+                "FROM b AS build\nRUN apt-get install -y gcc\nFROM c\nCOPY --from=build /x /x\nCMD [\"/x\"]\n",
+            ],
+        );
+    }
+}

@@ -1,0 +1,302 @@
+//! `chmod-after-copy`: `RUN chmod`/`chown` right after the `COPY` of the same files.
+use crate::engine::{declare_rule, Context, Diagnostic, Edit, Fix, Rule};
+use crate::knowledge::Artifact;
+use crate::optimizer::facts::{CopyFacts, Facts};
+use crate::optimizer::layers::{normalize, resolve, stage_outputs, workdir_at};
+use crate::optimizer::lines::{block, removals};
+use crate::shell::{ActionKind, ScriptForm};
+use crate::syntax::Kind;
+
+declare_rule! {
+    /// Reports a `RUN chmod` or `RUN chown` right after the `COPY` (or `ADD`) of the same files.
+    ///
+    /// ## Why is this bad?
+    /// Changing a file's mode or owner in a later layer stores the whole file again: the image carries the copied
+    /// files twice, once as copied and once as changed.
+    /// `COPY --chmod=` and `COPY --chown=` set them as the files are copied, in one layer.
+    ///
+    /// BuildKit leaves a file out of the layer when its mode, owner, size and time did not change, so a
+    /// `chmod +x` of a binary copied from a stage that built it (compilers make their output executable) is not
+    /// reported: it is useless, but costs nothing.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM alpine:3.20
+    /// ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]
+    /// COPY entrypoint.sh /usr/local/bin/entrypoint.sh
+    /// RUN chmod +x /usr/local/bin/entrypoint.sh
+    /// ```
+    /// ```dockerfile fixed
+    /// FROM alpine:3.20
+    /// ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]
+    /// COPY --chmod=755 entrypoint.sh /usr/local/bin/entrypoint.sh
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// FROM alpine:3.20
+    /// ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]
+    /// COPY --chmod=755 entrypoint.sh /usr/local/bin/entrypoint.sh
+    /// ```
+    ///
+    /// ## Fix safety
+    /// The fix adds `--chmod=`/`--chown=` to the copy and removes the `RUN` when it does nothing else.
+    /// An octal mode is kept as written; `+x` (or `a+x`) becomes `755` and `u+x` becomes `744`, which assumes the
+    /// files were `644` before; other symbolic modes, `chmod -R` and a copy that already sets the flag get no fix.
+    /// `--chmod` needs BuildKit (Docker 23 and later build with it by default): the fix is unsafe.
+    ///
+    /// ## References
+    /// - [COPY --chmod](https://docs.docker.com/reference/dockerfile/#copy---chmod), [COPY --chown](https://docs.docker.com/reference/dockerfile/#copy---chown---chmod)
+    pub struct ChmodAfterCopy {
+        code: "DF436",
+        name: "chmod-after-copy",
+        category: Size,
+        severity: Warning,
+        fix: Sometimes,
+        peers: [],
+        options: [],
+    }
+}
+
+/// The absolute (or cwd-relative, under a fake root) paths a copy writes.
+fn written(copy: &CopyFacts, wd: &str) -> Vec<String> {
+    let dest = resolve(Some(wd), &copy.dest.value).unwrap_or_default();
+    let into_dir = copy.dest.value.ends_with('/')
+        || matches!(copy.dest.value.as_str(), "." | "..")
+        || copy.sources.len() > 1;
+    copy.sources
+        .iter()
+        .map(|s| {
+            if into_dir {
+                let name = s
+                    .value
+                    .trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(&s.value);
+                normalize(&format!("{dest}/{name}"))
+            } else {
+                dest.clone()
+            }
+        })
+        .collect()
+}
+
+/// Modes that only add execute permission to what a compiler writes (`755`).
+fn adds_execute_only(mode: &str) -> bool {
+    matches!(mode, "+x" | "a+x" | "u+x" | "ugo+x" | "755" | "0755")
+}
+
+/// `+x` → `755`: modes COPY accepts everywhere.
+fn octal(mode: &str) -> Option<String> {
+    if mode.len() >= 3 && mode.len() <= 4 && mode.chars().all(|c| ('0'..='7').contains(&c)) {
+        return Some(mode.to_string());
+    }
+    match mode {
+        "+x" | "a+x" | "ugo+x" => Some("755".into()),
+        "u+x" => Some("744".into()),
+        _ => None,
+    }
+}
+
+impl Rule for ChmodAfterCopy {
+    fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
+        let f = Facts::new(ctx);
+        let doc = ctx.doc();
+        for stage in doc.stages() {
+            for c in stage.instructions.clone() {
+                let Some(copy) = &f.steps[c].copy else {
+                    continue;
+                };
+                let r = c + 1;
+                if r >= stage.instructions.end || f.ins(r).kind != Kind::Run {
+                    continue;
+                }
+                let run = &f.steps[r];
+                let Some(script) = &run.script else { continue };
+                if script.has_errors || script.form == ScriptForm::Exec {
+                    continue;
+                }
+                // An unknown working directory is the same for both: compare under a stand-in root.
+                let wd = workdir_at(&f, stage, c, false).unwrap_or_else(|| "/.workdir".into());
+                let copied = written(copy, &wd);
+                let covered = |t: &str| {
+                    resolve(Some(&wd), t).is_some_and(|p| {
+                        copied
+                            .iter()
+                            .any(|w| p == *w || p.starts_with(&format!("{w}/")))
+                    })
+                };
+                let perms: Vec<_> = run
+                    .actions
+                    .iter()
+                    .filter(|a| {
+                        matches!(a.kind, ActionKind::Chmod { .. } | ActionKind::Chown { .. })
+                    })
+                    .collect();
+                // A `chmod +x` of binaries the source stage built changes nothing BuildKit stores.
+                let built_binaries = copy
+                    .from_stage
+                    .and_then(|s| doc.stages().get(s))
+                    .is_some_and(|s| {
+                        let outs = stage_outputs(&f, s);
+                        copy.sources.iter().all(|src| {
+                            let p = format!("/{}", src.value.trim_start_matches('/'));
+                            outs.iter()
+                                .any(|o| matches!(o, Artifact::File(x) if *x == p))
+                        })
+                    });
+                let hits: Vec<_> = perms
+                    .iter()
+                    .filter(|a| match &a.kind {
+                        ActionKind::Chmod { mode, .. }
+                            if built_binaries && adds_execute_only(mode) =>
+                        {
+                            false
+                        }
+                        ActionKind::Chmod { targets, .. } | ActionKind::Chown { targets, .. } => {
+                            !targets.is_empty()
+                                && targets.iter().all(|t| !t.dynamic && covered(&t.value))
+                        }
+                        _ => false,
+                    })
+                    .collect();
+                if hits.is_empty() {
+                    continue;
+                }
+                let first = hits[0];
+                let cmd = &script.commands[first.command];
+                let range = cmd.range.clone();
+                let what = ctx.slice(range.clone()).to_string();
+                let d = ctx.diagnostic(
+                    range,
+                    format!("`{what}` right after the copy stores the copied files a second time: set the mode or owner in the copy"),
+                );
+                // The whole RUN is these commands (and nothing else): it can go.
+                let only =
+                    script.commands.len() == hits.len() && hits.iter().all(|a| !a.conditional);
+                let mut flags = Vec::new();
+                let mut ok = only;
+                // The flag applies to every copied file: the RUN must change exactly those.
+                let exact = |targets: &[crate::shell::Word], recursive: bool| {
+                    let resolved: Vec<String> = targets
+                        .iter()
+                        .filter_map(|t| resolve(Some(&wd), &t.value))
+                        .collect();
+                    copied.iter().all(|w| {
+                        resolved
+                            .iter()
+                            .any(|t| t == w || (recursive && w.starts_with(&format!("{t}/"))))
+                    }) && resolved.iter().all(|t| copied.contains(t))
+                };
+                for a in &hits {
+                    match &a.kind {
+                        ActionKind::Chmod {
+                            mode,
+                            recursive,
+                            targets,
+                        } => match (octal(mode), recursive, f.steps[c].args.flag("chmod")) {
+                            (Some(m), false, None) if !copy.broad && exact(targets, false) => {
+                                flags.push(format!(" --chmod={m}"))
+                            }
+                            _ => ok = false,
+                        },
+                        ActionKind::Chown {
+                            owner,
+                            targets,
+                            recursive,
+                        } if f.steps[c].args.flag("chown").is_none()
+                            && !owner.contains('$')
+                            && exact(targets, *recursive)
+                            && (*recursive || !copy.broad) =>
+                        {
+                            flags.push(format!(" --chown={owner}"))
+                        }
+                        _ => ok = false,
+                    }
+                }
+                let fix = ok.then(|| {
+                    let b = block(doc, r, true, ctx.newline());
+                    let mut edits = removals(doc, &[&b]);
+                    edits.push(Edit::insert(f.ins(c).keyword.end, flags.concat()));
+                    Fix::unsafe_(
+                        format!("Use `{}` on the copy", flags.concat().trim()),
+                        edits,
+                    )
+                });
+                out.push(d.with_fix_opt(fix));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{FixMode, RuleMeta};
+    use crate::rules::spec;
+
+    const R: &RuleMeta = &ChmodAfterCopy::META;
+
+    #[test]
+    fn invalid() {
+        spec::invalid(
+            R,
+            &[
+                ("FROM a\nCOPY run.sh /app/run.sh\nRUN chmod +x /app/run.sh\n", &["chmod +x /app/run.sh"]),
+                ("FROM a\nWORKDIR /web\nCOPY --from=b /server .\nRUN chmod +x server\n", &["chmod +x server"]),
+                ("FROM golang AS b\nRUN go build -o /server\nFROM a\nCOPY --from=b /server /s\nRUN chmod 700 /s\n", &["chmod 700 /s"]),
+                ("FROM a\nCOPY . /app/\nRUN chown -R node:node /app && chmod 755 /app/bin/x\n", &["chown -R node:node /app"]),
+                ("FROM a\nCOPY a.sh b.sh /bin/\nRUN chmod 0755 /bin/a.sh /bin/b.sh && ./build\n", &["chmod 0755 /bin/a.sh /bin/b.sh"]),
+            ],
+        );
+    }
+
+    #[test]
+    fn valid() {
+        spec::valid(
+            R,
+            &[
+                "FROM golang AS b\nRUN go build -o /server\nFROM a\nWORKDIR /web\nCOPY --from=b /server .\nRUN chmod +x server\n",
+                "FROM a\nCOPY run.sh /app/run.sh\nRUN chmod +x /usr/bin/other\n",
+                "FROM a\nCOPY run.sh /app/run.sh\nRUN ls\nRUN chmod +x /app/run.sh\n",
+                "FROM a\nCOPY --chmod=755 run.sh /app/run.sh\n",
+                "FROM a\nCOPY run.sh /app/\nRUN chmod +x /app/other.sh\n",
+            ],
+        );
+    }
+
+    #[test]
+    fn fix() {
+        spec::fixes(
+            R,
+            FixMode::Unsafe,
+            &[
+                (
+                    "FROM a\nCOPY run.sh /app/run.sh\n# executable\nRUN chmod +x /app/run.sh\nCMD [\"/app/run.sh\"]\n",
+                    "FROM a\nCOPY --chmod=755 run.sh /app/run.sh\nCMD [\"/app/run.sh\"]\n",
+                ),
+                (
+                    "FROM a\nCOPY . /app/\nRUN chown -R node:node /app && chmod 0750 /app/x\n",
+                    "FROM a\nCOPY . /app/\nRUN chown -R node:node /app && chmod 0750 /app/x\n",
+                ),
+                (
+                    "FROM a\nCOPY . /app/\nRUN chown -R node:node /app\n",
+                    "FROM a\nCOPY --chown=node:node . /app/\n",
+                ),
+                (
+                    "FROM a\nCOPY a.sh b.sh /bin/\nRUN chmod +x /bin/a.sh\n",
+                    "FROM a\nCOPY a.sh b.sh /bin/\nRUN chmod +x /bin/a.sh\n",
+                ),
+                (
+                    "FROM a\nWORKDIR /web\nCOPY --from=b /server .\nRUN chmod +x server\n",
+                    "FROM a\nWORKDIR /web\nCOPY --chmod=755 --from=b /server .\n",
+                ),
+                (
+                    "FROM a\nCOPY a.sh /a.sh\nRUN chmod g+w /a.sh\n",
+                    "FROM a\nCOPY a.sh /a.sh\nRUN chmod g+w /a.sh\n",
+                ),
+            ],
+        );
+    }
+}

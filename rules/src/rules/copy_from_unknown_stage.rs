@@ -1,0 +1,207 @@
+//! `copy-from-unknown-stage`: `COPY --from=x` where `x` is no earlier stage and does not look like an image.
+use crate::engine::text::did_you_mean;
+use crate::engine::{declare_rule, Context, Diagnostic, Edit, Fix, Peer, Rule};
+use crate::knowledge::OFFICIAL_IMAGES;
+use crate::optimizer::facts::Facts;
+use crate::syntax::Kind;
+
+declare_rule! {
+    /// Reports `COPY --from=<name>` where the name is no earlier stage and does not look like an image reference.
+    ///
+    /// ## Why is this bad?
+    /// `--from` takes a stage name, a stage index, or an image.
+    /// A name that matches no earlier stage is read as an image: `COPY --from=buidl /app /app` makes Docker pull
+    /// `docker.io/library/buidl`, and the build fails with a confusing "pull access denied" (or, worse, succeeds with
+    /// somebody else's image).
+    /// Stages can only be referenced after they are defined, so a later stage's name does not work either.
+    ///
+    /// Names with a registry, a path, a tag or a digest (`nginx:alpine`, `ghcr.io/x/y`), and Docker's official
+    /// images (`nginx`, `busybox` ...), are taken as images and not reported.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM golang:1.22 AS build
+    /// WORKDIR /src
+    /// RUN go mod init example.com/app && go build -o /out/app
+    ///
+    /// FROM gcr.io/distroless/static-debian12
+    /// COPY --from=biuld /out/app /app
+    /// ENTRYPOINT ["/app"]
+    /// ```
+    /// ```dockerfile fixed
+    /// FROM golang:1.22 AS build
+    /// WORKDIR /src
+    /// RUN go mod init example.com/app && go build -o /out/app
+    ///
+    /// FROM gcr.io/distroless/static-debian12
+    /// COPY --from=build /out/app /app
+    /// ENTRYPOINT ["/app"]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// FROM golang:1.22 AS build
+    /// WORKDIR /src
+    /// RUN go mod init example.com/app && go build -o /out/app
+    ///
+    /// FROM gcr.io/distroless/static-debian12
+    /// COPY --from=build /out/app /app
+    /// COPY --from=busybox:1.36 /bin/busybox /busybox
+    /// ENTRYPOINT ["/app"]
+    /// ```
+    ///
+    /// ## Fix safety
+    /// When exactly one earlier stage's name is within two edits of the name, the fix replaces it: the original
+    /// cannot have built (or pulled an unrelated image), so the fix is safe.
+    ///
+    /// ## References
+    /// - [COPY --from](https://docs.docker.com/reference/dockerfile/#copy---from)
+    /// - hadolint's [`DL3022`](https://github.com/hadolint/hadolint/wiki/DL3022)
+    pub struct CopyFromUnknownStage {
+        code: "DF434",
+        name: "copy-from-unknown-stage",
+        category: Size,
+        severity: Error,
+        fix: Sometimes,
+        peers: [Peer::Hadolint("DL3022")],
+        options: [],
+    }
+}
+
+/// Whether `--from` names an image rather than a stage.
+fn looks_like_image(name: &str) -> bool {
+    name.contains(['/', ':', '@', '.'])
+        || OFFICIAL_IMAGES.contains(&name.to_ascii_lowercase().as_str())
+}
+
+impl Rule for CopyFromUnknownStage {
+    fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
+        let f = Facts::new(ctx);
+        let doc = ctx.doc();
+        for stage in doc.stages() {
+            let earlier: Vec<&str> = doc.stages()[..stage.index]
+                .iter()
+                .filter_map(|s| s.name.as_deref())
+                .collect();
+            for i in stage.instructions.clone() {
+                if f.ins(i).kind != Kind::Copy {
+                    continue;
+                }
+                let Some(flag) = f.steps[i].args.flag("from") else {
+                    continue;
+                };
+                let (Some(name), Some(range)) = (&flag.value, &flag.value_range) else {
+                    continue;
+                };
+                // A variable: its value is not known here.
+                if name.contains('$') || name.is_empty() {
+                    continue;
+                }
+                if let Ok(n) = name.parse::<usize>() {
+                    if n < stage.index {
+                        continue;
+                    }
+                    out.push(ctx.diagnostic(
+                        range.clone(),
+                        format!("`--from={n}`: stage {n} is not an earlier stage of this file"),
+                    ));
+                    continue;
+                }
+                if earlier.iter().any(|e| e.eq_ignore_ascii_case(name)) {
+                    continue;
+                }
+                let later = doc.stages()[stage.index..].iter().any(|s| {
+                    s.name
+                        .as_deref()
+                        .is_some_and(|n| n.eq_ignore_ascii_case(name))
+                });
+                if later {
+                    out.push(ctx.diagnostic(
+                        range.clone(),
+                        format!("`--from={name}` names a stage defined later: a stage can only copy from stages above it"),
+                    ));
+                    continue;
+                }
+                if looks_like_image(name) {
+                    continue;
+                }
+                let close = did_you_mean(name, &earlier);
+                let d = ctx.diagnostic(
+                    range.clone(),
+                    format!("`--from={name}` names no earlier stage: Docker will try to pull an image called `{name}`"),
+                );
+                let fix = match close.as_slice() {
+                    [one] => Some(Fix::safe(
+                        format!("Replace `{name}` with `{one}`"),
+                        vec![Edit::replace(range.clone(), *one)],
+                    )),
+                    _ => None,
+                };
+                out.push(d.with_fix_opt(fix));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{FixMode, RuleMeta};
+    use crate::rules::spec;
+
+    const R: &RuleMeta = &CopyFromUnknownStage::META;
+
+    #[test]
+    fn invalid() {
+        spec::invalid(
+            R,
+            &[
+                (
+                    "FROM a AS build\nFROM b\nCOPY --from=biuld /x /x\n",
+                    &["biuld"],
+                ),
+                ("FROM a AS build\nFROM b\nCOPY --from=1 /x /x\n", &["1"]),
+                (
+                    "FROM a\nCOPY --from=later /x /x\nFROM b AS later\n",
+                    &["later"],
+                ),
+                ("FROM a\nCOPY --from=assets /x /x\n", &["assets"]),
+            ],
+        );
+    }
+
+    #[test]
+    fn valid() {
+        spec::valid(
+            R,
+            &[
+                "FROM a AS build\nFROM b\nCOPY --from=build /x /x\n",
+                "FROM a AS Build\nFROM b\nCOPY --from=build /x /x\n",
+                "FROM a\nFROM b\nCOPY --from=0 /x /x\n",
+                "FROM b\nCOPY --from=nginx:alpine /etc/nginx /etc/nginx\n",
+                "FROM b\nCOPY --from=busybox /bin/sh /sh\n",
+                "FROM b\nCOPY --from=ghcr.io/x/y /y /y\n",
+                "FROM b\nARG SRC=build\nCOPY --from=$SRC /y /y\n",
+                "FROM b\nCOPY /a /b\n",
+            ],
+        );
+    }
+
+    #[test]
+    fn fix() {
+        spec::fixes(
+            R,
+            FixMode::Safe,
+            &[
+                (
+                    "FROM a AS build\nFROM b\nCOPY --from=biuld /x /x\n",
+                    "FROM a AS build\nFROM b\nCOPY --from=build /x /x\n",
+                ),
+                (
+                    "FROM a AS build\nFROM c AS builds\nFROM b\nCOPY --from=buildz /x /x\n",
+                    "FROM a AS build\nFROM c AS builds\nFROM b\nCOPY --from=buildz /x /x\n",
+                ),
+            ],
+        );
+    }
+}

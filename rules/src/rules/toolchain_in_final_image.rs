@@ -1,0 +1,194 @@
+//! `toolchain-in-final-image`: the final image is a toolchain image that builds and runs its own artifact.
+use crate::engine::{declare_rule, Context, Diagnostic, Fix, Rule};
+use crate::optimizer::facts::Facts;
+use crate::optimizer::multistage::{analyse, saving};
+
+declare_rule! {
+    /// Reports a final stage built on a toolchain image (golang, rust, maven, gradle, a JDK, gcc, dotnet/sdk, the full node or python image) that builds in that stage and runs what it built.
+    ///
+    /// ## Why is this bad?
+    /// Everything the final stage starts `FROM` ships in the image: `golang` is about 800 MB, `rust` 1.4 GB, a JDK
+    /// with Maven 500 MB, while the program they build needs a few megabytes and a small runtime.
+    /// The compilers, headers, package caches and sources also widen the attack surface.
+    /// A multi-stage build compiles in a first stage and starts the final one from a small image, copying only the
+    /// artifact: the classic Go web app goes from ~800 MB to ~15 MB.
+    ///
+    /// Images whose product is the toolchain are not reported: devcontainers, CI runners and build agents, `-dev`
+    /// images, stages named `dev`/`test`/`ci`, and stages whose `CMD`/`ENTRYPOINT` does not run what the stage built
+    /// (a REPL, a shell, a base image for others).
+    /// For Python, the rule applies when the stage installs compilers to build packages (`gcc`, `build-essential`).
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM golang:1.22
+    /// WORKDIR /src
+    /// RUN go mod init example.com/web && CGO_ENABLED=0 go build -o /out/web
+    /// EXPOSE 8080
+    /// ENTRYPOINT ["/out/web"]
+    /// ```
+    /// ```dockerfile fixed
+    /// FROM golang:1.22 AS build
+    /// WORKDIR /src
+    /// RUN go mod init example.com/web && CGO_ENABLED=0 go build -o /out/web
+    ///
+    /// FROM gcr.io/distroless/static-debian12
+    /// WORKDIR /src
+    /// EXPOSE 8080
+    /// ENTRYPOINT ["/out/web"]
+    /// COPY --from=build /out/web /out/web
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// FROM golang:1.22 AS build
+    /// WORKDIR /src
+    /// RUN go mod init example.com/web && CGO_ENABLED=0 go build -o /out/web
+    ///
+    /// FROM gcr.io/distroless/static-debian12
+    /// EXPOSE 8080
+    /// ENTRYPOINT ["/out/web"]
+    /// COPY --from=build /out/web /out/web
+    /// ```
+    ///
+    /// ## Fix safety
+    /// The fix rewrites the file to a multi-stage build in one edit set: the stage becomes `AS build` and keeps its
+    /// `ARG`s, `WORKDIR`s, copies and build steps; a new final stage starts from a runtime image chosen per toolchain
+    /// (Go with cgo off: distroless static, or alpine when `CMD` needs a shell; Go with cgo, Rust, C: the same
+    /// Debian release slim, with the CA certificates copied over; Maven/Gradle/JDK: the JRE of the same Java
+    /// version; a Node build: `node:<version>-slim`, or `nginx:alpine` for a static site; .NET SDK: `aspnet` (or
+    /// `runtime` for a console project); full Python: the slim image of the same version).
+    /// It copies only the artifact (`go build -o X` → X; `cargo build --release` → `target/release/<bin>`;
+    /// `mvn package` → `target/*.jar`; `gradle` → `build/libs/*.jar`; `npm run build` → `dist/` with
+    /// `node_modules`; `dotnet publish -o out` → `out/`; Python → `/usr/local` and the app folder) to the same
+    /// absolute path, so `CMD`/`ENTRYPOINT` keep pointing at it, and moves the runtime metadata (`ENV`, `EXPOSE`,
+    /// `LABEL`, `CMD`, `ENTRYPOINT`, numeric `USER`) and files the build does not read (an `index.html` next to a
+    /// Go program) to the final stage.
+    /// It is refused, with a message saying what to do by hand, when the artifact's path or the Java version is not
+    /// known, when a `RUN` after the build, a named `USER` or a `HEALTHCHECK` would need the runtime image to have
+    /// more, or when Python packages were built against `-dev` libraries.
+    /// The runtime image lacks the toolchain's shell tools and libraries: the fix is unsafe.
+    ///
+    /// ## References
+    /// - [Multi-stage builds](https://docs.docker.com/build/building/multi-stage/)
+    /// - *Learn Docker in a Month of Lunches*, chapter 4 (`ch04/lab`: 800 MB to 15 MB)
+    pub struct ToolchainInFinalImage {
+        code: "DF431",
+        name: "toolchain-in-final-image",
+        category: Size,
+        severity: Warning,
+        fix: Sometimes,
+        peers: [],
+        options: [],
+    }
+}
+
+impl Rule for ToolchainInFinalImage {
+    fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
+        let f = Facts::new(ctx);
+        let Some(found) = analyse(ctx, &f) else {
+            return;
+        };
+        let size = found.image_size.uncompressed_mb;
+        match &found.rewrite {
+            Ok(rw) => {
+                let saved = saving(&found, &rw.runtime);
+                let message = format!(
+                    "the final image is `{}` (~{size} MB), a {} toolchain, and it builds in place: a multi-stage build on `{}` (~{} MB) saves about {saved} MB",
+                    found.image_text,
+                    found.eco.name(),
+                    rw.runtime.image,
+                    rw.runtime.size.uncompressed_mb,
+                );
+                let title = format!(
+                    "Build in a stage of its own and start the final stage from `{}`",
+                    rw.runtime.image
+                );
+                out.push(
+                    ctx.diagnostic(found.image_range.clone(), message)
+                        .with_fix(Fix::unsafe_(title, rw.edits.clone())),
+                );
+            }
+            Err(why) => {
+                out.push(ctx.diagnostic(
+                    found.image_range.clone(),
+                    format!(
+                        "the final image is `{}` (~{size} MB), a {} toolchain, and it builds in place: move the build to its own stage and copy only the artifact into a small runtime image ({why})",
+                        found.image_text,
+                        found.eco.name(),
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{FixMode, RuleMeta};
+    use crate::rules::spec;
+
+    const R: &RuleMeta = &ToolchainInFinalImage::META;
+
+    #[test]
+    fn invalid() {
+        spec::invalid(
+            R,
+            &[
+                ("FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go build -o /app/server\nCMD [\"/app/server\"]\n", &["golang:1.22"]),
+                ("FROM maven:3.9-eclipse-temurin-21\nWORKDIR /app\nCOPY . .\nRUN mvn -B package\nCMD [\"java\", \"-jar\", \"target/app.jar\"]\n", &["maven:3.9-eclipse-temurin-21"]),
+                ("FROM mcr.microsoft.com/dotnet/sdk:8.0\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -c Release -o /app\nENTRYPOINT [\"dotnet\", \"/app/web.dll\"]\n", &["mcr.microsoft.com/dotnet/sdk:8.0"]),
+                ("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD [\"node\", \"dist/server.js\"]\n", &["node:20"]),
+                ("FROM gcc:13\nWORKDIR /src\nCOPY . .\nRUN gcc -O2 -o /usr/local/bin/hello hello.c\nCMD [\"hello\"]\n", &["gcc:13"]),
+                ("FROM gcc:13\nWORKDIR /src\nCOPY . .\nRUN gcc -O2 -o hello hello.c\nCMD [\"./hello\"]\n", &["gcc:13"]),
+                ("FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go build\nCMD [\"./app\"]\n", &["golang:1.22"]),
+            ],
+        );
+    }
+
+    #[test]
+    fn valid() {
+        spec::valid(
+            R,
+            &[
+                "FROM golang:1.22 AS build\nRUN go build -o /out/app\nFROM scratch\nCOPY --from=build /out/app /app\nCMD [\"/app\"]\n",
+                "FROM golang:1.22\nRUN go install golang.org/x/tools/gopls@latest\nCMD [\"bash\"]\n",
+                "FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go build -o /app/server\n",
+                "FROM mcr.microsoft.com/devcontainers/go:1.22\nRUN go build -o /app/x\nCMD [\"/app/x\"]\n",
+                "FROM golang:1.22 AS dev\nRUN go build -o /app/x\nCMD [\"/app/x\"]\n",
+                "FROM maven:3.9-eclipse-temurin-21\nWORKDIR /app\nCOPY . .\nCMD [\"mvn\", \"spring-boot:run\"]\n",
+                "FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD [\"node\", \"dist/server.js\"]\n",
+                "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n",
+                "FROM eclipse-temurin:21-jdk\nCMD [\"jshell\"]\n",
+            ],
+        );
+    }
+
+    #[test]
+    fn messages_carry_the_size_estimate() {
+        let m = spec::messages(R, "FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go build -o /app/server\nCMD [\"/app/server\"]\n");
+        assert!(
+            m[0].contains("~800 MB")
+                && m[0].contains("`debian:bookworm-slim` (~75 MB)")
+                && m[0].contains("saves about 725 MB"),
+            "{m:?}"
+        );
+        let m = spec::messages(
+            R,
+            "FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go build\nCMD [\"./app\"]\n",
+        );
+        assert!(m[0].contains("add `-o <path>`"), "{m:?}");
+    }
+
+    #[test]
+    fn fix() {
+        spec::fixes(
+            R,
+            FixMode::Unsafe,
+            &[(
+                "FROM golang:1.22\n# app\nWORKDIR /app\nCOPY . .\nENV PORT=8080 CGO_ENABLED=0\nRUN go build -o /app/server\nEXPOSE 8080\nCMD [\"/app/server\"]\n",
+                "FROM golang:1.22 AS build\n# app\nWORKDIR /app\nCOPY . .\nENV PORT=8080 CGO_ENABLED=0\nRUN go build -o /app/server\n\nFROM gcr.io/distroless/static-debian12\nWORKDIR /app\nENV PORT=8080 CGO_ENABLED=0\nEXPOSE 8080\nCMD [\"/app/server\"]\nCOPY --from=build /app/server /app/server\n",
+            )],
+        );
+    }
+}
