@@ -5,6 +5,7 @@ pub mod config;
 pub mod context;
 pub mod dump;
 pub mod fs;
+pub mod graph;
 pub mod lsp;
 pub mod output;
 pub mod rules_cmd;

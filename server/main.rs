@@ -1,4 +1,4 @@
-//! Entry point of the `dflint` binary: `check` (the default), `rules`, `rule`, `completions`, `dump`.
+//! Entry point of the `dflint` binary: `check` (the default), `rules`, `rule`, `completions`, `dump`, `graph`.
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -41,6 +41,12 @@ enum Command {
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+    /// Print the stage graph of a Dockerfile (stages, FROM, COPY --from and RUN --mount=from edges, the final stage).
+    Graph {
+        #[arg(long, value_enum, default_value_t = dflint::graph::GraphFormat::Mermaid)]
+        format: dflint::graph::GraphFormat,
+        file: PathBuf,
     },
     /// Print dflint's reading of Dockerfiles (one JSON object per line, shaped like BuildKit's parser output).
     Dump {
@@ -90,6 +96,17 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(Command::Dump { tree, files }) => dump(tree, files),
+        Some(Command::Graph { format, file }) => match std::fs::read(&file) {
+            Ok(bytes) => {
+                let text = String::from_utf8_lossy(&bytes);
+                let _ = write!(stdout.lock(), "{}", dflint::graph::render(&text, format));
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {}: {e}", file.display());
+                ExitStatus::Error.into()
+            }
+        },
     }
 }
 

@@ -1,5 +1,6 @@
 //! dflint's core: the Dockerfile grammar binding, the typed syntax layer, the rule engine, the rules and the fixer. No IO.
 pub mod engine;
+pub mod graph;
 pub mod knowledge;
 mod optimizer;
 pub mod rules;
