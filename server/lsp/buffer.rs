@@ -1,5 +1,8 @@
 //! An open document: the editor's text as a rope (updated by incremental sync) and the parsed `Document`
-//! (updated with `apply_edit`, which reparses incrementally). Both always hold the same text.
+//! (updated with `apply_edit`, which reparses incrementally).
+//!
+//! The rope follows every change at once; the document catches up when someone needs it (`flush`), with the
+//! changes since its last update merged into one edit. A burst of keystrokes costs one reparse, not one each.
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -13,35 +16,104 @@ pub struct Buffer {
     rope: Rope,
     /// Shared with the diagnostics worker and requests; copied on write only while someone still reads it.
     doc: Arc<Document>,
+    /// Changes not yet in `doc`: its bytes `start..old_end` are now the rope's `start..new_end`.
+    pending: Option<Pending>,
+    /// Whether `doc` holds a parse of the text (it is empty before the first flush and after `evict`).
+    parsed: bool,
     pub version: i32,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Pending {
+    start: usize,
+    old_end: usize,
+    new_end: usize,
+}
+
 impl Buffer {
+    /// A buffer whose document is parsed at the first `flush`.
     pub fn new(text: &str, version: i32) -> Buffer {
         Buffer {
             rope: Rope::from_str(text),
-            doc: Arc::new(Document::parse(text)),
+            doc: Arc::new(Document::parse("")),
+            pending: Some(Pending {
+                start: 0,
+                old_end: 0,
+                new_end: text.len(),
+            }),
+            parsed: false,
             version,
         }
     }
 
+    pub fn is_parsed(&self) -> bool {
+        self.parsed
+    }
+
+    /// Drops the parsed document (the rope stays); the next `flush` parses the text again.
+    pub fn evict(&mut self) {
+        if !self.parsed {
+            return;
+        }
+        self.doc = Arc::new(Document::parse(""));
+        self.pending = Some(Pending {
+            start: 0,
+            old_end: 0,
+            new_end: self.rope.len_bytes(),
+        });
+        self.parsed = false;
+    }
+
+    /// The bytes of text the next `flush` reparses (0 when the document is up to date).
+    pub fn stale_bytes(&self) -> usize {
+        self.pending.map_or(0, |p| p.new_end - p.start)
+    }
+
+    /// The length of the text in bytes.
+    pub fn text_len(&self) -> usize {
+        self.rope.len_bytes()
+    }
+
+    /// Brings the document up to date with the rope: one incremental reparse for all changes since the last.
+    /// Returns whether the document was not parsed before.
+    pub fn flush(&mut self) -> bool {
+        let newly = !self.parsed;
+        self.parsed = true;
+        let Some(p) = self.pending.take() else {
+            return newly;
+        };
+        let text: String = self.rope.byte_slice(p.start..p.new_end).into();
+        match Arc::get_mut(&mut self.doc) {
+            Some(doc) => doc.apply_edit(p.start..p.old_end, &text),
+            None => {
+                let mut doc = (*self.doc).clone();
+                doc.apply_edit(p.start..p.old_end, &text);
+                self.doc = Arc::new(doc);
+            }
+        }
+        debug_assert_eq!(self.rope.len_bytes(), self.doc.text().len());
+        newly
+    }
+
+    /// The parsed document; call `flush` first.
     pub fn doc(&self) -> &Arc<Document> {
+        debug_assert!(self.pending.is_none(), "a stale document");
         &self.doc
     }
 
     /// Applies one `didChange` event: a ranged edit, or the whole text when it has no range.
     pub fn apply(&mut self, change: &TextDocumentContentChangeEvent, encoding: Encoding) {
-        let Some(range) = change.range else {
-            self.rope = Rope::from_str(&change.text);
-            self.doc = Arc::new(Document::parse(&change.text));
-            return;
+        let (start, end) = match change.range {
+            Some(range) => {
+                let start = self.offset(range.start, encoding);
+                (start, self.offset(range.end, encoding).max(start))
+            }
+            None => (0, self.rope.len_bytes()),
         };
-        let start = self.offset(range.start, encoding);
-        let end = self.offset(range.end, encoding).max(start);
         self.edit(start..end, &change.text);
     }
 
-    /// Replaces the bytes `range` (on character boundaries) with `text`.
+    /// Replaces the bytes `range` (on character boundaries) of the rope with `text`.
     fn edit(&mut self, range: Range<usize>, text: &str) {
         let (cs, ce) = (
             self.rope.byte_to_char(range.start),
@@ -49,15 +121,23 @@ impl Buffer {
         );
         self.rope.remove(cs..ce);
         self.rope.insert(cs, text);
-        match Arc::get_mut(&mut self.doc) {
-            Some(doc) => doc.apply_edit(range, text),
-            None => {
-                let mut doc = (*self.doc).clone();
-                doc.apply_edit(range, text);
-                self.doc = Arc::new(doc);
+        let after = |end: usize| (end + text.len()) - range.len();
+        self.pending = Some(match self.pending {
+            None => Pending {
+                start: range.start,
+                old_end: range.end,
+                new_end: range.start + text.len(),
+            },
+            // The rope past `max(range.end, p.new_end)` still equals the document past the matching offset.
+            Some(p) => {
+                let hi = range.end.max(p.new_end);
+                Pending {
+                    start: p.start.min(range.start),
+                    old_end: p.old_end + (hi - p.new_end),
+                    new_end: after(hi),
+                }
             }
-        }
-        debug_assert_eq!(self.rope.len_bytes(), self.doc.text().len());
+        });
     }
 
     /// The byte offset of a position in the current text, clamped like [`super::encoding::Converter::offset`].
@@ -105,17 +185,22 @@ mod tests {
     #[test]
     fn incremental_edits_keep_rope_and_document_in_step() {
         let mut b = Buffer::new("FROM alpine\r\n# 주석 🐳\nrun echo hi\n", 1);
+        b.flush();
         b.apply(&change(2, 0, 2, 3, "RUN"), Encoding::Utf16);
+        b.flush();
         assert_eq!(b.doc().text(), "FROM alpine\r\n# 주석 🐳\nRUN echo hi\n");
         // After the whale (2 UTF-16 units at column 5): append text to line 1.
         b.apply(&change(1, 7, 1, 7, "!"), Encoding::Utf16);
+        b.flush();
         assert_eq!(b.doc().text(), "FROM alpine\r\n# 주석 🐳!\nRUN echo hi\n");
         // The same place in UTF-8 is byte column 13.
         b.apply(&change(1, 13, 1, 14, "?"), Encoding::Utf8);
+        b.flush();
         assert_eq!(b.doc().text(), "FROM alpine\r\n# 주석 🐳?\nRUN echo hi\n");
         // Past the end of line 0 clamps before its CRLF; past the end of the text appends.
         b.apply(&change(0, 99, 0, 99, ":3"), Encoding::Utf16);
         b.apply(&change(40, 0, 40, 0, "USER x\n"), Encoding::Utf16);
+        b.flush();
         assert_eq!(
             b.doc().text(),
             "FROM alpine:3\r\n# 주석 🐳?\nRUN echo hi\nUSER x\n"
@@ -126,9 +211,53 @@ mod tests {
     #[test]
     fn a_shared_document_is_copied_not_mutated() {
         let mut b = Buffer::new("FROM a\n", 1);
+        assert!(b.flush());
+        assert!(!b.flush());
         let snapshot = b.doc().clone();
         b.apply(&change(0, 5, 0, 6, "b"), Encoding::Utf16);
+        b.flush();
         assert_eq!(snapshot.text(), "FROM a\n");
         assert_eq!(b.doc().text(), "FROM b\n");
+        b.evict();
+        b.apply(&change(0, 0, 0, 4, "from"), Encoding::Utf16);
+        assert!(b.flush(), "parsed again after eviction");
+        assert_eq!(b.doc().text(), "from b\n");
+        assert_eq!(b.doc().instructions().len(), 1);
+    }
+
+    /// Random edits applied one by one, flushed at random points, give the text a fresh parse gives.
+    #[test]
+    fn merged_edits_match_the_rope() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n.max(1) as u64) as usize
+        };
+        let pieces = ["RUN ", "a", "\n", "🐳", "주", " \\\n", "FROM x AS y\n", ""];
+        let mut b = Buffer::new("FROM alpine\nRUN true\n", 1);
+        for round in 0..400 {
+            let text: String = b.rope.to_string();
+            let chars: Vec<usize> = text
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain([text.len()])
+                .collect();
+            let s = chars[next(chars.len())];
+            let e = chars[next(chars.len())];
+            let (s, e) = (s.min(e), s.max(e));
+            b.edit(s..e, pieces[next(pieces.len())]);
+            if next(3) == 0 || round == 399 {
+                b.flush();
+                assert_eq!(b.doc().text(), b.rope.to_string());
+                let fresh = Document::parse(b.doc().text());
+                assert_eq!(
+                    b.doc().instructions(),
+                    fresh.instructions(),
+                    "round {round}"
+                );
+            }
+        }
     }
 }

@@ -12,6 +12,7 @@ mod diagnostics;
 pub mod encoding;
 mod features;
 pub mod ide;
+mod memory;
 pub mod reference;
 mod scheduler;
 mod server;
@@ -48,9 +49,10 @@ where
 
 /// `dflint server`: serves the client on stdin/stdout.
 pub fn run_stdio() -> ExitCode {
+    memory::one_arena();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
-        .max_blocking_threads(8)
+        .max_blocking_threads(4)
         .enable_all()
         .build();
     let runtime = match runtime {

@@ -19,7 +19,13 @@ use super::encoding::Converter;
 use super::state::{lint, Lint, Slot, State};
 
 const QUIET: Duration = Duration::from_millis(15);
+
+/// `DFLINT_LSP_TIMING=1` logs where the time of each lint goes (to stderr).
+static TIMING: std::sync::LazyLock<bool> =
+    std::sync::LazyLock::new(|| std::env::var_os("DFLINT_LSP_TIMING").is_some_and(|v| v != "0"));
 const MAX_WAIT: Duration = Duration::from_millis(100);
+/// Quiet time after the last lint before freed memory is returned to the system.
+const IDLE_TRIM: Duration = Duration::from_millis(300);
 
 pub enum Job {
     /// The document changed; `urgent` for an open or a settings change, which publish at once.
@@ -42,6 +48,8 @@ pub fn spawn(state: Arc<State>, client: Client) -> UnboundedSender<Job> {
 
 async fn run(mut rx: UnboundedReceiver<Job>, state: Arc<State>, client: Client) {
     let mut pending: HashMap<Uri, Pending> = HashMap::new();
+    // When to give the memory freed by lints back to the system, once the server is idle.
+    let mut trim: Option<Instant> = None;
     loop {
         let next = pending.values().map(|p| p.due).min();
         tokio::select! {
@@ -50,6 +58,10 @@ async fn run(mut rx: UnboundedReceiver<Job>, state: Arc<State>, client: Client) 
                 None => return,
             },
             _ = sleep_until(next), if next.is_some() => {}
+            _ = sleep_until(trim), if trim.is_some() && next.is_none() => {
+                super::memory::release();
+                trim = None;
+            }
         }
         loop {
             let now = Instant::now();
@@ -67,6 +79,7 @@ async fn run(mut rx: UnboundedReceiver<Job>, state: Arc<State>, client: Client) 
             while let Ok(job) = rx.try_recv() {
                 handle(job, &mut pending, true, &client).await;
             }
+            trim = Some(Instant::now() + IDLE_TRIM);
         }
     }
 }
@@ -113,13 +126,25 @@ async fn handle(job: Job, pending: &mut HashMap<Uri, Pending>, busy: bool, clien
 
 /// Lints the document's current version; publishes unless it changed meanwhile. Returns whether it published.
 async fn lint_and_publish(state: &Arc<State>, client: &Client, slot: Arc<Slot>) -> bool {
-    let snapshot = slot.snapshot().await;
+    let started = std::time::Instant::now();
+    let snapshot = state.snapshot_of(&slot).await;
+    let parsed = started.elapsed();
     let state2 = state.clone();
     let encoding = state.encoding();
     let work = tokio::task::spawn_blocking(move || {
+        let queued = started.elapsed();
         let generation = state2.settings.generation();
         let effective = state2.effective(&snapshot.slot);
         let diagnostics = lint(&snapshot.doc, snapshot.slot.path.as_deref(), &effective);
+        if *TIMING {
+            eprintln!(
+                "dflint server: v{} reparse {:?}, lint {:?} ({} diagnostics)",
+                snapshot.version,
+                parsed,
+                started.elapsed() - queued,
+                diagnostics.len()
+            );
+        }
         let conv = Converter::new(encoding, &snapshot.doc);
         let lsp = all_to_lsp(&diagnostics, &conv, snapshot.version);
         let lint = Arc::new(Lint {

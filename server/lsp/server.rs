@@ -273,7 +273,7 @@ impl LanguageServer for Server {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
-        let slot = self.state.open(doc.uri, doc.text, doc.version).await;
+        let slot = self.state.open(doc.uri, &doc.text, doc.version);
         if !self.pull() {
             let _ = self.jobs.send(Job::Lint { slot, urgent: true });
         }
@@ -283,7 +283,7 @@ impl LanguageServer for Server {
         let id = params.text_document;
         let Some(slot) = self
             .state
-            .change(&id.uri, id.version, params.content_changes)
+            .change(&id.uri, id.version, &params.content_changes)
             .await
         else {
             eprintln!(

@@ -2,7 +2,7 @@
 //! for its current version (the name index, the last lint), so requests reuse rather than recompute them.
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
 
 use dflint_rules::engine::{self, Diagnostic};
@@ -56,6 +56,11 @@ pub struct Lint {
 /// Texts larger than this are parsed on a blocking thread, so the server keeps answering meanwhile.
 pub const LARGE: usize = 64 * 1024;
 
+/// How many documents keep their parse (tree and model, about 1 MiB for 500 lines) between uses; the others keep
+/// their text and last lint, and are parsed again when next needed (a few milliseconds), as rust-analyzer's LRU of
+/// syntax trees does.
+pub const PARSED_DOCUMENTS: usize = 4;
+
 pub struct Slot {
     pub uri: Uri,
     pub path: Option<PathBuf>,
@@ -64,6 +69,8 @@ pub struct Slot {
     buffer: tokio::sync::Mutex<Buffer>,
     /// The version of the last change received (applied or not yet), to tell a lint is stale.
     latest: AtomicI32,
+    /// When it was last used (a tick of `State::clock`), to keep the parses of the most recently used documents.
+    used: AtomicU64,
     names: Mutex<Option<(i32, Arc<Names>)>>,
     lint: Mutex<Option<Arc<Lint>>>,
 }
@@ -124,13 +131,47 @@ impl Slot {
         }
     }
 
-    pub async fn snapshot(self: &Arc<Slot>) -> Snapshot {
-        let buffer = self.buffer.lock().await;
-        Snapshot {
+    /// The document as of every change received so far (reparsed now if needed, off the server's task when large).
+    /// Also returns whether the document had to be parsed from scratch.
+    async fn snapshot(self: &Arc<Slot>) -> (Snapshot, bool) {
+        let mut buffer = self.buffer.lock().await;
+        let newly = !buffer.is_parsed();
+        if buffer.stale_bytes() > LARGE || (buffer.stale_bytes() > 0 && buffer.text_len() > LARGE) {
+            let mut taken = std::mem::replace(&mut *buffer, Buffer::new("", 0));
+            *buffer = match tokio::task::spawn_blocking(move || {
+                taken.flush();
+                taken
+            })
+            .await
+            {
+                Ok(b) => b,
+                Err(e) => {
+                    eprintln!("dflint server: parsing {} failed: {e}", self.uri.as_str());
+                    let mut empty = Buffer::new("", 0);
+                    empty.flush();
+                    empty
+                }
+            };
+        } else {
+            buffer.flush();
+        }
+        let snapshot = Snapshot {
             slot: self.clone(),
             doc: buffer.doc().clone(),
             version: buffer.version,
-        }
+        };
+        (snapshot, newly)
+    }
+
+    /// Drops the parse unless the document is in use right now.
+    fn evict(&self) -> bool {
+        let Ok(mut buffer) = self.buffer.try_lock() else {
+            return false;
+        };
+        let was = buffer.is_parsed();
+        buffer.evict();
+        *self.names.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        was
     }
 }
 
@@ -142,6 +183,9 @@ pub struct State {
     pub settings: config::Store,
     /// Settings problems already shown to the user.
     pub shown: Mutex<std::collections::HashSet<String>>,
+    clock: AtomicU64,
+    /// Documents whose parse is kept (about; see `PARSED_DOCUMENTS`).
+    parsed: AtomicUsize,
 }
 
 /// The file path of a `file:` URI.
@@ -160,77 +204,56 @@ impl State {
             .map_or(Encoding::Utf16, |n| n.encoding)
     }
 
-    /// Opens a document; a large one is parsed off the server's task, its slot locked until then.
-    pub async fn open(&self, uri: Uri, text: String, version: i32) -> Arc<Slot> {
-        let large = text.len() > LARGE;
-        let buffer = if large {
-            Buffer::new("", version)
-        } else {
-            Buffer::new(&text, version)
-        };
+    /// Opens a document (parsed when first needed).
+    pub fn open(&self, uri: Uri, text: &str, version: i32) -> Arc<Slot> {
         let slot = Arc::new(Slot {
             path: path_of(&uri),
             uri: uri.clone(),
-            buffer: tokio::sync::Mutex::new(buffer),
+            buffer: tokio::sync::Mutex::new(Buffer::new(text, version)),
             latest: AtomicI32::new(version),
+            used: AtomicU64::new(self.clock.fetch_add(1, Ordering::SeqCst)),
             names: Mutex::default(),
             lint: Mutex::default(),
         });
-        let guard = large.then(|| slot.buffer.try_lock().expect("a new lock is free"));
         self.docs
             .write()
             .unwrap_or_else(PoisonError::into_inner)
             .insert(uri, slot.clone());
-        if let Some(mut guard) = guard {
-            match tokio::task::spawn_blocking(move || Buffer::new(&text, version)).await {
-                Ok(parsed) => *guard = parsed,
-                Err(e) => eprintln!("dflint server: parsing {} failed: {e}", slot.uri.as_str()),
-            }
-        }
-        slot.clone()
+        slot
     }
 
-    /// Applies `didChange` events in order; `None` when the document is not open.
+    /// Applies `didChange` events in order (to the rope; the document follows when needed); `None` when the
+    /// document is not open.
     pub async fn change(
         &self,
         uri: &Uri,
         version: i32,
-        changes: Vec<TextDocumentContentChangeEvent>,
+        changes: &[TextDocumentContentChangeEvent],
     ) -> Option<Arc<Slot>> {
         let slot = self.get(uri)?;
         slot.latest.store(version, Ordering::SeqCst);
         let encoding = self.encoding();
         let mut buffer = slot.buffer.lock().await;
-        let large =
-            buffer.doc().text().len() + changes.iter().map(|c| c.text.len()).sum::<usize>() > LARGE;
-        let apply = move |mut b: Buffer| {
-            for change in &changes {
-                b.apply(change, encoding);
-            }
-            b.version = version;
-            b
-        };
-        let current = std::mem::replace(&mut *buffer, Buffer::new("", version));
-        *buffer = if large {
-            match tokio::task::spawn_blocking(move || apply(current)).await {
-                Ok(b) => b,
-                Err(e) => {
-                    eprintln!("dflint server: applying a change failed: {e}");
-                    Buffer::new("", version)
-                }
-            }
-        } else {
-            apply(current)
-        };
+        for change in changes {
+            buffer.apply(change, encoding);
+        }
+        buffer.version = version;
         drop(buffer);
         Some(slot)
     }
 
     pub fn close(&self, uri: &Uri) -> Option<Arc<Slot>> {
-        self.docs
+        let slot = self
+            .docs
             .write()
             .unwrap_or_else(PoisonError::into_inner)
-            .remove(uri)
+            .remove(uri)?;
+        if slot.evict() {
+            let _ = self
+                .parsed
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+        }
+        Some(slot)
     }
 
     pub fn get(&self, uri: &Uri) -> Option<Arc<Slot>> {
@@ -242,7 +265,36 @@ impl State {
     }
 
     pub async fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
-        Some(self.get(uri)?.snapshot().await)
+        let slot = self.get(uri)?;
+        Some(self.snapshot_of(&slot).await)
+    }
+
+    /// The document as of every change received, parsed; the least recently used parses beyond
+    /// `PARSED_DOCUMENTS` are dropped.
+    pub async fn snapshot_of(&self, slot: &Arc<Slot>) -> Snapshot {
+        slot.used
+            .store(self.clock.fetch_add(1, Ordering::SeqCst), Ordering::SeqCst);
+        let (snapshot, newly) = slot.snapshot().await;
+        if newly && self.parsed.fetch_add(1, Ordering::SeqCst) + 1 > PARSED_DOCUMENTS {
+            self.trim();
+        }
+        snapshot
+    }
+
+    fn trim(&self) {
+        let mut parsed: Vec<Arc<Slot>> = self
+            .all()
+            .into_iter()
+            .filter(|s| s.buffer.try_lock().is_ok_and(|b| b.is_parsed()))
+            .collect();
+        parsed.sort_by_key(|s| std::cmp::Reverse(s.used.load(Ordering::SeqCst)));
+        let mut kept = parsed.len();
+        for slot in parsed.iter().skip(PARSED_DOCUMENTS) {
+            if slot.evict() {
+                kept -= 1;
+            }
+        }
+        self.parsed.store(kept, Ordering::SeqCst);
     }
 
     pub fn all(&self) -> Vec<Arc<Slot>> {
