@@ -656,3 +656,68 @@ async fn code_actions_fix_ignore_and_fix_all() {
     );
     c.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn optimizer_fixes_are_refactors() {
+    let cases = [
+        (
+            "FROM golang:1.22\nWORKDIR /src\nRUN go mod init example.com/web && CGO_ENABLED=0 go build -o /out/web\nEXPOSE 8080\nENTRYPOINT [\"/out/web\"]\n",
+            "toolchain-in-final-image",
+            "Convert to multi-stage build",
+            "COPY --from=build /out/web /out/web",
+        ),
+        (
+            "FROM node:20-slim\nWORKDIR /app\nCMD [\"node\", \"server.js\"]\nCOPY . .\nRUN npm ci && npm cache clean --force\n",
+            "source-copy-before-install",
+            "Reorder for layer cache",
+            "COPY package.json package-lock.json ./\nRUN npm ci",
+        ),
+    ];
+    for (text, rule, title, expected) in cases {
+        // A build context with the manifests the reordering copies first.
+        let dir = tempfile::tempdir().unwrap();
+        for f in ["Dockerfile", "package.json", "package-lock.json"] {
+            std::fs::write(
+                dir.path().join(f),
+                if f == "Dockerfile" { text } else { "{}" },
+            )
+            .unwrap();
+        }
+        let uri = format!("file://{}/Dockerfile", dir.path().display());
+        let mut c = Client::in_process();
+        c.initialize_with(
+            lsp_support::capabilities(&["utf-16"], false),
+            json!({"select": [rule]}),
+        )
+        .await;
+        c.open(&uri, text).await;
+        let diags = c.diagnostics(&uri, 1).await;
+        assert_eq!(diags.len(), 1, "{rule}: {diags:?}");
+        let request = |only: &str| {
+            json!({"textDocument": {"uri": uri}, "range": range(0, 0, 0, 0),
+                   "context": {"diagnostics": diags, "only": [only]}})
+        };
+        let acts = c
+            .request("textDocument/codeAction", request("refactor"))
+            .await;
+        let acts = acts.as_array().unwrap();
+        assert_eq!(acts.len(), 1, "{acts:?} for {diags:?}");
+        assert_eq!(acts[0]["kind"], "refactor.rewrite");
+        assert_eq!(acts[0]["title"], title);
+        let rewritten = apply_edits(text, acts[0]["edit"]["changes"][&uri].as_array().unwrap());
+        assert!(rewritten.contains(expected), "{rewritten}");
+        // Not a quick fix: `only: ["quickfix"]` leaves it out.
+        let quick = c
+            .request("textDocument/codeAction", request("quickfix"))
+            .await;
+        assert!(
+            quick
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|a| a["title"] != title),
+            "{quick:?}"
+        );
+        c.shutdown().await;
+    }
+}

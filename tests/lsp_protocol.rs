@@ -502,6 +502,15 @@ async fn a_five_megabyte_file_and_a_thousand_documents() {
         let u = format!("file:///tmp/dflint-lsp-test/many/{k}/Dockerfile");
         assert_eq!(codes(&c.diagnostics(&u, 1).await), ["DF501"]);
     }
+    // Only a few parses are kept: an edit to a document opened long ago parses it again, with the edit.
+    let early = "file:///tmp/dflint-lsp-test/many/3/Dockerfile";
+    c.change(
+        early,
+        2,
+        json!([{"range": range(0, 0, 0, 4), "text": "FROM"}]),
+    )
+    .await;
+    assert!(c.diagnostics(early, 2).await.is_empty());
     let r = c
         .request(
             "textDocument/documentSymbol",
