@@ -5,7 +5,8 @@
 //
 // Default mode: installs the .vsix, opens a folder with a Dockerfile with known problems, waits for dflint's
 // diagnostics in the Problems panel, applies the DF503 quick fix from the Ctrl+. menu, saves, and checks the
-// file on disk and the refreshed Problems panel. It fails when the server does not answer, so a pass proves
+// file on disk and the refreshed Problems panel; then "dflint: Fix all", a settings change, and
+// "dflint: Show stage graph". It fails when the server does not answer, so a pass proves
 // the server ran. With --expect-missing-binary (dflint.path set to a missing file) it checks instead that the
 // extension says what to do and that no diagnostics appear.
 //
@@ -362,6 +363,35 @@ async function diagnosticsAndQuickFix() {
     (await problemRows()).every((x) => !/DF\d{3}/.test(x)),
   );
   log("PASS settings: dflint.ignore = [DF505] took effect without a restart");
+
+  // 7. The stage graph.
+  await stageGraph();
+}
+
+/** "dflint: Show stage graph": runs `dflint graph` and draws its Mermaid text in a webview, offline. */
+async function stageGraph() {
+  await page.keyboard.press("F1");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible", timeout: STEP_MS });
+  await input.fill(">dflint: Show stage graph");
+  await waitFor("the Show stage graph command in the palette", async () =>
+    ((await page.locator(".quick-input-list .monaco-list-row").first().textContent()) ?? "").includes("dflint: Show stage graph"),
+  );
+  await page.keyboard.press("Enter");
+  // The webview is a frame inside a frame; graph.js marks its body once Mermaid has drawn (or failed).
+  const labels = await waitFor("a drawn stage graph in a webview", async () => {
+    const error = (await notifications()).find((n) => /stage graph/.test(n));
+    if (error) throw new Abort(`the extension reported: ${error}`);
+    for (const f of page.frames()) {
+      const state = await f.evaluate(() => document.body?.dataset.rendered).catch(() => undefined);
+      if (state === "error") throw new Abort(`Mermaid failed: ${await f.evaluate(() => document.getElementById("error")?.textContent)}`);
+      if (state === "true") return f.evaluate(() => document.querySelector("#graph svg")?.textContent ?? "");
+    }
+    return undefined;
+  });
+  if (!labels.includes("alpine:3.19") || !labels.includes("stage 0")) throw new Error(`the graph does not show the stage and its image: ${labels}`);
+  await screenshot("graph");
+  log("PASS stage graph: Mermaid drew `dflint graph` (stage 0 from alpine:3.19) in a webview");
 }
 
 async function shutdown() {
