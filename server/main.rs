@@ -48,6 +48,12 @@ enum Command {
         format: dflint::graph::GraphFormat,
         file: PathBuf,
     },
+    /// Run the language server (LSP over stdin/stdout; logs go to stderr).
+    Server {
+        /// Accepted for clients that pass it; stdio is the only transport.
+        #[arg(long, hide = true)]
+        stdio: bool,
+    },
     /// Print dflint's reading of Dockerfiles (one JSON object per line, shaped like BuildKit's parser output).
     Dump {
         /// Print the syntax tree instead.
@@ -95,6 +101,7 @@ fn main() -> ExitCode {
             clap_complete::generate(shell, &mut Cli::command(), "dflint", &mut stdout.lock());
             ExitCode::SUCCESS
         }
+        Some(Command::Server { .. }) => dflint::lsp::run_stdio(),
         Some(Command::Dump { tree, files }) => dump(tree, files),
         Some(Command::Graph { format, file }) => match std::fs::read(&file) {
             Ok(bytes) => {
