@@ -1,6 +1,6 @@
 //! `build-deps-in-final-stage`: the final stage installs compilers or development packages and keeps them.
 use crate::engine::{declare_rule, Context, Diagnostic, Rule};
-use crate::knowledge::{is_build_package, toolchain_product};
+use crate::knowledge::{classify, is_build_package, toolchain_product, Role};
 use crate::optimizer::facts::Facts;
 use crate::shell::ActionKind;
 use crate::syntax::Kind;
@@ -15,8 +15,9 @@ declare_rule! {
     /// runtime libraries (`libpq5` rather than `libpq-dev`).
     ///
     /// Packages removed again in the same `RUN` (`apt-get purge`, `apk del` of a `--virtual` group) are fine, and so
-    /// are images whose product is a toolchain (devcontainers, CI runners) and final stages with no `CMD` or
-    /// `ENTRYPOINT` (base images for others).
+    /// are images whose product is a toolchain (devcontainers, CI runners), final stages with no `CMD` or
+    /// `ENTRYPOINT` (base images for others), and final stages on a toolchain image, which carries build tools
+    /// anyway (`toolchain-in-final-image` judges those).
     ///
     /// ## Example
     /// ```dockerfile
@@ -53,7 +54,12 @@ impl Rule for BuildDepsInFinalStage {
             return;
         };
         if let Some(img) = f.base_image(last) {
-            if toolchain_product(&img.name, img.tag.as_ref().map(|t| t.0.as_str())).is_some() {
+            let tag = img.tag.as_ref().map(|t| t.0.as_str());
+            if toolchain_product(&img.name, tag).is_some() {
+                return;
+            }
+            // On a toolchain image the build tools are there already: toolchain-in-final-image judges it.
+            if matches!(classify(&img.name, tag), Some((Role::Toolchain(_), _))) {
                 return;
             }
         }

@@ -644,6 +644,33 @@ mod tests {
     }
 
     #[test]
+    fn vendored_or_dependency_free_go_modules_are_left_alone() {
+        use crate::engine::{lint, MemoryBuildContext, Settings};
+        use crate::syntax::Document;
+        let src = "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app\n";
+        let run = |ctx: &MemoryBuildContext| {
+            lint(
+                &Document::parse(src),
+                &Settings::select([R.code]),
+                Some(ctx),
+            )
+        };
+        let vendored = MemoryBuildContext::new()
+            .with_file("go.mod", "module x\n")
+            .with_file("go.sum", "")
+            .with_file("vendor/modules.txt", "");
+        assert!(run(&vendored).is_empty());
+        let no_deps = MemoryBuildContext::new()
+            .with_file("go.mod", "module x\n")
+            .with_file("main.go", "");
+        assert!(run(&no_deps).is_empty());
+        let deps = MemoryBuildContext::new()
+            .with_file("go.mod", "module x\n")
+            .with_file("go.sum", "x v1 h1:\n");
+        assert_eq!(run(&deps).len(), 1);
+    }
+
+    #[test]
     fn refused_when_something_between_needs_the_sources() {
         let src = "FROM node\nWORKDIR /app\nCOPY . .\nRUN ./patch.sh\nRUN npm ci\n";
         let d = spec::diagnostics(R, src);
