@@ -520,3 +520,90 @@ async fn a_five_megabyte_file_and_a_thousand_documents() {
     assert_eq!(r[0]["name"], "stage 0");
     c.shutdown().await;
 }
+
+/// Every request at every position of awkward documents: no internal error (a panic would give one), and the
+/// server answers to the end.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_request_at_every_position() {
+    let documents = [
+        "# syntax=docker/dockerfile:1\r\n# check=skip=all\r\nARG V=1\r\nFROM alpine:${V AS b\r\nRUN --mount=type=cache,from=b,target=/x echo \"unterminated \\\r\n  # comment inside\r\n  && echo '$V' ${V:-x} \\\r\n\r\nCOPY --from= <<EOF /x\r\n한국어 $V 🐳\r\nEOF\r\nFROBNICATE x\r\nHEALTHCHECK --interval= CMD\r\nONBUILD run echo $\r\nLABEL a=\"🐳\" \\\r\n",
+        "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022 AS w\nRUN powershell -Command `\n    Write-Host $env:PATH\nENV A=1 B=$A C=${B}\nFROM w\nCMD [\"a\", \"b\nSHELL [\"pwsh\"\n",
+        "FROM\nFROM \nFROM a AS\nARG\nENV\nCOPY\nRUN <<\nRUN <<-'X'\n\tbody\n",
+    ];
+    let mut c = Client::in_process();
+    c.initialize().await;
+    for (k, text) in documents.iter().enumerate() {
+        let uri = format!("file:///tmp/dflint-lsp-test/positions/{k}/Dockerfile");
+        c.open(&uri, text).await;
+        c.diagnostics(&uri, 1).await;
+        let td = json!({"uri": uri});
+        let lines: Vec<&str> = text.split('\n').collect();
+        for (l, line) in lines.iter().enumerate() {
+            let width = line.encode_utf16().count() as u32 + 2;
+            for col in 0..width {
+                let at = json!({"textDocument": td, "position": pos(l as u32, col)});
+                for method in [
+                    "textDocument/hover",
+                    "textDocument/completion",
+                    "textDocument/definition",
+                    "textDocument/documentHighlight",
+                    "textDocument/prepareRename",
+                    "textDocument/linkedEditingRange",
+                ] {
+                    let r = c.request_raw(method, at.clone()).await;
+                    assert!(
+                        r.get("error").is_none() || r["error"]["code"] == -32600,
+                        "{method} at {l}:{col} of document {k}: {r}"
+                    );
+                }
+                let mut refs = at.clone();
+                refs["context"] = json!({"includeDeclaration": true});
+                let r = c.request_raw("textDocument/references", refs).await;
+                assert!(r.get("error").is_none(), "references at {l}:{col}: {r}");
+                let mut rename = at.clone();
+                rename["newName"] = json!("renamed");
+                let r = c.request_raw("textDocument/rename", rename).await;
+                assert!(
+                    r.get("error").is_none() || r["error"]["code"] == -32600,
+                    "rename at {l}:{col}: {r}"
+                );
+            }
+            let line_range = range(l as u32, 0, l as u32 + 1, 0);
+            for (method, extra) in [
+                ("textDocument/semanticTokens/range", json!({})),
+                (
+                    "textDocument/codeAction",
+                    json!({"context": {"diagnostics": []}}),
+                ),
+                (
+                    "textDocument/rangeFormatting",
+                    json!({"options": {"tabSize": 4, "insertSpaces": true}}),
+                ),
+            ] {
+                let mut params = json!({"textDocument": td, "range": line_range});
+                for (k, v) in extra.as_object().unwrap() {
+                    params[k] = v.clone();
+                }
+                let r = c.request_raw(method, params).await;
+                assert!(r.get("error").is_none(), "{method} on line {l}: {r}");
+            }
+        }
+        for method in [
+            "textDocument/documentSymbol",
+            "textDocument/foldingRange",
+            "textDocument/semanticTokens/full",
+            "textDocument/documentLink",
+        ] {
+            let r = c.request_raw(method, json!({"textDocument": td})).await;
+            assert!(r.get("error").is_none(), "{method}: {r}");
+        }
+        let r = c
+            .request_raw(
+                "textDocument/formatting",
+                json!({"textDocument": td, "options": {"tabSize": 2, "insertSpaces": false}}),
+            )
+            .await;
+        assert!(r.get("error").is_none(), "formatting: {r}");
+    }
+    c.shutdown().await;
+}

@@ -23,6 +23,8 @@ pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static)
     })
 }
 
+/// Runs a feature: inline for a small document, on a blocking thread for a large one. A panic (a bug) becomes an
+/// internal error for this request; the server goes on.
 async fn run<T: Send + 'static>(
     snap: &Snapshot,
     f: impl FnOnce() -> T + Send + 'static,
@@ -30,7 +32,11 @@ async fn run<T: Send + 'static>(
     if snap.doc.text().len() > LARGE {
         blocking(f).await
     } else {
-        Ok(f())
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|_| Error {
+            code: ErrorCode::InternalError,
+            message: "request failed (a bug in dflint: please report it with the document)".into(),
+            data: None,
+        })
     }
 }
 
@@ -183,10 +189,14 @@ pub async fn definition(
     let p = params.text_document_position_params;
     let snap = snapshot(state, &p.text_document.uri).await?;
     let at = offset(state, &snap, p.position);
-    let conv = Converter::new(state.encoding(), &snap.doc);
-    let ranges = navigate::definition(&snap.names(), at);
-    let locs = locations(&p.text_document.uri, &conv, ranges);
-    Ok((!locs.is_empty()).then_some(GotoDefinitionResponse::Array(locs)))
+    let encoding = state.encoding();
+    run(&snap.clone(), move || {
+        let conv = Converter::new(encoding, &snap.doc);
+        let ranges = navigate::definition(&snap.names(), at);
+        let locs = locations(&p.text_document.uri, &conv, ranges);
+        (!locs.is_empty()).then_some(GotoDefinitionResponse::Array(locs))
+    })
+    .await
 }
 
 pub async fn references(
@@ -196,14 +206,16 @@ pub async fn references(
     let p = params.text_document_position;
     let snap = snapshot(state, &p.text_document.uri).await?;
     let at = offset(state, &snap, p.position);
-    let conv = Converter::new(state.encoding(), &snap.doc);
-    let names = snap.names();
-    let occs = navigate::references(&names, at, params.context.include_declaration);
-    Ok(Some(locations(
-        &p.text_document.uri,
-        &conv,
-        occs.into_iter().map(|o| o.range.clone()),
-    )))
+    let encoding = state.encoding();
+    let declarations = params.context.include_declaration;
+    run(&snap.clone(), move || {
+        let conv = Converter::new(encoding, &snap.doc);
+        let names = snap.names();
+        let occs = navigate::references(&names, at, declarations);
+        let ranges = occs.into_iter().map(|o| o.range.clone());
+        Some(locations(&p.text_document.uri, &conv, ranges))
+    })
+    .await
 }
 
 pub async fn highlight(
@@ -213,19 +225,23 @@ pub async fn highlight(
     let p = params.text_document_position_params;
     let snap = snapshot(state, &p.text_document.uri).await?;
     let at = offset(state, &snap, p.position);
-    let conv = Converter::new(state.encoding(), &snap.doc);
-    let names = snap.names();
-    let highlights = navigate::references(&names, at, true)
-        .into_iter()
-        .map(|o| DocumentHighlight {
-            range: conv.range(o.range.clone()),
-            kind: Some(match o.role {
-                super::ide::names::Role::Definition => DocumentHighlightKind::WRITE,
-                super::ide::names::Role::Reference => DocumentHighlightKind::READ,
-            }),
-        })
-        .collect();
-    Ok(Some(highlights))
+    let encoding = state.encoding();
+    run(&snap.clone(), move || {
+        let conv = Converter::new(encoding, &snap.doc);
+        let names = snap.names();
+        let highlights = navigate::references(&names, at, true)
+            .into_iter()
+            .map(|o| DocumentHighlight {
+                range: conv.range(o.range.clone()),
+                kind: Some(match o.role {
+                    super::ide::names::Role::Definition => DocumentHighlightKind::WRITE,
+                    super::ide::names::Role::Reference => DocumentHighlightKind::READ,
+                }),
+            })
+            .collect();
+        Some(highlights)
+    })
+    .await
 }
 
 pub async fn prepare_rename(
@@ -234,36 +250,44 @@ pub async fn prepare_rename(
 ) -> Result<Option<PrepareRenameResponse>> {
     let snap = snapshot(state, &p.text_document.uri).await?;
     let at = offset(state, &snap, p.position);
-    let conv = Converter::new(state.encoding(), &snap.doc);
-    let names = snap.names();
-    if names.at(at).is_none() {
-        return Ok(None);
-    }
-    let occ = navigate::prepare_rename(&names, at).map_err(refusal)?;
-    Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
-        range: conv.range(occ.range.clone()),
-        placeholder: snap.doc.text()[occ.range.clone()].to_string(),
-    }))
+    let encoding = state.encoding();
+    run(&snap.clone(), move || {
+        let conv = Converter::new(encoding, &snap.doc);
+        let names = snap.names();
+        if names.at(at).is_none() {
+            return Ok(None);
+        }
+        let occ = navigate::prepare_rename(&names, at).map_err(refusal)?;
+        Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
+            range: conv.range(occ.range.clone()),
+            placeholder: snap.doc.text()[occ.range.clone()].to_string(),
+        }))
+    })
+    .await?
 }
 
 pub async fn rename(state: &Arc<State>, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
     let p = params.text_document_position;
     let snap = snapshot(state, &p.text_document.uri).await?;
     let at = offset(state, &snap, p.position);
-    let conv = Converter::new(state.encoding(), &snap.doc);
-    let names = snap.names();
-    if names.at(at).is_none() {
-        return Ok(None);
-    }
-    let edits = navigate::rename(&names, at, &params.new_name).map_err(refusal)?;
-    let edits = edits
-        .into_iter()
-        .map(|(r, t)| TextEdit::new(conv.range(r), t))
-        .collect();
-    Ok(Some(WorkspaceEdit {
-        changes: Some(HashMap::from([(p.text_document.uri, edits)])),
-        ..WorkspaceEdit::default()
-    }))
+    let encoding = state.encoding();
+    run(&snap.clone(), move || {
+        let conv = Converter::new(encoding, &snap.doc);
+        let names = snap.names();
+        if names.at(at).is_none() {
+            return Ok(None);
+        }
+        let edits = navigate::rename(&names, at, &params.new_name).map_err(refusal)?;
+        let edits = edits
+            .into_iter()
+            .map(|(r, t)| TextEdit::new(conv.range(r), t))
+            .collect();
+        Ok(Some(WorkspaceEdit {
+            changes: Some(HashMap::from([(p.text_document.uri, edits)])),
+            ..WorkspaceEdit::default()
+        }))
+    })
+    .await?
 }
 
 pub async fn linked_editing(
@@ -273,12 +297,16 @@ pub async fn linked_editing(
     let p = params.text_document_position_params;
     let snap = snapshot(state, &p.text_document.uri).await?;
     let at = offset(state, &snap, p.position);
-    let conv = Converter::new(state.encoding(), &snap.doc);
-    let ranges = navigate::linked_editing(&snap.names(), snap.doc.text(), at);
-    Ok((!ranges.is_empty()).then(|| LinkedEditingRanges {
-        ranges: ranges.into_iter().map(|r| conv.range(r)).collect(),
-        word_pattern: Some("[A-Za-z][A-Za-z0-9._-]*".into()),
-    }))
+    let encoding = state.encoding();
+    run(&snap.clone(), move || {
+        let conv = Converter::new(encoding, &snap.doc);
+        let ranges = navigate::linked_editing(&snap.names(), snap.doc.text(), at);
+        (!ranges.is_empty()).then(|| LinkedEditingRanges {
+            ranges: ranges.into_iter().map(|r| conv.range(r)).collect(),
+            word_pattern: Some("[A-Za-z][A-Za-z0-9._-]*".into()),
+        })
+    })
+    .await
 }
 
 pub async fn document_symbols(
@@ -331,19 +359,23 @@ pub async fn document_links(
     params: DocumentLinkParams,
 ) -> Result<Option<Vec<DocumentLink>>> {
     let snap = snapshot(state, &params.text_document.uri).await?;
-    let conv = Converter::new(state.encoding(), &snap.doc);
-    let out = links::document_links(&snap.doc)
-        .into_iter()
-        .filter_map(|(range, url)| {
-            Some(DocumentLink {
-                range: conv.range(range),
-                target: Some(url.parse().ok()?),
-                tooltip: Some("Open the image's registry page".into()),
-                data: None,
+    let encoding = state.encoding();
+    run(&snap.clone(), move || {
+        let conv = Converter::new(encoding, &snap.doc);
+        let out = links::document_links(&snap.doc)
+            .into_iter()
+            .filter_map(|(range, url)| {
+                Some(DocumentLink {
+                    range: conv.range(range),
+                    target: Some(url.parse().ok()?),
+                    tooltip: Some("Open the image's registry page".into()),
+                    data: None,
+                })
             })
-        })
-        .collect();
-    Ok(Some(out))
+            .collect();
+        Some(out)
+    })
+    .await
 }
 
 pub async fn code_actions(
