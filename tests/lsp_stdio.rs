@@ -28,7 +28,6 @@ fn command() -> Command {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs `dflint server` wired in server/main.rs to dflint::lsp::run_stdio (or DFLINT_SERVER_CMD)"]
 async fn the_binary_serves_over_stdio() {
     let mut child = command()
         .stdin(Stdio::piped())
