@@ -28,10 +28,24 @@ const MAX_WAIT: Duration = Duration::from_millis(100);
 const IDLE_TRIM: Duration = Duration::from_millis(300);
 
 pub enum Job {
-    /// The document changed; `urgent` for an open or a settings change, which publish at once.
-    Lint { slot: Arc<Slot>, urgent: bool },
+    /// The document changed (at `at`); `urgent` for an open or a settings change, which publish at once.
+    Lint {
+        slot: Arc<Slot>,
+        urgent: bool,
+        at: Instant,
+    },
     /// The document was closed: clear its diagnostics.
     Closed(Uri),
+}
+
+impl Job {
+    pub fn lint(slot: Arc<Slot>, urgent: bool) -> Job {
+        Job::Lint {
+            slot,
+            urgent,
+            at: Instant::now(),
+        }
+    }
 }
 
 struct Pending {
@@ -54,7 +68,7 @@ async fn run(mut rx: UnboundedReceiver<Job>, state: Arc<State>, client: Client) 
         let next = pending.values().map(|p| p.due).min();
         tokio::select! {
             job = rx.recv() => match job {
-                Some(job) => handle(job, &mut pending, false, &client).await,
+                Some(job) => handle(job, &mut pending, None, &client).await,
                 None => return,
             },
             _ = sleep_until(next), if next.is_some() => {}
@@ -74,10 +88,10 @@ async fn run(mut rx: UnboundedReceiver<Job>, state: Arc<State>, client: Client) 
                 break;
             };
             let job = pending.remove(&uri).expect("found above");
-            lint_and_publish(&state, &client, job.slot).await;
-            // What arrived during the lint is part of a burst.
+            let linted = lint_and_publish(&state, &client, job.slot).await;
+            // What arrived while the lint ran is part of a burst; what came after its publish is not.
             while let Ok(job) = rx.try_recv() {
-                handle(job, &mut pending, true, &client).await;
+                handle(job, &mut pending, Some(linted), &client).await;
             }
             trim = Some(Instant::now() + IDLE_TRIM);
         }
@@ -90,10 +104,17 @@ async fn sleep_until(at: Option<Instant>) {
     }
 }
 
-async fn handle(job: Job, pending: &mut HashMap<Uri, Pending>, busy: bool, client: &Client) {
+/// Schedules a job; `linted` is when the lint that just ran finished (changes from before then came in a burst).
+async fn handle(
+    job: Job,
+    pending: &mut HashMap<Uri, Pending>,
+    linted: Option<Instant>,
+    client: &Client,
+) {
     let now = Instant::now();
     match job {
-        Job::Lint { slot, urgent } => {
+        Job::Lint { slot, urgent, at } => {
+            let busy = linted.is_some_and(|done| at < done);
             let uri = slot.uri.clone();
             match pending.get_mut(&uri) {
                 Some(p) => {
@@ -124,8 +145,8 @@ async fn handle(job: Job, pending: &mut HashMap<Uri, Pending>, busy: bool, clien
     }
 }
 
-/// Lints the document's current version; publishes unless it changed meanwhile. Returns whether it published.
-async fn lint_and_publish(state: &Arc<State>, client: &Client, slot: Arc<Slot>) -> bool {
+/// Lints the document's current version; publishes unless it changed meanwhile. Returns when the lint finished.
+async fn lint_and_publish(state: &Arc<State>, client: &Client, slot: Arc<Slot>) -> Instant {
     let started = std::time::Instant::now();
     let snapshot = state.snapshot_of(&slot).await;
     let parsed = started.elapsed();
@@ -154,21 +175,22 @@ async fn lint_and_publish(state: &Arc<State>, client: &Client, slot: Arc<Slot>) 
         });
         (lint, lsp, effective)
     });
-    let Ok((result, lsp, effective)) = work.await else {
+    let result = work.await;
+    let linted = Instant::now();
+    let Ok((result, lsp, effective)) = result else {
         tracing_error("lint task failed");
-        return false;
+        return linted;
     };
     super::report_problems(client, state, &effective.problems).await;
     let version = result.version;
     slot.store_lint(result);
     let open = state.get(&slot.uri).is_some_and(|s| Arc::ptr_eq(&s, &slot));
-    if !open || slot.latest_version() != version {
-        return false;
+    if open && slot.latest_version() == version {
+        client
+            .publish_diagnostics(slot.uri.clone(), lsp, Some(version))
+            .await;
     }
-    client
-        .publish_diagnostics(slot.uri.clone(), lsp, Some(version))
-        .await;
-    true
+    linted
 }
 
 fn tracing_error(message: &str) {

@@ -82,7 +82,7 @@ impl Inner {
             return;
         }
         for slot in self.state.all() {
-            let _ = self.jobs.send(Job::Lint { slot, urgent: true });
+            let _ = self.jobs.send(Job::lint(slot, true));
         }
     }
 
@@ -275,7 +275,7 @@ impl LanguageServer for Server {
         let doc = params.text_document;
         let slot = self.state.open(doc.uri, &doc.text, doc.version);
         if !self.pull() {
-            let _ = self.jobs.send(Job::Lint { slot, urgent: true });
+            let _ = self.jobs.send(Job::lint(slot, true));
         }
     }
 
@@ -293,10 +293,7 @@ impl LanguageServer for Server {
             return;
         };
         if !self.pull() {
-            let _ = self.jobs.send(Job::Lint {
-                slot,
-                urgent: false,
-            });
+            let _ = self.jobs.send(Job::lint(slot, false));
         }
     }
 
