@@ -93,6 +93,10 @@ fs.writeFileSync(
   ),
 );
 fs.mkdirSync(args.artifacts, { recursive: true });
+// Screenshots of an earlier run of this mode would be mistaken for this run's.
+for (const f of fs.readdirSync(args.artifacts)) {
+  if (f.startsWith(`vscode-${mode}-`) && f.endsWith(".png")) fs.rmSync(path.join(args.artifacts, f));
+}
 
 const childEnv = {
   ...process.env,
