@@ -75,18 +75,17 @@ pub fn artifact_of(
             let at = |name: String| Ok(Artifact::File(format!("{dir}{name}")));
             match operands.as_slice() {
                 [] => at(module()?),
-                [one] if one == "." || one == "./" => Ok(Artifact::File(module()?)),
+                [one] if one == "." || one == "./" => at(module()?),
                 [one] if one.ends_with(".go") => {
                     let file = one.rsplit('/').next().unwrap_or(one);
-                    Ok(Artifact::File(file.trim_end_matches(".go").to_string()))
+                    at(file.trim_end_matches(".go").to_string())
                 }
-                [one] if !one.contains("...") => Ok(Artifact::File(
-                    one.trim_end_matches('/')
-                        .rsplit('/')
-                        .next()
-                        .unwrap_or(one)
-                        .to_string(),
-                )),
+                [one] if !one.contains("...") => at(one
+                    .trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(one)
+                    .to_string()),
                 _ => Err("`go build` of several packages: add `-o <path>`".into()),
             }
         }
@@ -380,6 +379,21 @@ mod tests {
             Ok(Artifact::File("./app".into()))
         );
         assert!(a(build(Tool::Make, None, true, &[]), &["nginx"]).is_err());
+    }
+
+    #[test]
+    fn go_install_writes_to_the_bin_folder() {
+        let install = ActionKind::Build {
+            tool: Tool::Go,
+            output: None,
+            release: true,
+            operands: vec!["github.com/x/tool".into()],
+            installs: true,
+        };
+        assert_eq!(
+            artifact_of(&install, None, "", &[]),
+            Ok(Artifact::File("/go/bin/tool".into()))
+        );
     }
 
     #[test]

@@ -221,6 +221,29 @@ pub fn toolchain_product(name: &str, tag: Option<&str>) -> Option<&'static str> 
     None
 }
 
+/// Programs that make a container a development environment when they are its command: build tools, compilers,
+/// REPLs and shells. An image whose `CMD`/`ENTRYPOINT` runs one of these ships its toolchain on purpose.
+pub static TOOLCHAIN_COMMANDS: &[&str] = &[
+    "ash", "bash", "cargo", "cc", "dash", "g++", "gcc", "go", "gradle", "gradlew", "irb", "javac",
+    "jshell", "make", "mvn", "mvnw", "node", "python", "python3", "rustc", "sh", "zsh",
+];
+
+/// Whether a command line (its words) just starts a toolchain: `mvn`, `bash`, `jshell`, `node` with no script.
+pub fn runs_toolchain(words: &[String]) -> bool {
+    let Some(first) = words.first() else {
+        return false;
+    };
+    let program = first.rsplit('/').next().unwrap_or(first);
+    if !TOOLCHAIN_COMMANDS.contains(&program) {
+        return false;
+    }
+    // `node server.js`, `python app.py` run an app; `node`, `python3 -i`, `mvn`, `bash` are the tool itself.
+    let runs_a_file = words[1..]
+        .iter()
+        .any(|w| !w.starts_with('-') && (w.contains('.') || w.contains('/')));
+    !(matches!(program, "node" | "python" | "python3") && runs_a_file)
+}
+
 /// What is known about the build that chooses the runtime image.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RuntimeHints {
@@ -781,6 +804,30 @@ mod tests {
                 "{name} → {}",
                 rt.image
             );
+        }
+    }
+
+    #[test]
+    fn toolchain_commands() {
+        let w = |s: &str| s.split_whitespace().map(String::from).collect::<Vec<_>>();
+        for yes in [
+            "mvn",
+            "/bin/bash",
+            "jshell",
+            "node",
+            "python3 -i",
+            "gradle build",
+        ] {
+            assert!(runs_toolchain(&w(yes)), "{yes}");
+        }
+        for no in [
+            "node server.js",
+            "python app.py",
+            "java -jar app.jar",
+            "/app/server",
+            "nginx -g x",
+        ] {
+            assert!(!runs_toolchain(&w(no)), "{no}");
         }
     }
 

@@ -210,6 +210,16 @@ fn step(
 ) -> Step {
     let args = ext_optimizer::args(text, ins, escape);
     let mut copy = None;
+    // A template placeholder (`{{ .Cmd }}`): not a Dockerfile yet, nothing certain to say about it.
+    if ins.logical.contains("{{") && ins.logical.contains("}}") {
+        return Step {
+            index,
+            args,
+            copy: None,
+            script: None,
+            actions: Vec::new(),
+        };
+    }
     let mut script = None;
     let mut actions = Vec::new();
     match ins.kind {

@@ -109,7 +109,8 @@ pub(crate) fn stage_outputs(f: &Facts, stage: &Stage) -> Vec<Artifact> {
                     continue;
                 };
                 let wd = workdir_at(f, s, i, false);
-                let Some(abs) = resolve(wd.as_deref(), art.path()) else {
+                let Some(abs) = resolve(wd.as_deref(), art.path()).map(|p| go_bin(f, s, i, p))
+                else {
                     continue;
                 };
                 out.push(match art {
@@ -121,6 +122,45 @@ pub(crate) fn stage_outputs(f: &Facts, stage: &Stage) -> Vec<Artifact> {
         }
     }
     out
+}
+
+/// `go install` writes to `$GOBIN`, else `$GOPATH/bin` (`/go/bin` in the golang image): follows the stage's ENV.
+pub(crate) fn go_bin(f: &Facts, stage: &Stage, before: usize, path: String) -> String {
+    let Some(name) = path.strip_prefix("/go/bin/") else {
+        return path;
+    };
+    let envs = (stage.instructions.start..before).rev().chain(
+        f.ancestors(stage)
+            .into_iter()
+            .flat_map(|s| s.instructions.clone().rev()),
+    );
+    for i in envs {
+        let ins = f.ins(i);
+        if ins.kind != Kind::Env {
+            continue;
+        }
+        for key in ["GOBIN", "GOPATH"] {
+            let Some(v) = ins
+                .pairs
+                .iter()
+                .rev()
+                .find(|p| p.key == key)
+                .and_then(|p| p.value.as_ref())
+            else {
+                continue;
+            };
+            if !v.vars.is_empty() || !v.value.starts_with('/') {
+                return path;
+            }
+            let dir = if key == "GOBIN" {
+                v.value.clone()
+            } else {
+                format!("{}/bin", v.value.trim_end_matches('/'))
+            };
+            return format!("{}/{name}", dir.trim_end_matches('/'));
+        }
+    }
+    path
 }
 
 /// Programs that only touch the system (or files they download), never the build context.

@@ -305,7 +305,9 @@ pub(crate) fn analyse(ctx: &Context, f: &Facts) -> Option<Finding> {
         workdir_at(f, stage, stage.instructions.end, true).filter(|_| has_workdir(f, stage));
     match &artifact {
         Ok(a) => {
-            let Some(abs) = resolve(wd_build.as_deref(), a.path()) else {
+            let Some(abs) = resolve(wd_build.as_deref(), a.path())
+                .map(|p| super::layers::go_bin(f, stage, b, p))
+            else {
                 // Relative output in a working directory that depends on the base image: not certain what runs.
                 let plausible = runs
                     .iter()

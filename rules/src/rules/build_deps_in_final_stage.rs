@@ -1,6 +1,6 @@
 //! `build-deps-in-final-stage`: the final stage installs compilers or development packages and keeps them.
 use crate::engine::{declare_rule, Context, Diagnostic, Rule};
-use crate::knowledge::{classify, is_build_package, toolchain_product, Role};
+use crate::knowledge::{classify, is_build_package, runs_toolchain, toolchain_product, Role};
 use crate::optimizer::facts::Facts;
 use crate::shell::ActionKind;
 use crate::syntax::Kind;
@@ -15,22 +15,23 @@ declare_rule! {
     /// runtime libraries (`libpq5` rather than `libpq-dev`).
     ///
     /// Packages removed again in the same `RUN` (`apt-get purge`, `apk del` of a `--virtual` group) are fine, and so
-    /// are images whose product is a toolchain (devcontainers, CI runners), final stages with no `CMD` or
-    /// `ENTRYPOINT` (base images for others), and final stages on a toolchain image, which carries build tools
-    /// anyway (`toolchain-in-final-image` judges those).
+    /// are images whose product is a toolchain (devcontainers, CI runners, a `CMD` that starts `mvn`, `gradle`,
+    /// a compiler or a shell), final stages with no `CMD` or `ENTRYPOINT` (base images for others), and final
+    /// stages on a toolchain image, which carries build tools anyway (`toolchain-in-final-image` judges those).
+    /// `git` alone is not reported: it is as often a run-time tool.
     ///
     /// ## Example
     /// ```dockerfile
     /// FROM python:3.12-slim
     /// RUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev && rm -rf /var/lib/apt/lists/*
-    /// CMD ["python", "-c", "print(1)"]
+    /// CMD ["python", "app.py"]
     /// ```
     ///
     /// ## Use instead
     /// ```dockerfile
     /// FROM python:3.12-slim
     /// RUN apt-get update && apt-get install -y --no-install-recommends libpq5 && rm -rf /var/lib/apt/lists/*
-    /// CMD ["python", "-c", "print(1)"]
+    /// CMD ["python", "app.py"]
     /// ```
     ///
     /// ## References
@@ -64,17 +65,47 @@ impl Rule for BuildDepsInFinalStage {
             }
         }
         // No CMD or ENTRYPOINT: a base image for others, where build tools may be the point.
-        if f.effective(last, Kind::Cmd).is_none() && f.effective(last, Kind::Entrypoint).is_none() {
+        // (`ENTRYPOINT []` clears the base image's.)
+        let runs_something = [Kind::Cmd, Kind::Entrypoint]
+            .into_iter()
+            .filter_map(|k| f.effective(last, k))
+            .any(|i| {
+                f.steps[i]
+                    .script
+                    .as_ref()
+                    .is_some_and(|s| s.commands.iter().any(|c| !c.words.is_empty()))
+            });
+        if !runs_something {
+            return;
+        }
+        // A CMD that starts a build tool, a compiler or a shell: the toolchain is the product.
+        let product = [Kind::Cmd, Kind::Entrypoint]
+            .into_iter()
+            .filter_map(|k| f.effective(last, k))
+            .any(|i| {
+                f.steps[i].script.as_ref().is_some_and(|s| {
+                    s.commands.first().is_some_and(|c| {
+                        runs_toolchain(&c.words.iter().map(|w| w.value.clone()).collect::<Vec<_>>())
+                    })
+                })
+            });
+        if product {
             return;
         }
         for i in last.instructions.clone() {
             let step = &f.steps[i];
             // Packages removed again in the same RUN, by name or as an `apk --virtual` group.
             let mut removed: Vec<String> = Vec::new();
+            let mut auto_removed = false;
             for a in &step.actions {
                 if let ActionKind::SystemRemove { packages, .. } = &a.kind {
                     removed.extend(packages.iter().cloned());
+                    // `apt-mark auto ... && apt-get purge --auto-remove`: what was installed for the build goes.
+                    auto_removed |= packages.is_empty();
                 }
+            }
+            if auto_removed {
+                continue;
             }
             for a in &step.actions {
                 let ActionKind::SystemInstall {
@@ -93,7 +124,8 @@ impl Rule for BuildDepsInFinalStage {
                     .iter()
                     .filter(|p| is_build_package(p) && !removed.iter().any(|r| r == *p))
                     .collect();
-                if build.is_empty() {
+                // git alone is as often a run-time tool (CI images, the docker CLI) as a build one.
+                if build.is_empty() || build.iter().all(|p| p.as_str() == "git") {
                     continue;
                 }
                 let Some(cmd) = step.script.as_ref().and_then(|s| s.commands.get(a.command)) else {
@@ -147,6 +179,10 @@ mod tests {
             R,
             &[
                 "FROM b\nRUN apt-get install -y curl libpq5\nCMD [\"x\"]\n",
+                "FROM b\nRUN apt-get install -y git\nCMD [\"x\"]\n",
+                "FROM b\nRUN apt-get install -y gcc\nENTRYPOINT []\n",
+                "FROM b\nRUN apt-get install -y gcc make\nCMD [\"bash\"]\n",
+                "FROM b\nRUN apt-get install -y gcc libc-dev && make && apt-mark auto '.*' && apt-get purge -y --auto-remove\nCMD [\"x\"]\n",
                 "FROM b\nRUN apk add --no-cache --virtual .deps gcc musl-dev && pip install x && apk del .deps\nCMD [\"x\"]\n",
                 "FROM b\nRUN apt-get install -y gcc && make && apt-get purge -y gcc\nCMD [\"x\"]\n",
                 "FROM b\nRUN apt-get install -y gcc make\n",

@@ -16,8 +16,8 @@ declare_rule! {
     /// `COPY --chmod=` and `COPY --chown=` set them as the files are copied, in one layer.
     ///
     /// BuildKit leaves a file out of the layer when its mode, owner, size and time did not change, so a
-    /// `chmod +x` of a binary copied from a stage that built it (compilers make their output executable) is not
-    /// reported: it is useless, but costs nothing.
+    /// `chmod +x` of a binary copied from a stage that built it (compilers make their output executable) or from
+    /// an image (executables there are executable already) is not reported: it is useless, but costs nothing.
     ///
     /// ## Example
     /// ```dockerfile
@@ -135,17 +135,25 @@ impl Rule for ChmodAfterCopy {
                     })
                     .collect();
                 // A `chmod +x` of binaries the source stage built changes nothing BuildKit stores.
-                let built_binaries = copy
-                    .from_stage
-                    .and_then(|s| doc.stages().get(s))
-                    .is_some_and(|s| {
-                        let outs = stage_outputs(&f, s);
-                        copy.sources.iter().all(|src| {
-                            let p = format!("/{}", src.value.trim_start_matches('/'));
-                            outs.iter()
-                                .any(|o| matches!(o, Artifact::File(x) if *x == p))
-                        })
+                // Files copied from an image keep the mode they have there, executables included: `+x` is a no-op.
+                let from_image = copy.from.is_some()
+                    && copy.from_stage.is_none_or(|s| {
+                        doc.stages()
+                            .get(s)
+                            .is_some_and(|st| st.instructions.len() == 1)
                     });
+                let built_binaries = from_image
+                    || copy
+                        .from_stage
+                        .and_then(|s| doc.stages().get(s))
+                        .is_some_and(|s| {
+                            let outs = stage_outputs(&f, s);
+                            copy.sources.iter().all(|src| {
+                                let p = format!("/{}", src.value.trim_start_matches('/'));
+                                outs.iter()
+                                    .any(|o| matches!(o, Artifact::File(x) if *x == p))
+                            })
+                        });
                 let hits: Vec<_> = perms
                     .iter()
                     .filter(|a| match &a.kind {
@@ -244,7 +252,7 @@ mod tests {
             R,
             &[
                 ("FROM a\nCOPY run.sh /app/run.sh\nRUN chmod +x /app/run.sh\n", &["chmod +x /app/run.sh"]),
-                ("FROM a\nWORKDIR /web\nCOPY --from=b /server .\nRUN chmod +x server\n", &["chmod +x server"]),
+                ("FROM a\nWORKDIR /web\nCOPY --from=b /server .\nRUN chmod 700 server\n", &["chmod 700 server"]),
                 ("FROM golang AS b\nRUN go build -o /server\nFROM a\nCOPY --from=b /server /s\nRUN chmod 700 /s\n", &["chmod 700 /s"]),
                 ("FROM a\nCOPY . /app/\nRUN chown -R node:node /app && chmod 755 /app/bin/x\n", &["chown -R node:node /app"]),
                 ("FROM a\nCOPY a.sh b.sh /bin/\nRUN chmod 0755 /bin/a.sh /bin/b.sh && ./build\n", &["chmod 0755 /bin/a.sh /bin/b.sh"]),
@@ -259,6 +267,8 @@ mod tests {
             &[
                 "FROM golang AS b\nRUN go build -o /server\nFROM a\nWORKDIR /web\nCOPY --from=b /server .\nRUN chmod +x server\n",
                 "FROM a\nCOPY run.sh /app/run.sh\nRUN chmod +x /usr/bin/other\n",
+                "FROM ghcr.io/openfaas/of-watchdog:0.10 AS watchdog\nFROM a\nCOPY --from=watchdog /fwatchdog /usr/bin/fwatchdog\nRUN chmod +x /usr/bin/fwatchdog\n",
+                "FROM a\nCOPY --from=tianon/gosu /gosu /usr/sbin/gosu\nRUN chmod +x /usr/sbin/gosu\n",
                 "FROM a\nCOPY run.sh /app/run.sh\nRUN ls\nRUN chmod +x /app/run.sh\n",
                 "FROM a\nCOPY --chmod=755 run.sh /app/run.sh\n",
                 "FROM a\nCOPY run.sh /app/\nRUN chmod +x /app/other.sh\n",
@@ -289,8 +299,8 @@ mod tests {
                     "FROM a\nCOPY a.sh b.sh /bin/\nRUN chmod +x /bin/a.sh\n",
                 ),
                 (
-                    "FROM a\nWORKDIR /web\nCOPY --from=b /server .\nRUN chmod +x server\n",
-                    "FROM a\nWORKDIR /web\nCOPY --chmod=755 --from=b /server .\n",
+                    "FROM a\nWORKDIR /web\nCOPY server.sh .\nRUN chmod +x server.sh\n",
+                    "FROM a\nWORKDIR /web\nCOPY --chmod=755 server.sh .\n",
                 ),
                 (
                     "FROM a\nCOPY a.sh /a.sh\nRUN chmod g+w /a.sh\n",

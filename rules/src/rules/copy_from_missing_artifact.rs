@@ -209,6 +209,7 @@ mod tests {
                 "FROM golang AS build\nRUN go build -o /web/server\nFROM scratch\nCOPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/\n",
                 "FROM maven AS build\nWORKDIR /app\nRUN mvn package\nFROM eclipse-temurin:21-jre\nCOPY --from=build /app/target/app-1.0.jar /app.jar\n",
                 "FROM diamol/golang AS build\nWORKDIR web\nRUN go build -o server\nFROM scratch\nCOPY --from=build /server .\n",
+                "FROM golang AS build\nENV GOBIN=/usr/local/bin\nWORKDIR /src\nRUN go install github.com/x/tool\nFROM scratch\nCOPY --from=build /usr/local/bin/tool /tool\n",
             ],
         );
     }

@@ -51,7 +51,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// When exactly one earlier stage's name is within two edits of the name, the fix replaces it: the original
+    /// When exactly one earlier stage's name is one edit away (two for names of six characters or more), the fix
+    /// replaces it (short names are too close to each other to guess: `set` is one edit from `test`): the original
     /// cannot have built (or pulled an unrelated image), so the fix is safe.
     ///
     /// ## References
@@ -66,6 +67,31 @@ declare_rule! {
         peers: [Peer::Hadolint("DL3022")],
         options: [],
     }
+}
+
+/// Edit distance counting a swap of two neighbours as one edit (`biuld` is one typo from `build`).
+fn typos(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 /// Whether `--from` names an image rather than a stage.
@@ -93,8 +119,19 @@ impl Rule for CopyFromUnknownStage {
                 let (Some(name), Some(range)) = (&flag.value, &flag.value_range) else {
                     continue;
                 };
-                // A variable: its value is not known here.
-                if name.contains('$') || name.is_empty() {
+                // A variable (or a template placeholder): its value is not known here.
+                if name.is_empty()
+                    || !name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "._/:@-".contains(c))
+                {
+                    continue;
+                }
+                // A stage named by a variable may be the one meant.
+                if doc.stages()[..stage.index]
+                    .iter()
+                    .any(|s| s.name.as_deref().is_some_and(|n| n.contains('$')))
+                {
                     continue;
                 }
                 if let Ok(n) = name.parse::<usize>() {
@@ -125,7 +162,14 @@ impl Rule for CopyFromUnknownStage {
                 if looks_like_image(name) {
                     continue;
                 }
-                let close = did_you_mean(name, &earlier);
+                // Short names are one edit away from many others (`set` and `test`): suggest only when it is telling.
+                let close: Vec<&str> = did_you_mean(name, &earlier)
+                    .into_iter()
+                    .filter(|c| {
+                        let d = typos(&name.to_ascii_lowercase(), &c.to_ascii_lowercase());
+                        (d <= 1 && name.len() >= 4) || (d <= 2 && name.len() >= 6)
+                    })
+                    .collect();
                 let d = ctx.diagnostic(
                     range.clone(),
                     format!("`--from={name}` names no earlier stage: Docker will try to pull an image called `{name}`"),
@@ -182,6 +226,8 @@ mod tests {
                 "FROM b\nCOPY --from=busybox /bin/sh /sh\n",
                 "FROM b\nCOPY --from=ghcr.io/x/y /y /y\n",
                 "FROM b\nARG SRC=build\nCOPY --from=$SRC /y /y\n",
+                "FROM b\nCOPY --from={{ .Stage }} /y /y\n",
+                "ARG S=x\nFROM a AS ${S}\nFROM b\nCOPY --from=x /y /y\n",
                 "FROM b\nCOPY /a /b\n",
             ],
         );
@@ -196,6 +242,10 @@ mod tests {
                 (
                     "FROM a AS build\nFROM b\nCOPY --from=biuld /x /x\n",
                     "FROM a AS build\nFROM b\nCOPY --from=build /x /x\n",
+                ),
+                (
+                    "FROM a AS test\nFROM b AS license-set\nFROM c\nCOPY --from=set /x /x\n",
+                    "FROM a AS test\nFROM b AS license-set\nFROM c\nCOPY --from=set /x /x\n",
                 ),
                 (
                     "FROM a AS build\nFROM c AS builds\nFROM b\nCOPY --from=buildz /x /x\n",
