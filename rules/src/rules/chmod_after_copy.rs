@@ -99,8 +99,8 @@ fn octal(mode: &str) -> Option<String> {
     }
 }
 
-impl Rule for ChmodAfterCopy {
-    fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
+impl ChmodAfterCopy {
+    fn check_all(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
         let f = Facts::new(ctx);
         let doc = ctx.doc();
         for stage in doc.stages() {
@@ -235,6 +235,14 @@ impl Rule for ChmodAfterCopy {
                 out.push(d.with_fix_opt(fix));
             }
         }
+    }
+}
+
+impl Rule for ChmodAfterCopy {
+    fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
+        let first = out.len();
+        self.check_all(ctx, out);
+        crate::optimizer::withhold_fixes_on_syntax_errors(ctx, out, first);
     }
 }
 

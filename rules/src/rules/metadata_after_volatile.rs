@@ -116,8 +116,8 @@ fn can_pass(f: &Facts, moving: &Instruction, between: &[usize], moved: &HashSet<
     true
 }
 
-impl Rule for MetadataAfterVolatile {
-    fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
+impl MetadataAfterVolatile {
+    fn check_all(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
         let f = Facts::new(ctx);
         let doc = ctx.doc();
         for stage in doc.stages() {
@@ -181,6 +181,14 @@ impl Rule for MetadataAfterVolatile {
                 );
             }
         }
+    }
+}
+
+impl Rule for MetadataAfterVolatile {
+    fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
+        let first = out.len();
+        self.check_all(ctx, out);
+        crate::optimizer::withhold_fixes_on_syntax_errors(ctx, out, first);
     }
 }
 

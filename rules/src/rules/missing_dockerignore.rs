@@ -216,8 +216,8 @@ fn content(f: &Facts, ctx: &dyn BuildContext) -> String {
     out
 }
 
-impl Rule for MissingDockerignore {
-    fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
+impl MissingDockerignore {
+    fn check_all(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
         // Without the build context there is nothing to look at.
         let Some(bc) = ctx.build_context() else {
             return;
@@ -248,6 +248,14 @@ impl Rule for MissingDockerignore {
             )
             .with_fix(fix),
         );
+    }
+}
+
+impl Rule for MissingDockerignore {
+    fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
+        let first = out.len();
+        self.check_all(ctx, out);
+        crate::optimizer::withhold_fixes_on_syntax_errors(ctx, out, first);
     }
 }
 

@@ -178,8 +178,8 @@ fn cleaned(f: &Facts, stage: &Stage, j: usize, spec: &CacheSpec, first: &Action)
     })
 }
 
-impl Rule for PackageCacheInLayer {
-    fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
+impl PackageCacheInLayer {
+    fn check_all(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
         let f = Facts::new(ctx);
         let Some(last) = ctx.doc().stages().last() else {
             return;
@@ -259,6 +259,14 @@ impl Rule for PackageCacheInLayer {
                 }
             }
         }
+    }
+}
+
+impl Rule for PackageCacheInLayer {
+    fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
+        let first = out.len();
+        self.check_all(ctx, out);
+        crate::optimizer::withhold_fixes_on_syntax_errors(ctx, out, first);
     }
 }
 

@@ -413,8 +413,8 @@ fn independent(f: &Facts, i: usize, dest_absolute: bool) -> bool {
     }
 }
 
-impl Rule for SourceCopyBeforeInstall {
-    fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
+impl SourceCopyBeforeInstall {
+    fn check_all(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
         let f = Facts::new(ctx);
         let doc = ctx.doc();
         let mut reported: std::collections::HashSet<(usize, Tool)> =
@@ -480,6 +480,14 @@ impl Rule for SourceCopyBeforeInstall {
                 }
             }
         }
+    }
+}
+
+impl Rule for SourceCopyBeforeInstall {
+    fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
+        let first = out.len();
+        self.check_all(ctx, out);
+        crate::optimizer::withhold_fixes_on_syntax_errors(ctx, out, first);
     }
 }
 

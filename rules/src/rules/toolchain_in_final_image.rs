@@ -82,8 +82,8 @@ declare_rule! {
     }
 }
 
-impl Rule for ToolchainInFinalImage {
-    fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
+impl ToolchainInFinalImage {
+    fn check_all(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
         let f = Facts::new(ctx);
         let Some(found) = analyse(ctx, &f) else {
             return;
@@ -119,6 +119,14 @@ impl Rule for ToolchainInFinalImage {
                 ));
             }
         }
+    }
+}
+
+impl Rule for ToolchainInFinalImage {
+    fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
+        let first = out.len();
+        self.check_all(ctx, out);
+        crate::optimizer::withhold_fixes_on_syntax_errors(ctx, out, first);
     }
 }
 
@@ -162,6 +170,14 @@ mod tests {
                 "FROM eclipse-temurin:21-jdk\nCMD [\"jshell\"]\n",
             ],
         );
+    }
+
+    #[test]
+    fn no_fix_while_the_file_has_syntax_errors() {
+        let src = "FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go build -o /app/server\nCMD [\"/app/server\"]\nENV a\n";
+        assert!(crate::syntax::Document::parse(src).has_syntax_errors());
+        let d = spec::diagnostics(R, src);
+        assert!(d[0].fix.is_none() && d[0].message.ends_with("(no fix while the file has syntax errors)"), "{d:#?}");
     }
 
     #[test]

@@ -360,13 +360,21 @@ impl VolatileLayerBeforeStable {
     }
 }
 
-impl Rule for VolatileLayerBeforeStable {
-    fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
+impl VolatileLayerBeforeStable {
+    fn check_all(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
         let f = Facts::new(ctx);
         for stage in ctx.doc().stages() {
             self.stable_after_copy(ctx, &f, stage, out);
             self.copy_before_build(ctx, &f, stage, out);
         }
+    }
+}
+
+impl Rule for VolatileLayerBeforeStable {
+    fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
+        let first = out.len();
+        self.check_all(ctx, out);
+        crate::optimizer::withhold_fixes_on_syntax_errors(ctx, out, first);
     }
 }
 
