@@ -177,7 +177,13 @@ mod tests {
         let src = "FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go build -o /app/server\nCMD [\"/app/server\"]\nENV a\n";
         assert!(crate::syntax::Document::parse(src).has_syntax_errors());
         let d = spec::diagnostics(R, src);
-        assert!(d[0].fix.is_none() && d[0].message.ends_with("(no fix while the file has syntax errors)"), "{d:#?}");
+        assert!(
+            d[0].fix.is_none()
+                && d[0]
+                    .message
+                    .ends_with("(no fix while the file has syntax errors)"),
+            "{d:#?}"
+        );
     }
 
     #[test]
