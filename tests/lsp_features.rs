@@ -721,3 +721,41 @@ async fn optimizer_fixes_are_refactors() {
         c.shutdown().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unsafe_quick_fixes_can_be_switched_off_by_the_editor() {
+    let text = "FROM alpine:3.20\nMAINTAINER me\nrun echo hi\n";
+    for (options, offers_unsafe) in [
+        (json!({}), true),
+        (json!({"unsafe-fixes": false}), false),
+        (json!({"dflint": {"unsafe-fixes": true}}), true),
+    ] {
+        let mut c = Client::in_process();
+        c.initialize_with(
+            lsp_support::capabilities(&["utf-16"], false),
+            options.clone(),
+        )
+        .await;
+        c.open(URI, text).await;
+        let diags = c.diagnostics(URI, 1).await;
+        let pick = |code: &str| -> Vec<Value> {
+            diags
+                .iter()
+                .filter(|d| d["code"] == code)
+                .cloned()
+                .collect()
+        };
+        let (maintainer, casing) = (pick("DF505"), pick("DF501"));
+        assert_eq!((maintainer.len(), casing.len()), (1, 1), "{diags:?}");
+        // DF505's fix is unsafe, DF501's is safe.
+        let unsafe_fixes = actions(&mut c, &maintainer, Some(&["quickfix"])).await;
+        let has_fix = unsafe_fixes.iter().any(|a| a["isPreferred"] == false);
+        assert_eq!(has_fix, offers_unsafe, "{options}: {unsafe_fixes:?}");
+        let safe_fixes = actions(&mut c, &casing, Some(&["quickfix"])).await;
+        assert!(
+            safe_fixes.iter().any(|a| a["isPreferred"] == true),
+            "{options}: {safe_fixes:?}"
+        );
+        c.shutdown().await;
+    }
+}

@@ -135,12 +135,14 @@ pub fn code_actions(
             diagnostics = all_to_lsp(&overlapping, &conv, snap.version);
         }
     }
+    let hide_unsafe = state.effective(&snap.slot).hide_unsafe_quick_fixes;
     let mut out = Vec::new();
     for d in &diagnostics {
         let Some(code) = code_of(d) else { continue };
         let data: Option<Data> = d.data.clone().and_then(|v| serde_json::from_value(v).ok());
         if let Some(data) = data.as_ref().filter(|data| data.version == snap.version) {
-            if let Some(action) = quick_fix(snap, uri, d, data, &negotiated) {
+            let offered = !(hide_unsafe && data.fix.as_ref().is_some_and(|f| !f.is_safe()));
+            if let Some(action) = quick_fix(snap, uri, d, data, &negotiated).filter(|_| offered) {
                 if wanted(only, action.kind.as_ref().expect("set")) {
                     out.push(CodeActionOrCommand::CodeAction(action));
                 }

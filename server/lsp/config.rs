@@ -21,6 +21,9 @@ pub struct Effective {
     pub settings: Settings,
     /// Problems with the config file or the editor's settings, for the user to see once.
     pub problems: Vec<String>,
+    /// The editor's settings say `"unsafe-fixes": false`: quick-fix menus offer safe fixes only.
+    /// (Unset, every fix is offered; the file's `unsafe-fixes` is about `--fix`, not menus.)
+    pub hide_unsafe_quick_fixes: bool,
 }
 
 pub struct Store {
@@ -133,6 +136,11 @@ impl Store {
             let e = self.editor.read().unwrap_or_else(PoisonError::into_inner);
             e.1.clone().or_else(|| e.0.clone())
         };
+        let hide_unsafe_quick_fixes = editor.as_ref().is_some_and(|v| {
+            ["unsafe-fixes", "unsafeFixes"]
+                .iter()
+                .any(|k| v.get(*k).and_then(Value::as_bool) == Some(false))
+        });
         let config = match editor {
             Some(value) => {
                 let root = self
@@ -155,6 +163,7 @@ impl Store {
         Effective {
             settings: resolved.settings,
             problems,
+            hide_unsafe_quick_fixes,
         }
     }
 }
