@@ -6,6 +6,7 @@ use super::diagnostic::{Diagnostic, Severity};
 use super::options::RuleOptions;
 use super::rule::RuleMeta;
 use super::suppression::UnusedSuppression;
+use crate::optimizer::facts::Facts;
 use crate::syntax::{query, Document};
 
 /// A read-only view of the build context (the folder `docker build` sends). The CLI implements it on disk;
@@ -74,6 +75,8 @@ pub struct Context<'a> {
     severity: Severity,
     newline: &'static str,
     unused: &'a [UnusedSuppression],
+    /// The optimizer's analysis of the document, computed once per lint and shared by its rules.
+    facts: &'a std::cell::OnceCell<Facts<'a>>,
 }
 
 impl<'a> Context<'a> {
@@ -83,6 +86,7 @@ impl<'a> Context<'a> {
         severity: Severity,
         options: &'a RuleOptions,
         build_context: Option<&'a dyn BuildContext>,
+        facts: &'a std::cell::OnceCell<Facts<'a>>,
     ) -> Context<'a> {
         Context {
             doc,
@@ -92,7 +96,14 @@ impl<'a> Context<'a> {
             severity,
             newline: query::line_ending(doc.text()),
             unused: &[],
+            facts,
         }
+    }
+
+    /// The optimizer's analysis of the document (shell commands, copies, stages), built on first use.
+    pub(crate) fn facts(&self) -> &'a Facts<'a> {
+        self.facts
+            .get_or_init(|| Facts::of(self.doc, self.build_context))
     }
 
     pub(crate) fn with_unused(mut self, unused: &'a [UnusedSuppression]) -> Context<'a> {

@@ -1,9 +1,11 @@
 //! `lint`: run the enabled rules on a document, apply suppressions, report unused ones.
 use super::context::{BuildContext, Context};
 use super::diagnostic::Diagnostic;
+use super::options::RuleOptions;
 use super::rule::{Phase, RuleMeta};
 use super::settings::Settings;
 use super::suppression::{Suppressions, UnusedSuppression};
+use crate::optimizer::facts::Facts;
 use crate::syntax::Document;
 
 /// All diagnostics of the enabled rules on `doc`, sorted by range, then code.
@@ -13,20 +15,25 @@ pub fn lint(
     ctx: Option<&dyn BuildContext>,
 ) -> Vec<Diagnostic> {
     let enabled = settings.enabled_rules();
+    let options: Vec<_> = enabled.iter().map(|r| settings.options_for(r)).collect();
+    let facts = std::cell::OnceCell::new();
     let mut out = Vec::new();
-    for rule in enabled.iter().filter(|r| r.phase == Phase::Normal) {
-        run(rule, doc, settings, ctx, &[], &mut out);
+    for (rule, options) in enabled.iter().zip(&options) {
+        if rule.phase == Phase::Normal {
+            run(rule, doc, settings, ctx, options, &[], &facts, &mut out);
+        }
     }
     if !settings.disable_suppressions {
         let suppressions = Suppressions::collect(doc);
         let used = suppressions.apply(doc, &mut out);
         let unused = suppressions.unused(&used, settings);
         let mut late = Vec::new();
-        for rule in enabled
-            .iter()
-            .filter(|r| r.phase == Phase::AfterSuppression)
-        {
-            run(rule, doc, settings, ctx, &unused, &mut late);
+        for (rule, options) in enabled.iter().zip(&options) {
+            if rule.phase == Phase::AfterSuppression {
+                run(
+                    rule, doc, settings, ctx, options, &unused, &facts, &mut late,
+                );
+            }
         }
         suppressions.apply(doc, &mut late);
         out.extend(late);
@@ -35,17 +42,19 @@ pub fn lint(
     out
 }
 
-fn run(
+#[allow(clippy::too_many_arguments)]
+fn run<'a>(
     rule: &'static RuleMeta,
-    doc: &Document,
+    doc: &'a Document,
     settings: &Settings,
-    ctx: Option<&dyn BuildContext>,
-    unused: &[UnusedSuppression],
+    ctx: Option<&'a dyn BuildContext>,
+    options: &'a RuleOptions,
+    unused: &'a [UnusedSuppression],
+    facts: &'a std::cell::OnceCell<Facts<'a>>,
     out: &mut Vec<Diagnostic>,
 ) {
-    let options = settings.options_for(rule);
-    let context =
-        Context::new(doc, rule, settings.severity_of(rule), &options, ctx).with_unused(unused);
+    let context = Context::new(doc, rule, settings.severity_of(rule), options, ctx, facts)
+        .with_unused(unused);
     rule.rule.check(&context, out);
 }
 

@@ -148,7 +148,7 @@ pub(crate) fn report_overridden(
     let f = Facts::new(ctx);
     let kw = kind.keyword();
     for stage in ctx.doc().stages() {
-        for i in overridden(&f, stage, kind) {
+        for i in overridden(f, stage, kind) {
             let ins = f.ins(i);
             let b = super::lines::block(ctx.doc(), i, false, ctx.newline());
             let line = ctx

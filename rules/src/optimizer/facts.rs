@@ -66,8 +66,9 @@ fn is_windows_image(name: &str) -> bool {
 }
 
 impl<'a> Facts<'a> {
-    pub fn new(ctx: &Context<'a>) -> Facts<'a> {
-        Facts::of(ctx.doc(), ctx.build_context())
+    /// The document's analysis, shared by every rule of one lint.
+    pub fn new(ctx: &Context<'a>) -> &'a Facts<'a> {
+        ctx.facts()
     }
 
     pub fn of(doc: &'a Document, build_context: Option<&'a dyn BuildContext>) -> Facts<'a> {

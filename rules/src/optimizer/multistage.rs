@@ -301,8 +301,13 @@ pub(crate) fn analyse(ctx: &Context, f: &Facts) -> Option<Finding> {
     let src_dir = source_dir(f, stage, b);
     let artifact = artifact_of(&action.kind, f.build_context, &src_dir, &runs);
     let wd_build = build_dir(f, stage, b, action.command);
-    let final_wd =
-        workdir_at(f, stage, stage.instructions.end, true).filter(|_| has_workdir(f, stage));
+    // The app's working directory: the stage's WORKDIR, else the toolchain image's own (`/go` for golang), which
+    // the final stage must then set (the runtime images start in `/`).
+    let final_wd = if has_workdir(f, stage) {
+        workdir_at(f, stage, stage.instructions.end, true)
+    } else {
+        workdir_at(f, stage, stage.instructions.end, false)
+    };
     match &artifact {
         Ok(a) => {
             let Some(abs) = resolve(wd_build.as_deref(), a.path())
@@ -851,7 +856,7 @@ fn finish(
             out.push_str(&block(doc, i, false, nl).text);
         }
     }
-    if let Some(wd) = final_wd {
+    if let Some(wd) = final_wd.filter(|w| *w != "/" || has_workdir(f, stage)) {
         out.push_str(&format!("{} {wd}{nl}", kw(f, stage, "WORKDIR")));
     }
     for &i in &sp.copied {

@@ -118,7 +118,7 @@ impl ChmodAfterCopy {
                     continue;
                 }
                 // An unknown working directory is the same for both: compare under a stand-in root.
-                let wd = workdir_at(&f, stage, c, false).unwrap_or_else(|| "/.workdir".into());
+                let wd = workdir_at(f, stage, c, false).unwrap_or_else(|| "/.workdir".into());
                 let copied = written(copy, &wd);
                 let covered = |t: &str| {
                     resolve(Some(&wd), t).is_some_and(|p| {
@@ -147,7 +147,7 @@ impl ChmodAfterCopy {
                         .from_stage
                         .and_then(|s| doc.stages().get(s))
                         .is_some_and(|s| {
-                            let outs = stage_outputs(&f, s);
+                            let outs = stage_outputs(f, s);
                             copy.sources.iter().all(|src| {
                                 let p = format!("/{}", src.value.trim_start_matches('/'));
                                 outs.iter()

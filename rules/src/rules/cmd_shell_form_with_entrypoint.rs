@@ -59,7 +59,7 @@ impl Rule for CmdShellFormWithEntrypoint {
         let f = Facts::new(ctx);
         for stage in ctx.doc().stages() {
             // Only the CMD that takes effect; earlier ones are `multiple-cmd`'s.
-            let Some(cmd) = last_of(&f, stage, Kind::Cmd) else {
+            let Some(cmd) = last_of(f, stage, Kind::Cmd) else {
                 continue;
             };
             let Some(script) = &cmd.script else { continue };

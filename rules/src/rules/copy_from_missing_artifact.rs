@@ -120,7 +120,7 @@ impl Rule for CopyFromMissingArtifact {
                 let Some(src) = copy.from_stage.and_then(|s| doc.stages().get(s)) else {
                     continue;
                 };
-                let produced = stage_outputs(&f, src);
+                let produced = stage_outputs(f, src);
                 if produced.is_empty() {
                     continue;
                 }
@@ -159,7 +159,7 @@ impl Rule for CopyFromMissingArtifact {
                     let [target] = same_name.as_slice() else {
                         continue;
                     };
-                    if mentioned(&f, src, &p) {
+                    if mentioned(f, src, &p) {
                         continue;
                     }
                     let stage_name = copy.from.clone().unwrap_or_default();

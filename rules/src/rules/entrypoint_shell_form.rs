@@ -78,7 +78,7 @@ impl Rule for EntrypointShellForm {
                     range.clone(),
                     "`ENTRYPOINT` in shell form runs under `/bin/sh -c`: the app gets no signals, and `CMD` and `docker run` arguments are ignored",
                 );
-                let fix = exec_form_for(&f, stage, step).map(|(json, _)| {
+                let fix = exec_form_for(f, stage, step).map(|(json, _)| {
                     Fix::unsafe_(
                         format!("Replace `{written}` with `{json}`"),
                         vec![Edit::replace(range.clone(), json)],

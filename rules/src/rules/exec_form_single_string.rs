@@ -79,7 +79,7 @@ impl Rule for ExecFormSingleString {
     fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
         let f = Facts::new(ctx);
         for i in 0..f.steps.len() {
-            let Some(elements) = elements(&f, i) else {
+            let Some(elements) = elements(f, i) else {
                 continue;
             };
             let Some(first) = elements.first() else {

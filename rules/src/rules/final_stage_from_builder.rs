@@ -79,7 +79,7 @@ impl Rule for FinalStageFromBuilder {
         }
         let from = &doc.instructions()[last.from];
         if let (Some(parent), Some(image)) = (f.ancestors(last).first(), &from.image) {
-            if compiles(&f, parent) {
+            if compiles(f, parent) {
                 out.push(ctx.diagnostic(
                     image.range.clone(),
                     format!(
@@ -100,7 +100,7 @@ impl Rule for FinalStageFromBuilder {
                 .sources
                 .iter()
                 .any(|s| matches!(s.value.as_str(), "/" | "/." | "/*"));
-            if root && compiles(&f, src_stage) {
+            if root && compiles(f, src_stage) {
                 let r = copy.sources[0].range.clone();
                 out.push(ctx.diagnostic(
                     r,

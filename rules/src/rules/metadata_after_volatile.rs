@@ -139,7 +139,7 @@ impl MetadataAfterVolatile {
             let mut order: Vec<usize> = Vec::new();
             for &j in &candidates {
                 let between: Vec<usize> = (v..j).collect();
-                if can_pass(&f, f.ins(j), &between, &moved) {
+                if can_pass(f, f.ins(j), &between, &moved) {
                     moved.insert(j);
                     order.push(j);
                 }

@@ -240,7 +240,7 @@ impl MissingDockerignore {
         let kw = &f.ins(index).keyword_text;
         let mut fix = Fix::unsafe_("Create `.dockerignore`", Vec::new());
         fix.create_files
-            .push((".dockerignore".to_string(), content(&f, bc)));
+            .push((".dockerignore".to_string(), content(f, bc)));
         out.push(
             ctx.diagnostic(
                 range,

@@ -214,7 +214,7 @@ impl PackageCacheInLayer {
                         .find(|x| !has_no_cache(x))
                         .unwrap_or(first);
                     let Some(spec) = cache_spec(o) else { continue };
-                    if cleaned(&f, stage, j, spec, a) {
+                    if cleaned(f, stage, j, spec, a) {
                         continue;
                     }
                     let Some(script) = &step.script else { continue };
@@ -230,7 +230,7 @@ impl PackageCacheInLayer {
                         format!("`{what}` leaves its cache (`{cache}`) in the layer"),
                     );
                     let tool_cache = matches!(o, CacheOwner::Tool(_));
-                    let fix = if buildkit && (!tool_cache || runs_as_root(&f, stage, j)) {
+                    let fix = if buildkit && (!tool_cache || runs_as_root(f, stage, j)) {
                         let kw = f.ins(j).keyword.end;
                         Some(Fix::unsafe_(
                             format!("Add `--mount={}`", spec.mount),

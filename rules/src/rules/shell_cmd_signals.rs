@@ -57,7 +57,7 @@ impl Rule for ShellCmdSignals {
     fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
         let f = Facts::new(ctx);
         for stage in ctx.doc().stages() {
-            let Some(cmd) = last_of(&f, stage, Kind::Cmd) else {
+            let Some(cmd) = last_of(f, stage, Kind::Cmd) else {
                 continue;
             };
             let Some(script) = &cmd.script else { continue };

@@ -426,24 +426,24 @@ impl SourceCopyBeforeInstall {
                 }
                 for a in &f.steps[j].actions {
                     let Some(n) = need(a) else { continue };
-                    if n.prefetch && deps_handled(&f, stage, j, &n) {
+                    if n.prefetch && deps_handled(f, stage, j, &n) {
                         continue;
                     }
-                    let dir = install_dir(&f, stage, j, &n);
-                    let Some(c) = source_copy(&f, stage, j, dir.as_deref()) else {
+                    let dir = install_dir(f, stage, j, &n);
+                    let Some(c) = source_copy(f, stage, j, dir.as_deref()) else {
                         continue;
                     };
                     // One finding per copy and tool (several `go install`s after one `COPY . .`).
                     if !reported.insert((c, n.tool)) {
                         continue;
                     }
-                    if n.prefetch && ran_before(&f, stage, c, n.tool) {
+                    if n.prefetch && ran_before(f, stage, c, n.tool) {
                         continue;
                     }
                     let copy = f.steps[c].copy.as_ref().expect("source_copy finds copies");
                     if n.tool == Tool::Go
                         && n.prefetch
-                        && go_without_modules(&f, stage, j, c, &n, source_dir(copy).as_deref())
+                        && go_without_modules(f, stage, j, c, &n, source_dir(copy).as_deref())
                     {
                         continue;
                     }
@@ -470,7 +470,7 @@ impl SourceCopyBeforeInstall {
                     } else {
                         format!("`{copy_text}` comes before `{what}`: every source change reinstalls the dependencies")
                     };
-                    match self.fix(ctx, &f, stage, c, j, &n, cmd) {
+                    match self.fix(ctx, f, stage, c, j, &n, cmd) {
                         Ok(fix) => out.push(ctx.diagnostic(range, base).with_fix(fix)),
                         Err(why) => out.push(ctx.diagnostic(
                             range,

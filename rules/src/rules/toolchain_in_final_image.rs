@@ -85,7 +85,7 @@ declare_rule! {
 impl ToolchainInFinalImage {
     fn check_all(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
         let f = Facts::new(ctx);
-        let Some(found) = analyse(ctx, &f) else {
+        let Some(found) = analyse(ctx, f) else {
             return;
         };
         let size = found.image_size.uncompressed_mb;
@@ -95,7 +95,7 @@ impl ToolchainInFinalImage {
                 let message = format!(
                     "the final image is `{}` (~{size} MB), a {} toolchain, and it builds in place: a multi-stage build on `{}` (~{} MB) saves about {saved} MB",
                     found.image_text,
-                    found.eco.name(),
+                    if found.eco.is_jvm() { "Java" } else { found.eco.name() },
                     rw.runtime.image,
                     rw.runtime.size.uncompressed_mb,
                 );
@@ -114,7 +114,7 @@ impl ToolchainInFinalImage {
                     format!(
                         "the final image is `{}` (~{size} MB), a {} toolchain, and it builds in place: move the build to its own stage and copy only the artifact into a small runtime image ({why})",
                         found.image_text,
-                        found.eco.name(),
+                        if found.eco.is_jvm() { "Java" } else { found.eco.name() },
                     ),
                 ));
             }
@@ -150,6 +150,7 @@ mod tests {
                 ("FROM gcc:13\nWORKDIR /src\nCOPY . .\nRUN gcc -O2 -o /usr/local/bin/hello hello.c\nCMD [\"hello\"]\n", &["gcc:13"]),
                 ("FROM gcc:13\nWORKDIR /src\nCOPY . .\nRUN gcc -O2 -o hello hello.c\nCMD [\"./hello\"]\n", &["gcc:13"]),
                 ("FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go build\nCMD [\"./app\"]\n", &["golang:1.22"]),
+                ("FROM eclipse-temurin:17-jdk-alpine\nADD . .\nRUN ./gradlew --no-daemon bootJar\nENTRYPOINT java -jar build/libs/app-0.0.1.jar\n", &["eclipse-temurin:17-jdk-alpine"]),
             ],
         );
     }
@@ -207,7 +208,15 @@ mod tests {
         spec::fixes(
             R,
             FixMode::Unsafe,
-            &[(
+            &[
+                (
+                    "FROM golang:1.22\nCOPY . .\nRUN CGO_ENABLED=0 go build -o app\nCMD [\"./app\"]\n",
+                    "FROM golang:1.22 AS build\nCOPY . .\nRUN CGO_ENABLED=0 go build -o app\n\nFROM gcr.io/distroless/static-debian12\nWORKDIR /go\nCMD [\"./app\"]\nCOPY --from=build /go/app /go/app\n",
+                ),
+                (
+                    "FROM eclipse-temurin:17-jdk-alpine\nADD . .\nRUN ./gradlew --no-daemon bootJar\nENTRYPOINT java -jar build/libs/app-0.0.1.jar\n",
+                    "FROM eclipse-temurin:17-jdk-alpine AS build\nADD . .\nRUN ./gradlew --no-daemon bootJar\n\nFROM eclipse-temurin:17-jre-alpine\nENTRYPOINT java -jar build/libs/app-0.0.1.jar\nCOPY --from=build /build/libs/*.jar /build/libs/\n",
+                ),(
                 "FROM golang:1.22\n# app\nWORKDIR /app\nCOPY . .\nENV PORT=8080 CGO_ENABLED=0\nRUN go build -o /app/server\nEXPOSE 8080\nCMD [\"/app/server\"]\n",
                 "FROM golang:1.22 AS build\n# app\nWORKDIR /app\nCOPY . .\nENV PORT=8080 CGO_ENABLED=0\nRUN go build -o /app/server\n\nFROM gcr.io/distroless/static-debian12\nWORKDIR /app\nENV PORT=8080 CGO_ENABLED=0\nEXPOSE 8080\nCMD [\"/app/server\"]\nCOPY --from=build /app/server /app/server\n",
             )],

@@ -364,8 +364,8 @@ impl VolatileLayerBeforeStable {
     fn check_all(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
         let f = Facts::new(ctx);
         for stage in ctx.doc().stages() {
-            self.stable_after_copy(ctx, &f, stage, out);
-            self.copy_before_build(ctx, &f, stage, out);
+            self.stable_after_copy(ctx, f, stage, out);
+            self.copy_before_build(ctx, f, stage, out);
         }
     }
 }
