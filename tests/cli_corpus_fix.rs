@@ -5,11 +5,11 @@
 //!
 //! Environment: `DFLINT_SKIP_CORPUS=1` skips the test when `../shared` is absent; `DFLINT_PYTHON` picks the
 //! interpreter with the `dockerfile` package (default `python3`).
+mod oracle;
+
 use std::collections::HashMap;
-use std::io::Write;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use dflint::check::{fix_guarded, map_ordered};
 use dflint::context::DiskBuildContext;
@@ -18,7 +18,7 @@ use dflint_rules::engine::{
     fix, lint, BuildContext, Diagnostic, FixMode, Settings, WithCreatedFiles,
 };
 use dflint_rules::syntax::Document;
-use serde_json::Value;
+use oracle::{buildkit, corpus_dir, python, say};
 
 /// What one corpus file gave.
 struct FileReport {
@@ -30,7 +30,7 @@ struct FileReport {
 
 #[test]
 fn fixing_the_corpus_is_safe_and_idempotent() {
-    let Some(corpus) = corpus_dir() else {
+    let Some(corpus) = corpus_dir("../shared/corpus/public", "corpus fix") else {
         return;
     };
     let python = python();
@@ -73,7 +73,7 @@ fn fixing_the_corpus_is_safe_and_idempotent() {
             paths.push(path.to_str().unwrap().to_string());
         }
     }
-    let verdicts = buildkit(&python, &paths);
+    let verdicts = buildkit(&python, scratch.path(), &paths);
     for (i, r) in changed.iter().enumerate() {
         let (original, fixed) = (&verdicts[2 * i], &verdicts[2 * i + 1]);
         if original["ok"] == true && fixed["ok"] != true {
@@ -184,73 +184,6 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "(no message)".to_string())
 }
 
-/// One JSON value per path, from `tests/oracle/buildkit_dump.py`.
-fn buildkit(python: &str, paths: &[String]) -> Vec<Value> {
-    if paths.is_empty() {
-        return Vec::new();
-    }
-    let oracle = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/buildkit_dump.py");
-    let mut all = Vec::with_capacity(paths.len());
-    // Batches keep the command line short.
-    for batch in paths.chunks(500) {
-        let output = Command::new(python)
-            .arg(&oracle)
-            .args(batch)
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run {python}: {e}"));
-        assert!(
-            output.status.success(),
-            "the BuildKit oracle failed ({}):\n{}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let stdout = String::from_utf8(output.stdout).unwrap();
-        let values: Vec<Value> = stdout
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
-        assert_eq!(
-            values.len(),
-            batch.len(),
-            "one line per file from the oracle"
-        );
-        for (value, path) in values.iter().zip(batch) {
-            assert_eq!(
-                value["file"].as_str(),
-                Some(path.as_str()),
-                "oracle output out of order"
-            );
-        }
-        all.extend(values);
-    }
-    all
-}
-
-fn say(line: &str) {
-    let _ = writeln!(std::io::stderr(), "{line}");
-}
-
-/// `<repo>/../shared/corpus/public`, or `None` (skip) when it is absent and `DFLINT_SKIP_CORPUS=1`.
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/public");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("DFLINT_SKIP_CORPUS").as_deref() == Ok("1") {
-        say(&format!(
-            "corpus fix: SKIPPED, no corpus at {} (DFLINT_SKIP_CORPUS=1)",
-            dir.display()
-        ));
-        return None;
-    }
-    panic!(
-        "the corpus is missing: expected {} (the shared folder beside the repository); \
-         set DFLINT_SKIP_CORPUS=1 to skip corpus tests",
-        dir.display()
-    );
-}
-
 fn corpus_files(root: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     let mut stack = vec![root.to_path_buf()];
@@ -266,17 +199,4 @@ fn corpus_files(root: &Path) -> Vec<PathBuf> {
     }
     files.sort();
     files
-}
-
-/// The Python interpreter, checked to have the `dockerfile` package.
-fn python() -> String {
-    let python = std::env::var("DFLINT_PYTHON").unwrap_or_else(|_| "python3".to_string());
-    match Command::new(&python).args(["-c", "import dockerfile"]).output() {
-        Ok(o) if o.status.success() => python,
-        Ok(o) => panic!(
-            "`{python}` lacks the `dockerfile` package (BuildKit's parser): run scripts/install-test-deps\n{}",
-            String::from_utf8_lossy(&o.stderr)
-        ),
-        Err(e) => panic!("cannot run `{python}` ({e}); run scripts/install-test-deps"),
-    }
 }

@@ -55,8 +55,36 @@ fn refusal(message: String) -> Error {
     }
 }
 
-fn offset(state: &State, snap: &Snapshot, position: Position) -> usize {
-    Converter::new(state.encoding(), &snap.doc).offset(position)
+/// Runs a feature at a position: `f` gets the document's snapshot, a converter back to LSP positions, and the
+/// position as a byte offset.
+async fn at_position<T: Send + 'static>(
+    state: &State,
+    p: &TextDocumentPositionParams,
+    f: impl FnOnce(&Snapshot, &Converter, usize) -> T + Send + 'static,
+) -> Result<T> {
+    let snap = snapshot(state, &p.text_document.uri).await?;
+    let encoding = state.encoding();
+    let at = Converter::new(encoding, &snap.doc).offset(p.position);
+    run(&snap.clone(), move || {
+        let conv = Converter::new(encoding, &snap.doc);
+        f(&snap, &conv, at)
+    })
+    .await
+}
+
+/// Runs a feature over a whole document: `f` gets the document's snapshot and a converter to LSP positions.
+async fn on_document<T: Send + 'static>(
+    state: &State,
+    uri: &Uri,
+    f: impl FnOnce(&Snapshot, &Converter) -> T + Send + 'static,
+) -> Result<T> {
+    let snap = snapshot(state, uri).await?;
+    let encoding = state.encoding();
+    run(&snap.clone(), move || {
+        let conv = Converter::new(encoding, &snap.doc);
+        f(&snap, &conv)
+    })
+    .await
 }
 
 /// `textDocument/diagnostic`: the lint of the current version (computed now unless cached), and any settings
@@ -119,16 +147,12 @@ pub async fn pull_diagnostics(
 
 pub async fn hover(state: &Arc<State>, params: HoverParams) -> Result<Option<Hover>> {
     let p = params.text_document_position_params;
-    let snap = snapshot(state, &p.text_document.uri).await?;
-    let at = offset(state, &snap, p.position);
     let markdown = state.negotiated().markdown;
-    let encoding = state.encoding();
-    run(&snap.clone(), move || {
+    at_position(state, &p, move |snap, conv, at| {
         let names = snap.names();
         let lint = snap.lint();
         let diagnostics = lint.as_ref().map_or(&[][..], |l| &l.diagnostics[..]);
         let h = ide_hover::hover(&snap.doc, &names, diagnostics, at)?;
-        let conv = Converter::new(encoding, &snap.doc);
         Some(Hover {
             contents: HoverContents::Markup(MarkupContent {
                 kind: if markdown {
@@ -149,18 +173,15 @@ pub async fn completion(
     params: CompletionParams,
 ) -> Result<Option<CompletionResponse>> {
     let p = params.text_document_position;
-    let snap = snapshot(state, &p.text_document.uri).await?;
-    let at = offset(state, &snap, p.position);
-    let negotiated = state.negotiated();
-    run(&snap.clone(), move || {
+    let snippets = state.negotiated().snippets;
+    at_position(state, &p, move |snap, conv, at| {
         let names = snap.names();
-        let conv = Converter::new(negotiated.encoding, &snap.doc);
         let request = completion::Request {
             doc: &snap.doc,
             names: &names,
-            conv: &conv,
+            conv,
             offset: at,
-            snippets: negotiated.snippets,
+            snippets,
         };
         let items = completion::complete(&request);
         Some(CompletionResponse::List(CompletionList {
@@ -187,13 +208,10 @@ pub async fn definition(
     params: GotoDefinitionParams,
 ) -> Result<Option<GotoDefinitionResponse>> {
     let p = params.text_document_position_params;
-    let snap = snapshot(state, &p.text_document.uri).await?;
-    let at = offset(state, &snap, p.position);
-    let encoding = state.encoding();
-    run(&snap.clone(), move || {
-        let conv = Converter::new(encoding, &snap.doc);
+    let uri = p.text_document.uri.clone();
+    at_position(state, &p, move |snap, conv, at| {
         let ranges = navigate::definition(&snap.names(), at);
-        let locs = locations(&p.text_document.uri, &conv, ranges);
+        let locs = locations(&uri, conv, ranges);
         (!locs.is_empty()).then_some(GotoDefinitionResponse::Array(locs))
     })
     .await
@@ -204,16 +222,13 @@ pub async fn references(
     params: ReferenceParams,
 ) -> Result<Option<Vec<Location>>> {
     let p = params.text_document_position;
-    let snap = snapshot(state, &p.text_document.uri).await?;
-    let at = offset(state, &snap, p.position);
-    let encoding = state.encoding();
+    let uri = p.text_document.uri.clone();
     let declarations = params.context.include_declaration;
-    run(&snap.clone(), move || {
-        let conv = Converter::new(encoding, &snap.doc);
+    at_position(state, &p, move |snap, conv, at| {
         let names = snap.names();
         let occs = navigate::references(&names, at, declarations);
         let ranges = occs.into_iter().map(|o| o.range.clone());
-        Some(locations(&p.text_document.uri, &conv, ranges))
+        Some(locations(&uri, conv, ranges))
     })
     .await
 }
@@ -223,13 +238,8 @@ pub async fn highlight(
     params: DocumentHighlightParams,
 ) -> Result<Option<Vec<DocumentHighlight>>> {
     let p = params.text_document_position_params;
-    let snap = snapshot(state, &p.text_document.uri).await?;
-    let at = offset(state, &snap, p.position);
-    let encoding = state.encoding();
-    run(&snap.clone(), move || {
-        let conv = Converter::new(encoding, &snap.doc);
-        let names = snap.names();
-        let highlights = navigate::references(&names, at, true)
+    at_position(state, &p, move |snap, conv, at| {
+        let highlights = navigate::references(&snap.names(), at, true)
             .into_iter()
             .map(|o| DocumentHighlight {
                 range: conv.range(o.range.clone()),
@@ -248,11 +258,7 @@ pub async fn prepare_rename(
     state: &Arc<State>,
     p: TextDocumentPositionParams,
 ) -> Result<Option<PrepareRenameResponse>> {
-    let snap = snapshot(state, &p.text_document.uri).await?;
-    let at = offset(state, &snap, p.position);
-    let encoding = state.encoding();
-    run(&snap.clone(), move || {
-        let conv = Converter::new(encoding, &snap.doc);
+    at_position(state, &p, move |snap, conv, at| {
         let names = snap.names();
         if names.at(at).is_none() {
             return Ok(None);
@@ -268,22 +274,20 @@ pub async fn prepare_rename(
 
 pub async fn rename(state: &Arc<State>, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
     let p = params.text_document_position;
-    let snap = snapshot(state, &p.text_document.uri).await?;
-    let at = offset(state, &snap, p.position);
-    let encoding = state.encoding();
-    run(&snap.clone(), move || {
-        let conv = Converter::new(encoding, &snap.doc);
+    let uri = p.text_document.uri.clone();
+    let new_name = params.new_name;
+    at_position(state, &p, move |snap, conv, at| {
         let names = snap.names();
         if names.at(at).is_none() {
             return Ok(None);
         }
-        let edits = navigate::rename(&names, at, &params.new_name).map_err(refusal)?;
+        let edits = navigate::rename(&names, at, &new_name).map_err(refusal)?;
         let edits = edits
             .into_iter()
             .map(|(r, t)| TextEdit::new(conv.range(r), t))
             .collect();
         Ok(Some(WorkspaceEdit {
-            changes: Some(HashMap::from([(p.text_document.uri, edits)])),
+            changes: Some(HashMap::from([(uri, edits)])),
             ..WorkspaceEdit::default()
         }))
     })
@@ -295,11 +299,7 @@ pub async fn linked_editing(
     params: LinkedEditingRangeParams,
 ) -> Result<Option<LinkedEditingRanges>> {
     let p = params.text_document_position_params;
-    let snap = snapshot(state, &p.text_document.uri).await?;
-    let at = offset(state, &snap, p.position);
-    let encoding = state.encoding();
-    run(&snap.clone(), move || {
-        let conv = Converter::new(encoding, &snap.doc);
+    at_position(state, &p, move |snap, conv, at| {
         let ranges = navigate::linked_editing(&snap.names(), snap.doc.text(), at);
         (!ranges.is_empty()).then(|| LinkedEditingRanges {
             ranges: ranges.into_iter().map(|r| conv.range(r)).collect(),
@@ -313,12 +313,9 @@ pub async fn document_symbols(
     state: &Arc<State>,
     params: DocumentSymbolParams,
 ) -> Result<Option<DocumentSymbolResponse>> {
-    let snap = snapshot(state, &params.text_document.uri).await?;
-    let encoding = state.encoding();
-    run(&snap.clone(), move || {
-        let conv = Converter::new(encoding, &snap.doc);
+    on_document(state, &params.text_document.uri, |snap, conv| {
         Some(DocumentSymbolResponse::Nested(outline::document_symbols(
-            &snap.doc, &conv,
+            &snap.doc, conv,
         )))
     })
     .await
@@ -328,8 +325,7 @@ pub async fn folding(
     state: &Arc<State>,
     params: FoldingRangeParams,
 ) -> Result<Option<Vec<FoldingRange>>> {
-    let snap = snapshot(state, &params.text_document.uri).await?;
-    run(&snap.clone(), move || {
+    on_document(state, &params.text_document.uri, |snap, _| {
         Some(outline::folding_ranges(&snap.doc))
     })
     .await
@@ -340,12 +336,10 @@ pub async fn semantic_tokens(
     uri: Uri,
     range: Option<Range>,
 ) -> Result<Option<SemanticTokensResult>> {
-    let snap = snapshot(state, &uri).await?;
-    let encoding = state.encoding();
-    run(&snap.clone(), move || {
+    on_document(state, &uri, move |snap, conv| {
         let names = snap.names();
         let lines = range.map(|r| r.start.line as usize..r.end.line as usize + 1);
-        let data = semantic::tokens(&snap.doc, &names, encoding, lines);
+        let data = semantic::tokens(&snap.doc, &names, conv.encoding, lines);
         Some(SemanticTokensResult::Tokens(SemanticTokens {
             result_id: None,
             data,
@@ -358,10 +352,7 @@ pub async fn document_links(
     state: &Arc<State>,
     params: DocumentLinkParams,
 ) -> Result<Option<Vec<DocumentLink>>> {
-    let snap = snapshot(state, &params.text_document.uri).await?;
-    let encoding = state.encoding();
-    run(&snap.clone(), move || {
-        let conv = Converter::new(encoding, &snap.doc);
+    on_document(state, &params.text_document.uri, |snap, conv| {
         let out = links::document_links(&snap.doc)
             .into_iter()
             .filter_map(|(range, url)| {
@@ -382,10 +373,10 @@ pub async fn code_actions(
     state: &Arc<State>,
     params: CodeActionParams,
 ) -> Result<Option<CodeActionResponse>> {
-    let snap = snapshot(state, &params.text_document.uri).await?;
     let state2 = state.clone();
-    run(&snap.clone(), move || {
-        Some(actions::code_actions(&state2, &snap, &params))
+    let uri = params.text_document.uri.clone();
+    on_document(state, &uri, move |snap, _| {
+        Some(actions::code_actions(&state2, snap, &params))
     })
     .await
 }
@@ -396,9 +387,7 @@ pub async fn formatting(
     options: FormattingOptions,
     range: Option<Range>,
 ) -> Result<Option<Vec<TextEdit>>> {
-    let snap = snapshot(state, &uri).await?;
-    let encoding = state.encoding();
-    run(&snap.clone(), move || {
+    on_document(state, &uri, move |snap, conv| {
         let indent = if options.insert_spaces {
             " ".repeat(options.tab_size.clamp(1, 16) as usize)
         } else {
@@ -413,7 +402,6 @@ pub async fn formatting(
             r.start.line as usize..end as usize
         });
         let edits = format::format(&snap.doc, &format::Options { indent }, lines);
-        let conv = Converter::new(encoding, &snap.doc);
         Some(
             edits
                 .into_iter()
