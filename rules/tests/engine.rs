@@ -326,3 +326,38 @@ fn an_editor_can_add_a_suppression_comment() {
         Some("FROM b:1\n  # note\n  # dflint ignore=untagged-image\n  FROM a\n"),
     );
 }
+
+#[test]
+fn fixes_are_withheld_while_the_file_has_syntax_errors_for_rules_that_ask() {
+    let flagged = resolve_rule("metadata-after-volatile").unwrap();
+    let plain = resolve_rule("from-as-casing").unwrap();
+    assert!(flagged.withhold_fixes_on_syntax_errors);
+    assert!(!plain.withhold_fixes_on_syntax_errors);
+    let settings = Settings::select([flagged.code, plain.code]);
+    let clean = "FROM node:20-slim as base\nWORKDIR /app\nCOPY app.js .\nEXPOSE 8080\n";
+    let broken = format!("{clean}ENV a\n");
+    assert!(!Document::parse(clean).has_syntax_errors());
+    assert!(Document::parse(&broken).has_syntax_errors());
+    let finding = |src: &str, code: &str| {
+        let d = lint(&Document::parse(src), &settings, None);
+        d.into_iter()
+            .find(|d| d.code == code)
+            .unwrap_or_else(|| panic!("no {code} on {src:?}"))
+    };
+    const WITHHELD: &str = " (no fix while the file has syntax errors)";
+
+    // A clean file: both findings keep their fix.
+    let d = finding(clean, flagged.code);
+    assert!(d.fix.is_some() && !d.message.ends_with(WITHHELD), "{d:#?}");
+    let p = finding(clean, plain.code);
+    assert!(p.fix.is_some() && !p.message.ends_with(WITHHELD), "{p:#?}");
+
+    // A syntax error: the flagged rule's finding stays, without its fix and saying why; the other rule's keeps it.
+    let withheld = finding(&broken, flagged.code);
+    assert!(withheld.fix.is_none(), "{withheld:#?}");
+    assert_eq!(withheld.message, format!("{}{WITHHELD}", d.message));
+    assert_eq!(withheld.range, d.range);
+    let kept = finding(&broken, plain.code);
+    assert!(kept.fix.is_some(), "{kept:#?}");
+    assert_eq!(kept.message, p.message);
+}

@@ -1,4 +1,5 @@
-//! `lint`: run the enabled rules on a document, apply suppressions, report unused ones.
+//! `lint`: run the enabled rules on a document, withhold the fixes of the rules that ask for it while the file has
+//! syntax errors, apply suppressions, report unused ones.
 use super::context::{BuildContext, Context};
 use super::diagnostic::Diagnostic;
 use super::options::RuleOptions;
@@ -55,7 +56,21 @@ fn run<'a>(
 ) {
     let context = Context::new(doc, rule, settings.severity_of(rule), options, ctx, facts)
         .with_unused(unused);
+    let first = out.len();
     rule.rule.check(&context, out);
+    if rule.withhold_fixes_on_syntax_errors && doc.has_syntax_errors() {
+        withhold_fixes(&mut out[first..]);
+    }
+}
+
+/// The findings keep their message, say why they have no fix, and lose their fix.
+fn withhold_fixes(diags: &mut [Diagnostic]) {
+    for d in diags {
+        if d.fix.take().is_some() {
+            d.message
+                .push_str(" (no fix while the file has syntax errors)");
+        }
+    }
 }
 
 /// By range, then code: the order every consumer shows.

@@ -187,6 +187,9 @@ pub struct RuleMeta {
     /// In the set that runs when the settings select nothing.
     pub default_enabled: bool,
     pub phase: Phase,
+    /// While the file has syntax errors, the engine keeps this rule's findings but withholds their fixes (and says so
+    /// in the message): for fixes that move, delete or rewrite lines, which the model of a broken file may have wrong.
+    pub withhold_fixes_on_syntax_errors: bool,
     /// The rule's doc comment, as written (each line keeps rustdoc's leading space).
     pub raw_doc: &'static str,
     pub rule: &'static dyn Rule,
@@ -270,6 +273,9 @@ impl Eq for RuleMeta {}
 ///     }
 /// }
 /// ```
+///
+/// Optional, after `options` and in this order: `default_enabled: false`, `phase: AfterSuppression`,
+/// `withhold_fixes_on_syntax_errors: true`.
 macro_rules! declare_rule {
     (
         $(#[doc = $doc:literal])+
@@ -283,6 +289,7 @@ macro_rules! declare_rule {
             options: [$($opt:expr),* $(,)?]
             $(, default_enabled: $enabled:literal)?
             $(, phase: $phase:ident)?
+            $(, withhold_fixes_on_syntax_errors: $withhold:literal)?
             $(,)?
         }
     ) => {
@@ -300,6 +307,7 @@ macro_rules! declare_rule {
                 options: &[$($opt),*],
                 default_enabled: $crate::engine::rule::first_bool(&[$($enabled,)? true]),
                 phase: $crate::engine::rule::first_phase(&[$($crate::engine::Phase::$phase,)? $crate::engine::Phase::Normal]),
+                withhold_fixes_on_syntax_errors: $crate::engine::rule::first_bool(&[$($withhold,)? false]),
                 raw_doc: concat!($($doc, "\n"),+),
                 rule: &$ty,
             };

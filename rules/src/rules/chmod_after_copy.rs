@@ -55,6 +55,7 @@ declare_rule! {
         fix: Sometimes,
         peers: [],
         options: [],
+        withhold_fixes_on_syntax_errors: true,
     }
 }
 
@@ -240,9 +241,7 @@ impl ChmodAfterCopy {
 
 impl Rule for ChmodAfterCopy {
     fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
-        let first = out.len();
         self.check_all(ctx, out);
-        crate::optimizer::withhold_fixes_on_syntax_errors(ctx, out, first);
     }
 }
 

@@ -61,6 +61,7 @@ declare_rule! {
         fix: Sometimes,
         peers: [],
         options: [],
+        withhold_fixes_on_syntax_errors: true,
     }
 }
 
@@ -186,9 +187,7 @@ impl MetadataAfterVolatile {
 
 impl Rule for MetadataAfterVolatile {
     fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
-        let first = out.len();
         self.check_all(ctx, out);
-        crate::optimizer::withhold_fixes_on_syntax_errors(ctx, out, first);
     }
 }
 

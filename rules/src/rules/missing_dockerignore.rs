@@ -72,6 +72,7 @@ declare_rule! {
         fix: Always,
         peers: [],
         options: [],
+        withhold_fixes_on_syntax_errors: true,
     }
 }
 
@@ -253,9 +254,7 @@ impl MissingDockerignore {
 
 impl Rule for MissingDockerignore {
     fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
-        let first = out.len();
         self.check_all(ctx, out);
-        crate::optimizer::withhold_fixes_on_syntax_errors(ctx, out, first);
     }
 }
 

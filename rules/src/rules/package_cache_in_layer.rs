@@ -67,6 +67,7 @@ declare_rule! {
             Peer::Hadolint("DL3036"),
         ],
         options: [],
+        withhold_fixes_on_syntax_errors: true,
     }
 }
 
@@ -264,9 +265,7 @@ impl PackageCacheInLayer {
 
 impl Rule for PackageCacheInLayer {
     fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
-        let first = out.len();
         self.check_all(ctx, out);
-        crate::optimizer::withhold_fixes_on_syntax_errors(ctx, out, first);
     }
 }
 
