@@ -14,7 +14,6 @@ const REVIEWED: &[(&str, usize, &str, &str, &str)] = &[
     ("GoogleContainerTools__distroless/examples__nodejs__Dockerfile", 2, "source-copy-before-install", "right", "COPY . /app before npm ci"),
     ("GoogleContainerTools__distroless/examples__nodejs__node-express__Dockerfile", 2, "source-copy-before-install", "right", "ADD . /app before npm install"),
     ("GoogleContainerTools__distroless/examples__rust__Dockerfile", 3, "source-copy-before-install", "right", "COPY . /app before cargo build --release"),
-    ("GoogleContainerTools__kaniko/deploy__Dockerfile", 31, "source-copy-before-install", "wrong", "kaniko vendors its modules: with the build context (vendor/modules.txt) the rule is silent"),
     ("GoogleContainerTools__kaniko/vendor__github.com__pjbgf__sha1cd__Dockerfile.arm", 18, "source-copy-before-install", "right", "sha1cd requires avo and x/tools: go build ./... downloads them"),
     ("GoogleContainerTools__kaniko/vendor__github.com__pjbgf__sha1cd__Dockerfile.arm64", 19, "source-copy-before-install", "right", "same file as above, arm64"),
     ("GoogleContainerTools__skaffold/examples__grpc-e2e-tests__cloud-spanner-bootstrap__Dockerfile", 6, "source-copy-before-install", "right", "COPY . . before go build (module with dependencies)"),
@@ -45,6 +44,12 @@ const REVIEWED: &[(&str, usize, &str, &str, &str)] = &[
     ("tilt-dev__tilt-example-java/0-base__Dockerfile", 1, "toolchain-in-final-image", "right", "a JDK builds the jar with gradlew and the ENTRYPOINT runs it: a JRE is enough"),
     ("tilt-dev__tilt-example-java/0-base__Dockerfile", 3, "source-copy-before-install", "right", "ADD . . before gradlew bootJar"),
     ("tilt-dev__tilt-example-nodejs/0-base__Dockerfile", 5, "source-copy-before-install", "right", "ADD . . before yarn install"),
+];
+
+/// Former false positives, fixed by a better analysis: (file, 1-based line, rule, why it is silent now).
+/// They must not come back.
+const FIXED: &[(&str, usize, &str, &str)] = &[
+    ("GoogleContainerTools__kaniko/deploy__Dockerfile", 31, "source-copy-before-install", "kaniko vendors its modules (`go install` of the tools builds from vendor/): the stage's comment says the tools are updated with `go mod vendor`"),
 ];
 
 fn files(root: &std::path::Path) -> Vec<std::path::PathBuf> {
@@ -89,6 +94,11 @@ fn corpus_hits_are_the_reviewed_ones() {
         .iter()
         .map(|(f, l, r, _, _)| (f.to_string(), *l, *r))
         .collect();
+    let back: Vec<_> = FIXED
+        .iter()
+        .filter(|(f, l, r, _)| got.contains(&(f.to_string(), *l, *r)))
+        .collect();
+    assert!(back.is_empty(), "fixed false positives are back: {back:#?}");
     let new: Vec<_> = got.iter().filter(|g| !want.contains(g)).collect();
     let gone: Vec<_> = want.iter().filter(|w| !got.contains(w)).collect();
     assert!(

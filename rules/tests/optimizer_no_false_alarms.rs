@@ -1,5 +1,6 @@
 //! Where the optimizer must stay quiet: images whose product is the toolchain (a JDK base image, CI runners,
-//! devcontainers, build agents, `-dev` images), REPLs and shells, and files already in good order.
+//! devcontainers, build agents, `-dev` images), REPLs and shells, files already in good order, and Go builds of a
+//! vendored module (nothing to download, so nothing to order).
 use dflint_rules::engine::{all_rules, lint, Category, Settings};
 use dflint_rules::syntax::Document;
 
@@ -93,4 +94,41 @@ fn files_in_good_order_get_no_optimizer_finding() {
         );
         assert!(f.is_empty(), "{what}: {f:#?}");
     }
+}
+
+/// Go modules the Dockerfile shows to be vendored, linted without a build context: `COPY . .` before the build
+/// costs no download.
+const VENDORED_GO: &[(&str, &str)] = &[
+    (
+        "-mod=vendor on the build",
+        "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -mod=vendor -o /out/app ./cmd/app\n\nFROM scratch\nENTRYPOINT [\"/app\"]\nCOPY --from=build /out/app /app\n",
+    ),
+    (
+        "GOFLAGS in ENV",
+        "FROM golang:1.22 AS build\nENV GOFLAGS=-mod=vendor CGO_ENABLED=0\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app ./cmd/app\n\nFROM scratch\nENTRYPOINT [\"/app\"]\nCOPY --from=build /out/app /app\n",
+    ),
+    (
+        "the vendor folder copied",
+        "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nCOPY vendor/ ./vendor/\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app ./cmd/app\n\nFROM scratch\nENTRYPOINT [\"/app\"]\nCOPY --from=build /out/app /app\n",
+    ),
+    (
+        "tools pinned in go.mod and updated with go mod vendor (kaniko's deploy Dockerfile)",
+        "FROM golang:1.24 AS builder\nWORKDIR /src\nENV CGO_ENABLED=0\nENV GOBIN=/usr/local/bin\nCOPY . .\n# The versions of these tools are controlled via go.mod. To update one, run\n#   go get <tool>@<version>\n#   go mod vendor\nRUN go install github.com/GoogleCloudPlatform/docker-credential-gcr/v2\nRUN go install github.com/awslabs/amazon-ecr-credential-helper/ecr-login/cli/docker-credential-ecr-login\n\nFROM scratch\nENTRYPOINT [\"/kaniko/docker-credential-gcr\"]\nCOPY --from=builder /usr/local/bin/docker-credential-gcr /kaniko/docker-credential-gcr\n",
+    ),
+];
+
+#[test]
+fn no_cache_finding_on_a_vendored_go_module() {
+    for (what, text) in VENDORED_GO {
+        let f = findings(text, &[Category::Cache]);
+        assert!(f.is_empty(), "{what}: {f:#?}");
+    }
+    // Without the sign of vendoring, the same build is reported.
+    let plain = "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app ./cmd/app\n\nFROM scratch\nENTRYPOINT [\"/app\"]\nCOPY --from=build /out/app /app\n";
+    let f = findings(plain, &[Category::Cache]);
+    assert!(
+        f.iter()
+            .any(|m| m.starts_with("source-copy-before-install")),
+        "{f:#?}"
+    );
 }

@@ -20,8 +20,12 @@ declare_rule! {
     /// install, and copy the sources after.
     ///
     /// Builds that download dependencies themselves (`go build`, `cargo build`, `mvn package`, `gradle build`,
-    /// `dotnet publish`) are reported unless an earlier step of the stage downloads them, or a cache mount keeps
-    /// them between builds.
+    /// `dotnet publish`) are reported unless an earlier step of the stage downloads them, a cache mount keeps
+    /// them between builds, Maven runs offline (`-o`), or the Go module is vendored: there is then nothing to
+    /// download.
+    /// A vendored module shows in the build context (`vendor/modules.txt`) or, without it, in the stage or a
+    /// stage it builds on: a go command with `-mod=vendor`, `GOFLAGS=-mod=vendor` (`ENV`, an `ARG` default, or on
+    /// the command), a copy of a `vendor` folder, or a comment that names `go mod vendor`.
     ///
     /// ## Example
     /// ```dockerfile
@@ -171,13 +175,92 @@ fn deps_handled(f: &Facts, stage: &Stage, j: usize, n: &Need) -> bool {
         .collect();
     match n.tool {
         Tool::Go => {
-            words.iter().any(|w| w.starts_with("-mod=vendor"))
+            mod_vendor(&words)
+                || go_vendored(f, stage)
                 || f.build_context
                     .is_some_and(|c| c.exists("vendor/modules.txt"))
         }
         Tool::Maven => words.iter().any(|w| *w == "-o" || *w == "--offline"),
         _ => false,
     }
+}
+
+/// Whether go flags (a command's words, or `GOFLAGS` split at spaces) select vendor mode: `-mod=vendor`,
+/// `-mod vendor`.
+fn mod_vendor<S: AsRef<str>>(words: &[S]) -> bool {
+    words.iter().enumerate().any(|(i, w)| {
+        let w = w.as_ref();
+        let Some(flag) = w.strip_prefix("--").or_else(|| w.strip_prefix('-')) else {
+            return false;
+        };
+        flag == "mod=vendor"
+            || (flag == "mod" && words.get(i + 1).is_some_and(|v| v.as_ref() == "vendor"))
+    })
+}
+
+/// Whether a `GOFLAGS` value selects vendor mode.
+fn goflags_vendor(value: &str) -> bool {
+    mod_vendor(&value.split_whitespace().collect::<Vec<_>>())
+}
+
+/// Whether the Dockerfile shows that the Go module is vendored, so that builds read `vendor/` and download
+/// nothing (since Go 1.14 a `vendor/modules.txt` makes `-mod=vendor` the default for every go command of the
+/// module): in the stage or a stage it builds on, a go command run with `-mod=vendor`, `GOFLAGS=-mod=vendor` set
+/// by `ENV`, by an `ARG` default or in a `RUN`, a copy of a `vendor` folder from the build context, or a comment
+/// that names `go mod vendor` or `-mod=vendor` (the project's documented way to update its dependencies).
+fn go_vendored(f: &Facts, stage: &Stage) -> bool {
+    let stages: Vec<&Stage> = std::iter::once(stage).chain(f.ancestors(stage)).collect();
+    let in_instructions = stages.iter().flat_map(|s| s.instructions.clone()).any(|i| {
+        let ins = f.ins(i);
+        let step = &f.steps[i];
+        let env = matches!(ins.kind, Kind::Env | Kind::Arg)
+            && ins.pairs.iter().any(|p| {
+                p.key == "GOFLAGS" && p.value.as_ref().is_some_and(|v| goflags_vendor(&v.value))
+            });
+        let run = step.script.iter().flat_map(|s| s.commands.iter()).any(|c| {
+            let words: Vec<&str> = c.words.iter().map(|w| w.value.as_str()).collect();
+            (c.program() == Some("go") && mod_vendor(&words))
+                || c.assignments
+                    .iter()
+                    .any(|(k, v)| k == "GOFLAGS" && goflags_vendor(v))
+                // `env GOFLAGS=-mod=vendor go build`.
+                || words.iter().any(|w| {
+                    w.strip_prefix("GOFLAGS=")
+                        .is_some_and(goflags_vendor)
+                })
+        });
+        let copy = step.copy.as_ref().is_some_and(|c| {
+            c.in_context()
+                && c.sources.iter().any(|s| {
+                    let v = s.value.trim_start_matches("./").trim_end_matches('/');
+                    v == "vendor" || v.ends_with("/vendor")
+                })
+        });
+        env || run || copy
+    });
+    if in_instructions {
+        return true;
+    }
+    let doc = f.doc;
+    stages.iter().any(|s| {
+        let start = f.ins(s.from).range.start;
+        let end = s
+            .instructions
+            .clone()
+            .last()
+            .map_or(start, |i| f.ins(i).full_range.end);
+        doc.comments().iter().any(|c| {
+            let t = c.text.as_str();
+            // A commented-out instruction (`# RUN go mod vendor`) says nothing about the project.
+            let instruction = t.split_whitespace().next().is_some_and(|w| {
+                Kind::from_keyword(w) != Kind::Unknown
+                    && w.chars().all(|ch| ch.is_ascii_uppercase())
+            });
+            (start..end).contains(&c.range.start)
+                && !instruction
+                && (t.contains("go mod vendor") || t.contains("-mod=vendor"))
+        })
+    })
 }
 
 /// The programs that run a tool (an earlier run of it after the manifests downloads the dependencies).
@@ -676,6 +759,39 @@ mod tests {
             .with_file("go.mod", "module x\n")
             .with_file("go.sum", "x v1 h1:\n");
         assert_eq!(run(&deps).len(), 1);
+    }
+
+    #[test]
+    fn vendored_go_modules_are_seen_in_the_dockerfile() {
+        let build = "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app ./cmd/app\n";
+        spec::invalid(R, &[(build, &[". ."])]);
+        spec::valid(
+            R,
+            &[
+                "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -mod=vendor -o /app ./cmd/app\n",
+                "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -mod vendor -o /app ./cmd/app\n",
+                "FROM golang:1.22\nENV GOFLAGS=-mod=vendor\nWORKDIR /src\nCOPY . .\nRUN go build -o /app ./cmd/app\n",
+                "FROM golang:1.22\nARG GOFLAGS=\"-trimpath -mod=vendor\"\nWORKDIR /src\nCOPY . .\nRUN go build -o /app ./cmd/app\n",
+                "FROM golang:1.22 AS base\nENV GOFLAGS=-mod=vendor\nFROM base\nWORKDIR /src\nCOPY . .\nRUN go build -o /app ./cmd/app\n",
+                "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN GOFLAGS=-mod=vendor go build -o /app ./cmd/app\n",
+                "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN env GOFLAGS=-mod=vendor go build -o /app ./cmd/app\n",
+                "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go vet -mod=vendor ./... && go build -o /app ./cmd/app\n",
+                "FROM golang:1.22\nWORKDIR /src\nCOPY go.mod go.sum ./\nCOPY vendor/ vendor/\nCOPY . .\nRUN go build -o /app ./cmd/app\n",
+                // kaniko's deploy Dockerfile: the tools' versions come from go.mod, updated with `go mod vendor`.
+                "FROM golang:1.22\nWORKDIR /src\nCOPY . .\n# To update a tool, run\n#   go get <tool>@<version>\n#   go mod vendor\nRUN go install github.com/x/tool\n",
+            ],
+        );
+        // Not signs of a vendored module: other flags, vendoring elsewhere, a commented-out instruction.
+        spec::invalid(
+            R,
+            &[
+                ("FROM golang:1.22\nENV GOFLAGS=-mod=mod\nWORKDIR /src\nCOPY . .\nRUN go build -o /app ./cmd/app\n", &[". ."]),
+                ("FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app ./cmd/app\nFROM golang:1.22\nENV GOFLAGS=-mod=vendor\n", &[". ."]),
+                ("# go mod vendor\nFROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app ./cmd/app\n", &[". ."]),
+                ("FROM golang:1.22\nWORKDIR /src\nCOPY . .\n# RUN go mod vendor\nRUN go build -o /app ./cmd/app\n", &[". ."]),
+                ("FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN echo -mod=vendor && go build -o /app ./cmd/app\n", &[". ."]),
+            ],
+        );
     }
 
     #[test]
