@@ -79,6 +79,7 @@ declare_rule! {
         fix: Sometimes,
         peers: [],
         options: [],
+        withhold_fixes_on_syntax_errors: true,
     }
 }
 
@@ -124,9 +125,7 @@ impl ToolchainInFinalImage {
 
 impl Rule for ToolchainInFinalImage {
     fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
-        let first = out.len();
         self.check_all(ctx, out);
-        crate::optimizer::withhold_fixes_on_syntax_errors(ctx, out, first);
     }
 }
 

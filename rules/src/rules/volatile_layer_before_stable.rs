@@ -64,6 +64,7 @@ declare_rule! {
         fix: Sometimes,
         peers: [],
         options: [],
+        withhold_fixes_on_syntax_errors: true,
     }
 }
 
@@ -372,9 +373,7 @@ impl VolatileLayerBeforeStable {
 
 impl Rule for VolatileLayerBeforeStable {
     fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
-        let first = out.len();
         self.check_all(ctx, out);
-        crate::optimizer::withhold_fixes_on_syntax_errors(ctx, out, first);
     }
 }
 
