@@ -78,6 +78,7 @@ declare_rule! {
         fix: Sometimes,
         peers: [],
         options: [],
+        withhold_fixes_on_syntax_errors: true,
     }
 }
 
@@ -568,9 +569,7 @@ impl SourceCopyBeforeInstall {
 
 impl Rule for SourceCopyBeforeInstall {
     fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
-        let first = out.len();
         self.check_all(ctx, out);
-        crate::optimizer::withhold_fixes_on_syntax_errors(ctx, out, first);
     }
 }
 
