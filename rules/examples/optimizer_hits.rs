@@ -1,7 +1,8 @@
 //! Lists the hits of chosen rules over a corpus of Dockerfiles, for false-positive reviews:
 //! `cargo run -p dflint_rules --example optimizer_hits -- <corpus dir> [rule ...]`
-//! (default rules: toolchain-in-final-image, source-copy-before-install). Files are linted without a build context,
-//! as the corpus holds Dockerfiles only.
+//! (default rules: those of the review in `tests/optimizer_corpus_review.rs`: toolchain-in-final-image,
+//! source-copy-before-install, build-deps-in-final-stage). Files are linted without a build context, as the corpus
+//! holds Dockerfiles only.
 use std::path::{Path, PathBuf};
 
 use dflint_rules::engine::{lint, Settings};
@@ -35,6 +36,7 @@ fn main() {
         rules = vec![
             "toolchain-in-final-image".into(),
             "source-copy-before-install".into(),
+            "build-deps-in-final-stage".into(),
         ];
     }
     let settings = Settings::select(rules.iter().cloned());

@@ -1,4 +1,5 @@
-//! The false-positive review of `toolchain-in-final-image` and `source-copy-before-install` over the shared corpus
+//! The false-positive review of `toolchain-in-final-image`, `source-copy-before-install` and
+//! `build-deps-in-final-stage` over the shared corpus
 //! (`../shared/corpus/public`, Dockerfiles only, so linted without a build context): every hit was read and judged;
 //! this test fails when the hits change, so that new ones get reviewed and the table updated.
 //! List the hits with `cargo run -p dflint_rules --example optimizer_hits -- ../shared/corpus/public`.
@@ -30,6 +31,8 @@ const REVIEWED: &[(&str, usize, &str, &str, &str)] = &[
     ("docker__labs/windows__aspnet-web__webserver__Dockerfile", 4, "source-copy-before-install", "right", "ADD ./app/ before dotnet restore"),
     ("dockersamples__atsea-sample-shop-app/app__Dockerfile", 3, "source-copy-before-install", "right", "COPY react-app . before npm install"),
     ("dockersamples__atsea-sample-shop-app/app__Dockerfile-dev", 3, "source-copy-before-install", "right", "same as above"),
+    ("jpetazzo__container.training/dockercoins__hasher__Dockerfile", 3, "build-deps-in-final-stage", "right", "build-base stays in the image after gem install built thin's native extension; the app only runs ruby hasher.rb"),
+    ("kubernetes__examples/_archived__phabricator__php-phabricator__Dockerfile", 19, "build-deps-in-final-stage", "right", "php5-dev and dpkg-dev stay after building the pcntl extension in place (git, also listed, is a run-time tool for Phabricator)"),
     ("moby__buildkit/vendor__github.com__containerd__fuse-overlayfs-snapshotter__v2__Dockerfile", 23, "source-copy-before-install", "right", "GO111MODULE=on and COPY . before go build ./..."),
     ("openfaas__templates/template__java11-vert-x__Dockerfile", 26, "source-copy-before-install", "right", "COPY . before gradle build"),
     ("openfaas__templates/template__java11__Dockerfile", 26, "source-copy-before-install", "right", "COPY . before gradle build"),
@@ -50,6 +53,7 @@ const REVIEWED: &[(&str, usize, &str, &str, &str)] = &[
 /// They must not come back.
 const FIXED: &[(&str, usize, &str, &str)] = &[
     ("GoogleContainerTools__kaniko/deploy__Dockerfile", 31, "source-copy-before-install", "kaniko vendors its modules (`go install` of the tools builds from vendor/): the stage's comment says the tools are updated with `go mod vendor`"),
+    ("kubernetes__release/images__releng__k8s-ci-builder__Dockerfile", 82, "build-deps-in-final-stage", "a CI builder (its ENTRYPOINT wraps the job's command): the final stage installs Go from dl.google.com for the jobs and builds nothing with it"),
 ];
 
 fn files(root: &std::path::Path) -> Vec<std::path::PathBuf> {
@@ -77,7 +81,11 @@ fn corpus_hits_are_the_reviewed_ones() {
     let Some(root) = support::corpus() else {
         return;
     };
-    let settings = Settings::select(["toolchain-in-final-image", "source-copy-before-install"]);
+    let settings = Settings::select([
+        "toolchain-in-final-image",
+        "source-copy-before-install",
+        "build-deps-in-final-stage",
+    ]);
     let mut got: Vec<(String, usize, &'static str)> = Vec::new();
     for path in files(&root) {
         let doc = Document::parse_bytes(&std::fs::read(&path).unwrap());

@@ -52,6 +52,14 @@ const TOOLCHAIN_PRODUCTS: &[(&str, &str)] = &[
         "a toolchain with a shell as its command",
         "FROM rust:1.80\nRUN cargo install cargo-watch\nCMD [\"bash\"]\n",
     ),
+    (
+        "a CI builder on a plain base image that installs its own Go (kubernetes/release's k8s-ci-builder)",
+        "FROM golang:1.22-alpine AS go-source\nFROM debian:bookworm-slim AS builder\nCOPY --from=go-source /usr/local/go /go\nENV PATH=/go/bin:$PATH GOROOT=/go GOPATH=/go\nWORKDIR /go/src/k8s.io/release\nCOPY ./ ./\nRUN ./compile-release-tools\n\nFROM debian:bookworm\nARG GO_VERSION\nENV GOPATH=/home/prow/go PATH=/home/prow/go/bin:/usr/local/go/bin:${PATH}\nCOPY images/releng/k8s-ci-builder/wrapper.sh /usr/local/bin/\nRUN apt-get update \\\n    && apt-get install -y --no-install-recommends build-essential ca-certificates curl git pkg-config python3-dev \\\n    && rm -rf /var/lib/apt/lists/* \\\n    && export GO_TARBALL=\"go${GO_VERSION}.linux-amd64.tar.gz\" \\\n    && curl -fsSL \"https://dl.google.com/go/${GO_TARBALL}\" --output \"${GO_TARBALL}\" \\\n    && tar xzf \"${GO_TARBALL}\" -C /usr/local \\\n    && rm \"${GO_TARBALL}\"\nWORKDIR /\nCOPY --from=builder /go/bin/* ./\nENTRYPOINT [\"wrapper.sh\"]\nVOLUME [\"/var/lib/docker\"]\n",
+    ),
+    (
+        "a CI builder that copies Go from its image",
+        "FROM ubuntu:24.04\nCOPY --from=golang:1.22 /usr/local/go /usr/local/go\nENV PATH=/usr/local/go/bin:$PATH\nRUN apt-get update && apt-get install -y --no-install-recommends build-essential git && rm -rf /var/lib/apt/lists/*\nENTRYPOINT [\"/usr/local/bin/ci-entrypoint\"]\n",
+    ),
 ];
 
 #[test]

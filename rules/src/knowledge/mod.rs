@@ -1,17 +1,20 @@
 //! What the optimizer knows about the world, as data tables in one place: ecosystems and their manifests, build
 //! commands and their artifacts, toolchain images and the runtime images that replace them, typical image sizes,
-//! images whose product is the toolchain, build-only packages and package-manager caches.
+//! images whose product is the toolchain, toolchains installed by hand (packages, downloads, copied folders),
+//! build-only packages and package-manager caches.
 //!
 //! To teach dflint a new ecosystem or image, add a row here; each table has a test per entry.
 mod artifacts;
 mod images;
 mod manifests;
 mod packages;
+mod toolchains;
 
 pub use artifacts::*;
 pub use images::*;
 pub use manifests::*;
 pub use packages::*;
+pub use toolchains::*;
 
 /// A language ecosystem: how its dependencies are installed and its code is built.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

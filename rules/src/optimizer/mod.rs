@@ -5,3 +5,4 @@ pub(crate) mod facts;
 pub(crate) mod layers;
 pub(crate) mod lines;
 pub(crate) mod multistage;
+pub(crate) mod product;

@@ -9,8 +9,7 @@ use super::lines::{block, removals, Block};
 use crate::engine::{Context, Edit};
 use crate::knowledge::{
     artifact_of, classify, is_build_package, is_compiler_package, is_toolchain_env, normalize_name,
-    runtime_for, tag_has, toolchain_product, Artifact, Ecosystem, Role, RuntimeChoice,
-    RuntimeHints, Size, Tool,
+    runtime_for, tag_has, Artifact, Ecosystem, Role, RuntimeChoice, RuntimeHints, Size, Tool,
 };
 use crate::shell::{ActionKind, ScriptForm};
 use crate::syntax::{Instruction, Kind, Span, Stage};
@@ -30,19 +29,6 @@ pub(crate) struct Rewrite {
     pub runtime: RuntimeChoice,
     pub edits: Vec<Edit>,
 }
-
-/// Final stage names that say the image is for development.
-const DEV_STAGE_NAMES: &[&str] = &[
-    "dev",
-    "development",
-    "devcontainer",
-    "debug",
-    "test",
-    "tests",
-    "ci",
-    "tools",
-    "toolchain",
-];
 
 /// Programs that run a Python app.
 const PYTHON_RUNNERS: &[&str] = &[
@@ -255,12 +241,7 @@ pub(crate) fn analyse(ctx: &Context, f: &Facts) -> Option<Finding> {
         return None;
     };
     // The toolchain is the product: devcontainers, CI runners, build agents, dev stages.
-    if toolchain_product(&image.name, tag.as_deref()).is_some()
-        || stage
-            .name
-            .as_deref()
-            .is_some_and(|n| DEV_STAGE_NAMES.contains(&n.to_ascii_lowercase().as_str()))
-    {
+    if super::product::toolchain_is_product(f, stage).is_some() {
         return None;
     }
     let (runs, shell_form) = run_words(f, stage);

@@ -1,7 +1,8 @@
 //! `build-deps-in-final-stage`: the final stage installs compilers or development packages and keeps them.
 use crate::engine::{declare_rule, Context, Diagnostic, Rule};
-use crate::knowledge::{classify, is_build_package, runs_toolchain, toolchain_product, Role};
+use crate::knowledge::{classify, is_build_package, runs_toolchain, Role};
 use crate::optimizer::facts::Facts;
+use crate::optimizer::product::toolchain_is_product;
 use crate::shell::ActionKind;
 use crate::syntax::Kind;
 
@@ -15,9 +16,12 @@ declare_rule! {
     /// runtime libraries (`libpq5` rather than `libpq-dev`).
     ///
     /// Packages removed again in the same `RUN` (`apt-get purge`, `apk del` of a `--virtual` group) are fine, and so
-    /// are images whose product is a toolchain (devcontainers, CI runners, a `CMD` that starts `mvn`, `gradle`,
-    /// a compiler or a shell), final stages with no `CMD` or `ENTRYPOINT` (base images for others), and final
-    /// stages on a toolchain image, which carries build tools anyway (`toolchain-in-final-image` judges those).
+    /// are images whose product is a toolchain: devcontainers and CI runners, stages named `dev`, `test` or `ci`,
+    /// CI builders on a plain base image that install a language toolchain of their own (a Go, Rust or JDK
+    /// package or download, a toolchain folder copied from its image) and build nothing with it, and a `CMD`
+    /// that starts `mvn`, `gradle`, a compiler or a shell.
+    /// So are final stages with no `CMD` or `ENTRYPOINT` (base images for others), and final stages on a
+    /// toolchain image, which carries build tools anyway (`toolchain-in-final-image` judges those).
     /// `git` alone is not reported: it is as often a run-time tool.
     ///
     /// ## Example
@@ -54,11 +58,12 @@ impl Rule for BuildDepsInFinalStage {
         let Some(last) = doc.stages().last() else {
             return;
         };
+        // Devcontainers, CI runners and builders, dev stages.
+        if toolchain_is_product(f, last).is_some() {
+            return;
+        }
         if let Some(img) = f.base_image(last) {
             let tag = img.tag.as_ref().map(|t| t.0.as_str());
-            if toolchain_product(&img.name, tag).is_some() {
-                return;
-            }
             // On a toolchain image the build tools are there already: toolchain-in-final-image judges it.
             if matches!(classify(&img.name, tag), Some((Role::Toolchain(_), _))) {
                 return;
@@ -188,6 +193,28 @@ mod tests {
                 "FROM b\nRUN apt-get install -y gcc make\n",
                 "FROM mcr.microsoft.com/devcontainers/base:bookworm\nRUN apt-get install -y gcc\nCMD [\"bash\"]\n",
                 "FROM b AS build\nRUN apt-get install -y gcc\nFROM c\nCOPY --from=build /x /x\nCMD [\"/x\"]\n",
+                "FROM b AS ci\nRUN apt-get install -y gcc\nCMD [\"x\"]\n",
+            ],
+        );
+    }
+
+    #[test]
+    fn ci_builders_that_install_their_own_toolchain() {
+        // kubernetes/release's k8s-ci-builder, in short: Go from its download, build tools for the jobs it runs.
+        spec::valid(
+            R,
+            &[
+                "FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends build-essential git pkg-config python3-dev \\\n && curl -fsSL \"https://dl.google.com/go/${GO_TARBALL}\" --output \"${GO_TARBALL}\" \\\n && tar xzf \"${GO_TARBALL}\" -C /usr/local\nCOPY --from=builder /go/bin/* ./\nENTRYPOINT [\"wrapper.sh\"]\n",
+                "FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y build-essential openjdk-17-jdk maven\nENTRYPOINT [\"/ci/entrypoint.sh\"]\n",
+                "FROM debian:bookworm\nCOPY --from=golang:1.22 /usr/local/go /usr/local/go\nRUN apt-get update && apt-get install -y gcc make\nENTRYPOINT [\"/runner.sh\"]\n",
+            ],
+        );
+        // The same tools next to a build of the app in the final stage: the build belongs in a stage of its own.
+        spec::invalid(
+            R,
+            &[
+                ("FROM debian:bookworm\nRUN apt-get update && apt-get install -y build-essential golang-go\nCOPY . /src\nRUN cd /src && go build -o /usr/local/bin/app\nCMD [\"app\"]\n", &["apt-get install"]),
+                ("FROM python:3.12-slim\nRUN apt-get update && apt-get install -y gcc openjdk-17-jdk\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n", &["apt-get install"]),
             ],
         );
     }
