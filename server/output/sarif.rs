@@ -2,9 +2,11 @@
 //!
 //! Columns are Unicode code points (declared in `columnKind`, since SARIF's default is UTF-16 units), regions are
 //! 1-based and `endColumn` is exclusive, as SARIF defines them.
+//!
+//! `tests/cli_sarif_schema.rs` validates this output against the official SARIF 2.1.0 schema.
 use std::io::{self, Write};
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use dflint_rules::engine::{docs_url, Diagnostic, Fix, Severity};
 use serde_json::{json, Value};
@@ -26,7 +28,13 @@ pub(super) fn render(
         let uri = path_to_uri(result.path);
         for diagnostic in result.diagnostics {
             let rule_index = rules.iter().position(|r| r.code == diagnostic.code);
-            sarif_results.push(sarif_result(diagnostic, rule_index, &uri, &index));
+            sarif_results.push(sarif_result(
+                diagnostic,
+                rule_index,
+                result.path,
+                &uri,
+                &index,
+            ));
         }
     }
     let log = json!({
@@ -78,6 +86,7 @@ fn rule_descriptor(rule: &RuleInfo) -> Value {
 fn sarif_result(
     diagnostic: &Diagnostic,
     rule_index: Option<usize>,
+    path: &Path,
     uri: &str,
     index: &LineIndex,
 ) -> Value {
@@ -95,27 +104,59 @@ fn sarif_result(
     if let Some(rule_index) = rule_index {
         result["ruleIndex"] = json!(rule_index);
     }
-    if let Some(fix) = &diagnostic.fix {
-        result["fixes"] = json!([sarif_fix(fix, uri, index)]);
+    if let Some(fix) = diagnostic
+        .fix
+        .as_ref()
+        .and_then(|f| sarif_fix(f, path, uri, index))
+    {
+        result["fixes"] = json!([fix]);
     }
     result
 }
 
-fn sarif_fix(fix: &Fix, uri: &str, index: &LineIndex) -> Value {
-    let replacements: Vec<Value> = fix
-        .edits
-        .iter()
-        .map(|edit| {
-            json!({
-                "deletedRegion": region(index, &edit.range),
-                "insertedContent": { "text": edit.content },
+/// The fix's edits to the Dockerfile and the files it creates, each an `artifactChange` (which needs at least one
+/// replacement); `None` for a fix that changes nothing.
+fn sarif_fix(fix: &Fix, path: &Path, uri: &str, index: &LineIndex) -> Option<Value> {
+    let mut changes = Vec::new();
+    if !fix.edits.is_empty() {
+        let replacements: Vec<Value> = fix
+            .edits
+            .iter()
+            .map(|edit| {
+                json!({
+                    "deletedRegion": region(index, &edit.range),
+                    "insertedContent": { "text": edit.content },
+                })
             })
-        })
-        .collect();
-    json!({
+            .collect();
+        changes.push(json!({ "artifactLocation": { "uri": uri }, "replacements": replacements }));
+    }
+    for (rel, content) in &fix.create_files {
+        // A new file: its whole content inserted at the start (an empty region), as SARIF writes an insertion.
+        changes.push(json!({
+            "artifactLocation": { "uri": path_to_uri(&created_file_path(path, rel)) },
+            "replacements": [{
+                "deletedRegion": { "startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 1 },
+                "insertedContent": { "text": content },
+            }],
+        }));
+    }
+    if changes.is_empty() {
+        return None;
+    }
+    Some(json!({
         "description": { "text": fix.title },
-        "artifactChanges": [{ "artifactLocation": { "uri": uri }, "replacements": replacements }],
-    })
+        "artifactChanges": changes,
+    }))
+}
+
+/// Where a file a fix creates (`rel`, relative to the build context) goes: next to the Dockerfile, the build
+/// context the CLI gives rules unless `--context` names another, which the report does not know.
+fn created_file_path(dockerfile: &Path, rel: &str) -> PathBuf {
+    match dockerfile.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.join(rel),
+        _ => PathBuf::from(rel),
+    }
 }
 
 fn region(index: &LineIndex, range: &Range<usize>) -> Value {
