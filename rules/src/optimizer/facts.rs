@@ -179,6 +179,37 @@ impl<'a> Facts<'a> {
         out
     }
 
+    /// Whether a Go file in the build context uses `//go:embed`, so that any file the build sees may be part of
+    /// the binary. Without a build context, no; past 2,000 entries, assumed so.
+    pub fn go_embeds(&self) -> bool {
+        let Some(ctx) = self.build_context else {
+            return false;
+        };
+        let mut stack = vec![String::new()];
+        let mut seen = 0;
+        while let Some(dir) = stack.pop() {
+            for name in ctx.list(&dir) {
+                seen += 1;
+                if seen > 2000 {
+                    return true;
+                }
+                let path = if dir.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{dir}/{name}")
+                };
+                if name.ends_with(".go") {
+                    if ctx.read(&path).is_some_and(|t| t.contains("go:embed")) {
+                        return true;
+                    }
+                } else if !ctx.list(&path).is_empty() {
+                    stack.push(path);
+                }
+            }
+        }
+        false
+    }
+
     /// The last instruction of a kind in a stage or, failing that, in the stages it builds on.
     pub fn effective(&self, stage: &Stage, kind: Kind) -> Option<usize> {
         std::iter::once(stage)
@@ -351,6 +382,25 @@ mod tests {
             "a stage that reads no context"
         );
         assert!(f.steps[5].copy.as_ref().unwrap().volatile());
+    }
+
+    #[test]
+    fn go_embeds_looks_through_the_build_context() {
+        use crate::engine::MemoryBuildContext;
+        let doc = Document::parse("FROM golang\nCOPY . .\n");
+        assert!(!Facts::of(&doc, None).go_embeds());
+        let plain = MemoryBuildContext::new()
+            .with_file("go.mod", "module x\n")
+            .with_file("cmd/app.v2/main.go", "package main\n");
+        assert!(!Facts::of(&doc, Some(&plain)).go_embeds());
+        let embeds = MemoryBuildContext::new()
+            .with_file("go.mod", "module x\n")
+            .with_file("main.go", "package main\n")
+            .with_file(
+                "internal/web.v2/assets.go",
+                "package web\n\n//go:embed static\nvar static embed.FS\n",
+            );
+        assert!(Facts::of(&doc, Some(&embeds)).go_embeds());
     }
 
     #[test]

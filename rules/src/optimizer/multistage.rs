@@ -455,7 +455,7 @@ fn line(ctx: &Context, ins: &Instruction) -> String {
 /// Decides where each instruction goes; `Err` says what blocks the rewrite.
 fn split(ctx: &Context, f: &Facts, stage: &Stage, p: &Plan) -> Result<Split, String> {
     let mut s = Split::default();
-    let embeds = p.eco == Ecosystem::Go && go_embeds(f);
+    let embeds = p.eco == Ecosystem::Go && f.go_embeds();
     for i in stage.instructions.start + 1..stage.instructions.end {
         let ins = f.ins(i);
         let after = i > p.build;
@@ -561,36 +561,6 @@ fn split(ctx: &Context, f: &Facts, stage: &Stage, p: &Plan) -> Result<Split, Str
     s.copied.sort_unstable();
     s.copied.dedup();
     Ok(s)
-}
-
-/// Whether a Go file in the build context uses `//go:embed` (then any file may be part of the binary).
-fn go_embeds(f: &Facts) -> bool {
-    let Some(ctx) = f.build_context else {
-        return false;
-    };
-    let mut stack = vec![String::new()];
-    let mut seen = 0;
-    while let Some(dir) = stack.pop() {
-        for name in ctx.list(&dir) {
-            seen += 1;
-            if seen > 2000 {
-                return true;
-            }
-            let path = if dir.is_empty() {
-                name.clone()
-            } else {
-                format!("{dir}/{name}")
-            };
-            if name.ends_with(".go") {
-                if ctx.read(&path).is_some_and(|t| t.contains("go:embed")) {
-                    return true;
-                }
-            } else if !ctx.list(&path).is_empty() {
-                stack.push(path);
-            }
-        }
-    }
-    false
 }
 
 /// A name for the build stage that no stage uses yet.

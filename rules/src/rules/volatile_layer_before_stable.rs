@@ -185,36 +185,6 @@ fn reads_extension(tool: Tool, name: &str) -> Option<bool> {
     })
 }
 
-/// Whether any Go file in the build context embeds files.
-fn go_embeds(f: &Facts) -> bool {
-    let Some(ctx) = f.build_context else {
-        return false;
-    };
-    let mut stack = vec![String::new()];
-    let mut seen = 0;
-    while let Some(dir) = stack.pop() {
-        for name in ctx.list(&dir) {
-            seen += 1;
-            if seen > 2000 {
-                return true;
-            }
-            let path = if dir.is_empty() {
-                name.clone()
-            } else {
-                format!("{dir}/{name}")
-            };
-            if name.ends_with(".go") {
-                if ctx.read(&path).is_some_and(|t| t.contains("go:embed")) {
-                    return true;
-                }
-            } else if !name.contains('.') || !ctx.list(&path).is_empty() {
-                stack.push(path);
-            }
-        }
-    }
-    false
-}
-
 impl VolatileLayerBeforeStable {
     fn stable_after_copy(
         &self,
@@ -320,7 +290,7 @@ impl VolatileLayerBeforeStable {
                 if !clear {
                     continue;
                 }
-                let embeds = tool == Tool::Go && go_embeds(f);
+                let embeds = tool == Tool::Go && f.go_embeds();
                 let build = ctx
                     .slice(
                         f.steps[j]
