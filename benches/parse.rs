@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use dflint_rules::syntax::{language, Document, LineIndex};
+use dflint_rules::syntax::{language, Document, LineIndex, Reparsed};
 use tree_sitter::{InputEdit, Parser, Point, Tree};
 
 /// Every public corpus file, read up front; `None` when the corpus is absent and `DFLINT_SKIP_CORPUS=1`.
@@ -127,6 +127,23 @@ fn incremental(c: &mut Criterion) {
     let mut group = c.benchmark_group("incremental_2000_lines");
     group.throughput(Throughput::Bytes(text.len() as u64));
 
+    // The letter's instruction alone is reparsed (the line path of `apply_edit`).
+    let mut probe = Document::parse(&text);
+    let how = probe.apply_edit(at..at + 1, "X");
+    assert!(
+        matches!(how, Reparsed::Lines(_)),
+        "the benchmark edit must take the line path, took {how:?}"
+    );
+    // An edit in the parser directives always takes the whole-file path (tree-sitter's
+    // incremental reparse and a model rebuild that takes over untouched instructions).
+    let top = text.find("dockerfile:1").expect("the syntax directive") + "dockerfile:".len();
+    let how = probe.apply_edit(top..top + 1, "2");
+    assert_eq!(
+        how,
+        Reparsed::File,
+        "a directive edit takes the whole-file path"
+    );
+
     // Replaces one letter, alternating so that every iteration does the same work.
     group.bench_function("apply_edit_1_char", |b| {
         let mut doc = Document::parse(&text);
@@ -134,6 +151,14 @@ fn incremental(c: &mut Criterion) {
         b.iter(|| {
             flip = !flip;
             doc.apply_edit(at..at + 1, if flip { "X" } else { "u" });
+        })
+    });
+    group.bench_function("apply_edit_whole_file_path", |b| {
+        let mut doc = Document::parse(&text);
+        let mut flip = false;
+        b.iter(|| {
+            flip = !flip;
+            doc.apply_edit(top..top + 1, if flip { "2" } else { "1" });
         })
     });
     group.bench_function("fresh_parse", |b| {

@@ -9,7 +9,7 @@ mod oracle;
 
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use dflint::check::{fix_guarded, map_ordered};
 use dflint::context::DiskBuildContext;
@@ -34,7 +34,7 @@ fn fixing_the_corpus_is_safe_and_idempotent() {
         return;
     };
     let python = python();
-    let files = corpus_files(&corpus);
+    let files = oracle::files_under(&corpus);
     assert!(
         files.len() > 1000,
         "only {} files under {}",
@@ -182,21 +182,4 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         .cloned()
         .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
         .unwrap_or_else(|| "(no message)".to_string())
-}
-
-fn corpus_files(root: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
-            let entry = entry.unwrap();
-            if entry.file_type().unwrap().is_dir() {
-                stack.push(entry.path());
-            } else {
-                files.push(entry.path());
-            }
-        }
-    }
-    files.sort();
-    files
 }

@@ -13,7 +13,7 @@
 mod oracle;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use oracle::{buildkit, corpus_dir, python, run_batches, say};
 use serde_json::Value;
@@ -180,7 +180,7 @@ fn corpus_files(corpus: &Path) -> Vec<String> {
     for folder in CORPUS_FOLDERS {
         let root = corpus.join(folder);
         assert!(root.is_dir(), "missing corpus folder {}", root.display());
-        collect(&root, &mut files);
+        files.extend(oracle::files_under(&root));
     }
     let mut rel: Vec<String> = files
         .iter()
@@ -195,16 +195,4 @@ fn corpus_files(corpus: &Path) -> Vec<String> {
         .collect();
     rel.sort();
     rel
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
-        let entry = entry.unwrap();
-        let path = entry.path();
-        if entry.file_type().unwrap().is_dir() {
-            collect(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
 }

@@ -1,11 +1,12 @@
 //! Parsing never fails: random and Dockerfile-shaped garbage never panics the syntax layer, every range it
 //! reports lies inside the text, and an incremental reparse gives the same model as a parse from scratch.
 use std::ops::Range;
-use std::path::{Path, PathBuf};
 
 use dflint_rules::syntax::{floor_char_boundary, Document};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
+
+mod oracle;
 
 /// Pieces that stress the grammar and its external scanner: keywords, continuations, heredocs, quotes,
 /// JSON, variables, directives, odd line ends and bytes that are not UTF-8.
@@ -460,12 +461,14 @@ fn out_of_range_edits_are_clamped() {
 /// Every corpus file parses without panicking, with instruction ranges inside the text and in file order.
 #[test]
 fn corpus_files_parse_with_ordered_ranges() {
-    let Some(corpus) = corpus_dir() else {
+    let Some(corpus) =
+        oracle::corpus_dir("../shared/corpus", "corpus_files_parse_with_ordered_ranges")
+    else {
         return;
     };
     let mut files = Vec::new();
     for folder in ["public", "parser-edge"] {
-        collect(&corpus.join(folder), &mut files);
+        files.extend(oracle::files_under(&corpus.join(folder)));
     }
     assert!(files.len() > 100, "found only {} corpus files", files.len());
     let mut failures = Vec::new();
@@ -482,35 +485,4 @@ fn corpus_files_parse_with_ordered_ranges() {
         files.len(),
         failures.join("\n")
     );
-}
-
-/// `<repo>/../shared/corpus`, or `None` (skip) when it is absent and `DFLINT_SKIP_CORPUS=1`.
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("DFLINT_SKIP_CORPUS").as_deref() == Ok("1") {
-        eprintln!(
-            "SKIPPED: no corpus at {} (DFLINT_SKIP_CORPUS=1)",
-            dir.display()
-        );
-        return None;
-    }
-    panic!(
-        "the corpus is missing: expected {} (the shared folder beside the repository); \
-         set DFLINT_SKIP_CORPUS=1 to skip corpus tests",
-        dir.display()
-    );
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_dir() {
-            collect(&entry.path(), out);
-        } else {
-            out.push(entry.path());
-        }
-    }
 }

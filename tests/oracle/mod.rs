@@ -1,5 +1,6 @@
-//! Shared by the tests that ask BuildKit's own parser (`conformance`, `cli_corpus_fix`): the shared corpus, the
-//! Python interpreter with the `dockerfile` package, and `buildkit_dump.py` (beside this file) run over many files.
+//! Shared by the corpus tests (`conformance`, `cli_corpus_fix`, `parse_robustness`, `incremental_lines`): the
+//! shared corpus and its files, and for those that ask BuildKit's own parser, the Python interpreter with the
+//! `dockerfile` package and `buildkit_dump.py` (beside this file) run over many files.
 //!
 //! Environment: `DFLINT_SKIP_CORPUS=1` skips a corpus test when `../shared` is absent; `DFLINT_PYTHON` picks the
 //! interpreter with the `dockerfile` package (default `python3`).
@@ -37,6 +38,24 @@ pub fn corpus_dir(rel: &str, test: &str) -> Option<PathBuf> {
          set DFLINT_SKIP_CORPUS=1 to skip corpus tests",
         dir.display()
     );
+}
+
+/// Every file under `dir`, recursively, sorted.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_dir() {
+                stack.push(entry.path());
+            } else {
+                files.push(entry.path());
+            }
+        }
+    }
+    files.sort();
+    files
 }
 
 /// The Python interpreter, checked to have the `dockerfile` package.

@@ -7,18 +7,23 @@ use super::buildkit::{self, BkInstruction};
 use super::line_index::LineIndex;
 use super::lower::{lower, Lowered, Reuse};
 use super::model::*;
+use super::region::Region;
+pub use super::region::Reparsed;
 
 /// A parsed Dockerfile. Parsing never fails: broken input gives a tree plus `syntax_errors`.
 pub struct Document {
     text: String,
+    /// The tree of the last whole-file parse, with every later edit applied to it (`tree_stale`
+    /// then says it has not been reparsed since), so a whole-file reparse can reuse it.
     tree: Tree,
+    tree_stale: bool,
     line_index: LineIndex,
     model: Lowered,
     /// Errors found before parsing (invalid UTF-8), kept across edits until the text is replaced.
     encoding_errors: Vec<SyntaxError>,
 }
 
-fn new_parser() -> Parser {
+pub(crate) fn new_parser() -> Parser {
     let mut parser = Parser::new();
     parser
         .set_language(&super::language())
@@ -57,14 +62,23 @@ impl Document {
         Document {
             text,
             tree,
+            tree_stale: false,
             line_index,
             model,
             encoding_errors: Vec::new(),
         }
     }
 
-    /// Replaces `range` with `new_text` and reparses incrementally, reusing the old tree.
-    pub fn apply_edit(&mut self, range: Range<usize>, new_text: &str) {
+    /// Replaces `range` with `new_text` and reparses incrementally.
+    ///
+    /// Most edits are confined to a few logical lines: those lines alone are parsed again and
+    /// spliced into the model, and the tree-sitter tree is only edited (it is reparsed, reusing
+    /// its unchanged nodes, when a later edit needs the whole file). Edits among the parser
+    /// directives, edits whose effect runs past the lines they touch (an opened heredoc, a new
+    /// continuation at the end of the region, ...) and files with parse errors outside
+    /// instructions or that tree-sitter recovered from take the whole-file path: tree-sitter's incremental reparse with the old tree.
+    /// Either way the result equals a fresh parse of the new text.
+    pub fn apply_edit(&mut self, range: Range<usize>, new_text: &str) -> Reparsed {
         let start = range.start.min(self.text.len());
         let old_end = range.end.clamp(start, self.text.len());
         let (start, old_end) = (
@@ -73,10 +87,12 @@ impl Document {
         );
         let start_position = self.point(start);
         let old_end_position = self.point(old_end);
+        let old_len = self.text.len();
         let mut text = std::mem::take(&mut self.text);
         text.replace_range(start..old_end, new_text);
         let new_end = start + new_text.len();
-        let li = LineIndex::new(&text);
+        let mut li = self.line_index.clone();
+        li.apply_edit(start, old_end, new_text);
         let (l, c) = li.line_col(new_end);
         let edit = InputEdit {
             start_byte: start,
@@ -90,47 +106,68 @@ impl Document {
         // tree-sitter's incremental lexing can disagree with a fresh parse around NUL bytes
         // (binary junk in a Dockerfile): parse such text afresh.
         if text.as_bytes().contains(&0) {
+            let encoding_errors = std::mem::take(&mut self.encoding_errors);
             *self = Document::from_tree(text.clone(), parse_tree(&text, None));
-            return;
+            self.encoding_errors = encoding_errors;
+            return Reparsed::Fresh;
+        }
+        let old_lines = self.line_index.line_count();
+        let region = Region::of(&self.model, &self.line_index, old_len, start, old_end);
+        if let Some(region) = region {
+            if let Some(span) = region.reparse(&mut self.model, &text, &li, old_lines) {
+                self.text = text;
+                self.line_index = li;
+                self.tree_stale = true;
+                return Reparsed::Lines(span);
+            }
         }
         let tree = parse_tree(&text, Some(&self.tree));
-        // Instructions outside the edit and tree-sitter's changed ranges are taken over, shifted.
-        let mut dirty = start..new_end;
-        for r in self.tree.changed_ranges(&tree) {
-            dirty.start = dirty.start.min(r.start_byte);
-            dirty.end = dirty.end.max(r.end_byte);
-        }
-        // Edits among the parser directives may change the escape character: rebuild everything.
-        let in_directives = self
-            .model
-            .instructions
-            .first()
-            .is_none_or(|i| start <= i.range.start);
-        let old_lines = self.line_index.line_count() as isize;
-        let old_escape = self.model.escape;
-        let old_model = std::mem::replace(&mut self.model, Lowered::empty());
-        let mut reuse = Reuse::new(
-            old_model,
-            dirty,
-            start,
-            old_end,
-            new_text.len() as isize - (old_end - start) as isize,
-            li.line_count() as isize - old_lines,
-        );
         let line_of = |o| li.line(o);
-        let mut model = lower(
-            tree.root_node(),
-            &text,
-            &line_of,
-            (!in_directives).then_some(&mut reuse),
-        );
-        if model.escape != old_escape {
-            model = lower(tree.root_node(), &text, &line_of, None);
-        }
+        // A tree edited by earlier line reparses holds stale nodes, so its changed ranges say
+        // nothing about this edit alone: rebuild the model from the new tree.
+        let model = if self.tree_stale {
+            lower(tree.root_node(), &text, &line_of, None)
+        } else {
+            // Instructions outside the edit and tree-sitter's changed ranges are taken over, shifted.
+            let mut dirty = start..new_end;
+            for r in self.tree.changed_ranges(&tree) {
+                dirty.start = dirty.start.min(r.start_byte);
+                dirty.end = dirty.end.max(r.end_byte);
+            }
+            // Edits among the parser directives may change the escape character: rebuild everything.
+            let in_directives = self
+                .model
+                .instructions
+                .first()
+                .is_none_or(|i| start <= i.range.start);
+            let old_escape = self.model.escape;
+            let old_model = std::mem::replace(&mut self.model, Lowered::empty());
+            let mut reuse = Reuse::new(
+                old_model,
+                dirty,
+                start,
+                old_end,
+                new_text.len() as isize - (old_end - start) as isize,
+                li.line_count() as isize - old_lines as isize,
+            );
+            let model = lower(
+                tree.root_node(),
+                &text,
+                &line_of,
+                (!in_directives).then_some(&mut reuse),
+            );
+            if model.escape != old_escape {
+                lower(tree.root_node(), &text, &line_of, None)
+            } else {
+                model
+            }
+        };
         self.text = text;
         self.tree = tree;
+        self.tree_stale = false;
         self.line_index = li;
         self.model = model;
+        Reparsed::File
     }
 
     fn point(&self, offset: usize) -> Point {
@@ -217,7 +254,16 @@ impl Document {
     }
     /// The tree as an S-expression (for tests and `dflint dump --tree`).
     pub fn sexp(&self) -> String {
-        self.tree.root_node().to_sexp()
+        self.current_tree().root_node().to_sexp()
+    }
+
+    /// The tree of the current text (reparsed with the old tree when line reparses left it stale).
+    fn current_tree(&self) -> Tree {
+        if self.tree_stale {
+            parse_tree(&self.text, Some(&self.tree))
+        } else {
+            self.tree.clone()
+        }
     }
     /// BuildKit's reading of the file: each instruction as its parser returns it, or its error.
     pub fn buildkit_view(&self) -> Result<Vec<BkInstruction>, String> {
@@ -235,7 +281,9 @@ impl Document {
 
 impl Clone for Document {
     fn clone(&self) -> Self {
-        Document::from_tree(self.text.clone(), self.tree.clone())
+        let mut doc = Document::from_tree(self.text.clone(), self.current_tree());
+        doc.encoding_errors = self.encoding_errors.clone();
+        doc
     }
 }
 

@@ -23,6 +23,25 @@ impl LineIndex {
         }
     }
 
+    /// Updates the index for `start..old_end` replaced by `inserted`, touching only the line starts
+    /// after `start` (no rescan of the text).
+    pub fn apply_edit(&mut self, start: usize, old_end: usize, inserted: &str) {
+        let delta = inserted.len() as isize - (old_end as isize - start as isize);
+        // A line start `s` follows a `\n` at `s - 1`: those inside the replaced bytes go away.
+        let lo = self.starts.partition_point(|&s| s <= start);
+        let hi = self.starts.partition_point(|&s| s <= old_end);
+        for s in &mut self.starts[hi..] {
+            *s = (*s as isize + delta) as usize;
+        }
+        let new = inserted
+            .bytes()
+            .enumerate()
+            .filter(|(_, b)| *b == b'\n')
+            .map(|(i, _)| start + i + 1);
+        self.starts.splice(lo..hi, new);
+        self.len = (self.len as isize + delta) as usize;
+    }
+
     /// Number of lines (a final line without a newline counts; an empty last line after `\n` counts too).
     pub fn line_count(&self) -> usize {
         self.starts.len()
@@ -127,5 +146,21 @@ mod tests {
         assert_eq!(li.utf16_col(t, 9), 1);
         assert_eq!(li.offset_utf16(t, 2, 1), 9);
         assert_eq!(li.char_col(t, t.len()), 2);
+    }
+
+    #[test]
+    fn edits_update_the_index_like_a_rescan() {
+        let text = "a\nbc\r\n\nd\nlast";
+        for start in 0..=text.len() {
+            for end in start..=text.len() {
+                for ins in ["", "x", "\n", "p\nq\r\n", "\n\n"] {
+                    let mut li = LineIndex::new(text);
+                    li.apply_edit(start, end, ins);
+                    let mut edited = text.to_string();
+                    edited.replace_range(start..end, ins);
+                    assert_eq!(li, LineIndex::new(&edited), "{start}..{end} <- {ins:?}");
+                }
+            }
+        }
     }
 }

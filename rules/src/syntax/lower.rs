@@ -17,6 +17,12 @@ pub(crate) struct Lowered {
     /// The errors of each instruction (parallel to `instructions`), kept for reuse after an edit.
     pub instr_errors: Vec<Vec<SyntaxError>>,
     pub escape: char,
+    /// Whether any error belongs to no instruction (directives, stray tree-sitter errors, long
+    /// lines, no instruction at all): then an edit is not confined to the lines it touches.
+    pub has_global_errors: bool,
+    /// Whether tree-sitter had to recover from an error (ERROR or MISSING nodes). Its recovery
+    /// may reach across lines, so then an edit is not confined to the lines it touches either.
+    pub has_tree_errors: bool,
 }
 
 impl Lowered {
@@ -30,6 +36,8 @@ impl Lowered {
             errors: Vec::new(),
             instr_errors: Vec::new(),
             escape: '\\',
+            has_global_errors: false,
+            has_tree_errors: false,
         }
     }
 }
@@ -277,6 +285,7 @@ pub(crate) fn lower(
         });
     }
     let stages = stages(&instructions);
+    let has_global_errors = !lw.errors.is_empty();
     lw.errors.extend(instr_errors.iter().flatten().cloned());
     lw.errors.sort_by_key(|e| (e.range.start, e.range.end));
     lw.errors.dedup();
@@ -289,6 +298,8 @@ pub(crate) fn lower(
         errors: lw.errors,
         instr_errors,
         escape,
+        has_global_errors,
+        has_tree_errors: root.has_error(),
     }
 }
 
@@ -323,7 +334,7 @@ fn check_heredocs(ins: &Instruction, errors: &mut Vec<SyntaxError>) {
     }
 }
 
-fn stages(instructions: &[Instruction]) -> Vec<Stage> {
+pub(crate) fn stages(instructions: &[Instruction]) -> Vec<Stage> {
     let mut stages: Vec<Stage> = Vec::new();
     for (i, ins) in instructions.iter().enumerate() {
         if ins.kind != Kind::From {

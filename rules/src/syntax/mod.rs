@@ -9,10 +9,11 @@ mod line_index;
 mod lower;
 mod model;
 pub mod query;
+mod region;
 pub mod words;
 
 pub use buildkit::BkInstruction;
-pub use document::Document;
+pub use document::{Document, Reparsed};
 pub use language::{language, LANGUAGE, NODE_TYPES};
 pub use line_index::{floor_char_boundary, LineIndex};
 pub use model::*;

@@ -486,6 +486,12 @@ impl Shift for Healthcheck {
     }
 }
 
+impl Shift for Comment {
+    fn shift(&mut self, by: isize, l: isize) {
+        self.range.shift(by, l);
+    }
+}
+
 impl Shift for SyntaxError {
     fn shift(&mut self, by: isize, l: isize) {
         self.range.shift(by, l);
