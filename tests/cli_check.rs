@@ -323,6 +323,42 @@ fn missing_file_is_named_and_the_others_are_checked() {
 }
 
 #[test]
+fn the_text_summary_counts_files_that_could_not_be_checked() {
+    let p = Project::new();
+    p.file("a/Dockerfile", TWO_WARNINGS)
+        .file("b/Dockerfile", CLEAN);
+    let run = p.run(&[SELECT, "missing/Dockerfile"]);
+    run.expect_code(2);
+    assert_eq!(
+        run.stdout,
+        "No file checked: 1 file could not be checked (see the errors above).\n"
+    );
+    let run = p.run(&[SELECT, "b/Dockerfile", "missing/Dockerfile"]);
+    run.expect_code(2);
+    assert_eq!(
+        run.stdout,
+        "No problems found in the files checked; 1 file could not be checked (see the errors above).\n"
+    );
+    let run = p.run(&[SELECT, "a/Dockerfile", "missing/Dockerfile", "gone"]);
+    run.expect_code(2);
+    assert!(
+        run.stdout
+            .ends_with(" 2 files could not be checked (see the errors above).\n"),
+        "{}",
+        run.stdout
+    );
+    // A broken config leaves its files unchecked too.
+    p.file("b/.dflint.toml", "select = 3\n");
+    let run = p.run(&[SELECT, "b/Dockerfile"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("b/.dflint.toml:1:"), "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "No file checked: 1 file could not be checked (see the errors above).\n"
+    );
+}
+
+#[test]
 fn select_and_ignore() {
     let p = Project::new();
     p.file("Dockerfile", TWO_WARNINGS);

@@ -114,6 +114,7 @@ fn output(format: Format, color: bool, unsafe_fixes: bool) -> String {
             color,
             rules: RULES,
             unsafe_fixes,
+            unchecked: 0,
         };
         let mut out = Vec::new();
         render(format, results, &options, &mut out).unwrap();

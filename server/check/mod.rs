@@ -57,7 +57,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitSt
         .collect();
     let mut inputs = Vec::new();
     let mut stdin = None;
-    let mut had_errors = false;
+    let mut missing = 0;
     if wants_stdin {
         let mut bytes = Vec::new();
         if let Err(error) = std::io::stdin().read_to_end(&mut bytes) {
@@ -79,11 +79,11 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitSt
         let found = discover(&paths, &excluded);
         for error in &found.errors {
             let _ = writeln!(err, "error: {error}");
-            had_errors = true;
+            missing += 1;
         }
         inputs.extend(found.files.into_iter().map(Input::Path));
     }
-    if inputs.is_empty() && !had_errors && !args.quiet {
+    if inputs.is_empty() && missing == 0 && !args.quiet {
         let _ = writeln!(err, "warning: no Dockerfiles found");
     }
 
@@ -96,5 +96,5 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitSt
         stdin: stdin.as_deref(),
     };
     let outcomes = map_ordered(&inputs, |input| process(input, &job));
-    report::finish(args, mode, outcomes, had_errors, out, err)
+    report::finish(args, mode, outcomes, missing, out, err)
 }

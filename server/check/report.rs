@@ -15,7 +15,7 @@ pub(super) fn finish(
     args: &CheckArgs,
     mode: Mode,
     outcomes: Vec<Outcome>,
-    mut had_errors: bool,
+    missing: usize,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> ExitStatus {
@@ -23,15 +23,20 @@ pub(super) fn finish(
     // Config problems are printed once, however many files share the config.
     let mut config_errors = BTreeSet::new();
     let mut warnings = BTreeSet::new();
+    // Paths that could not be read or walked are errors, and the files behind them go unchecked.
+    let mut had_errors = missing > 0;
+    let mut unchecked = missing;
     for outcome in outcomes {
         match outcome {
             Outcome::Checked(c) => checked.push(*c),
             Outcome::Unreadable(error) => {
                 had_errors = true;
+                unchecked += 1;
                 let _ = writeln!(err, "error: {error}");
             }
             Outcome::BadConfig(errors) => {
                 had_errors = true;
+                unchecked += 1;
                 config_errors.extend(errors.iter().map(relative));
             }
         }
@@ -88,14 +93,21 @@ pub(super) fn finish(
         .collect();
     let stream: &mut dyn Write = if report_to_err { err } else { out };
     let unsafe_fixes = checked.iter().any(|c| c.unsafe_fixes);
-    let written =
-        write_report(args, &results, unsafe_fixes, report_to_err, stream).and_then(|()| {
-            if mode == Mode::Fix && fixed > 0 && !args.quiet && args.format.is_human() {
-                writeln!(stream, "{}", fixed_line("Fixed", fixed, fixed_files))
-            } else {
-                Ok(())
-            }
-        });
+    let written = write_report(
+        args,
+        &results,
+        unsafe_fixes,
+        unchecked,
+        report_to_err,
+        stream,
+    )
+    .and_then(|()| {
+        if mode == Mode::Fix && fixed > 0 && !args.quiet && args.format.is_human() {
+            writeln!(stream, "{}", fixed_line("Fixed", fixed, fixed_files))
+        } else {
+            Ok(())
+        }
+    });
     if let Err(error) = written {
         // A closed pipe (`dflint check | head`) is not the Dockerfiles' fault, but the report is incomplete.
         if error.kind() != std::io::ErrorKind::BrokenPipe {
@@ -109,6 +121,7 @@ fn write_report(
     args: &CheckArgs,
     results: &[FileResult],
     unsafe_fixes: bool,
+    unchecked: usize,
     to_stderr: bool,
     stream: &mut dyn Write,
 ) -> std::io::Result<()> {
@@ -135,6 +148,7 @@ fn write_report(
         color,
         rules: &rules,
         unsafe_fixes,
+        unchecked,
     };
     if !(args.quiet && args.format == Format::Text) {
         return render(args.format, results, &options, stream);

@@ -128,6 +128,8 @@ pub struct RenderOptions<'a> {
     pub rules: &'a [RuleInfo<'a>],
     /// `--unsafe-fixes` is on, so unsafe fixes count as fixable in the summary.
     pub unsafe_fixes: bool,
+    /// Files named or found that could not be checked (unreadable, or a broken config), for the text summary.
+    pub unchecked: usize,
 }
 
 /// Writes `results` in `format`. `text` ends with the summary line; the others are exactly the format.

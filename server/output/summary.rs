@@ -11,11 +11,18 @@ pub struct Counts {
     pub fixable: usize,
     /// With an unsafe fix: `--fix --unsafe-fixes` applies them too.
     pub unsafe_fixable: usize,
+    /// Files that were checked.
+    pub checked: usize,
+    /// Files that could not be checked (unreadable, or a broken config): their errors are on stderr.
+    pub unchecked: usize,
 }
 
 impl Counts {
     pub fn of(results: &[FileResult]) -> Counts {
-        let mut counts = Counts::default();
+        let mut counts = Counts {
+            checked: results.len(),
+            ..Counts::default()
+        };
         for diagnostic in results.iter().flat_map(|r| r.diagnostics) {
             counts.problems += 1;
             match diagnostic.fix.as_ref().map(|f| f.applicability) {
@@ -26,11 +33,39 @@ impl Counts {
         }
         counts
     }
+
+    pub fn with_unchecked(self, unchecked: usize) -> Counts {
+        Counts { unchecked, ..self }
+    }
 }
 
 /// "Found 3 problems (2 fixable with --fix)." With `unsafe_fixes` on, unsafe fixes count as fixable; otherwise
-/// they are mentioned as a hint.
+/// they are mentioned as a hint. Files that could not be checked are counted too, so that "No problems found"
+/// never stands for files nobody read.
 pub fn summary_line(counts: Counts, unsafe_fixes: bool) -> String {
+    let findings = findings_line(counts, unsafe_fixes);
+    if counts.unchecked == 0 {
+        return findings;
+    }
+    let unchecked = format!(
+        "{} could not be checked (see the errors above).",
+        plural(counts.unchecked, "file")
+    );
+    match (counts.checked, counts.problems) {
+        (0, _) => format!("No file checked: {unchecked}"),
+        (_, 0) => format!("No problems found in the files checked; {unchecked}"),
+        _ => format!("{findings} {}", capitalize(&unchecked)),
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
+fn findings_line(counts: Counts, unsafe_fixes: bool) -> String {
     if counts.problems == 0 {
         return "No problems found.".to_string();
     }
@@ -72,7 +107,29 @@ mod tests {
             problems,
             fixable,
             unsafe_fixable,
+            checked: 1,
+            unchecked: 0,
         }
+    }
+
+    #[test]
+    fn files_that_could_not_be_checked_are_counted() {
+        let none = Counts {
+            checked: 0,
+            ..counts(0, 0, 0)
+        };
+        assert_eq!(
+            summary_line(none.with_unchecked(1), false),
+            "No file checked: 1 file could not be checked (see the errors above)."
+        );
+        assert_eq!(
+            summary_line(counts(0, 0, 0).with_unchecked(2), false),
+            "No problems found in the files checked; 2 files could not be checked (see the errors above)."
+        );
+        assert_eq!(
+            summary_line(counts(1, 1, 0).with_unchecked(1), false),
+            "Found 1 problem (1 fixable with --fix). 1 file could not be checked (see the errors above)."
+        );
     }
 
     #[test]

@@ -44,7 +44,10 @@ fn render_to(
     writeln!(
         out,
         "{}",
-        summary_line(Counts::of(results), options.unsafe_fixes)
+        summary_line(
+            Counts::of(results).with_unchecked(options.unchecked),
+            options.unsafe_fixes
+        )
     )
 }
 
