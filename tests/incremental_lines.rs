@@ -285,3 +285,44 @@ fn a_letter_edit_reparses_one_instruction() {
     text.replace_range(at..at, " \\");
     same_as_fresh(&doc, &text).unwrap();
 }
+
+/// Instructions added to or removed from a stage on the line path renumber the later stages
+/// without rebuilding them; a FROM added or removed rebuilds them. Each step equals a fresh parse.
+#[test]
+fn line_edits_that_add_or_remove_instructions_keep_the_stages() {
+    let mut text = String::from("ARG V=1\nFROM a AS one\nRUN x\nFROM b AS two\nRUN y\nRUN z\nFROM two\nCOPY --from=one /a /b\n");
+    let mut doc = Document::parse(&text);
+    let step =
+        |doc: &mut Document, text: &mut String, at: usize, delete: usize, insert: &str| {
+            let how = doc.apply_edit(at..at + delete, insert);
+            text.replace_range(at..at + delete, insert);
+            same_as_fresh(doc, text).unwrap_or_else(|e| panic!("after {insert:?} at {at}: {e}"));
+            how
+        };
+    // A new instruction in the middle stage (the RUN y line becomes two instructions).
+    let at = text.find("RUN y").unwrap() + "RUN y".len();
+    let how = step(&mut doc, &mut text, at, 0, "\nRUN w");
+    assert!(matches!(how, Reparsed::Lines(_)), "{how:?}");
+    assert_eq!(doc.stages()[1].instructions, 3..7);
+    assert_eq!(doc.stages()[2].from, 7);
+    // The global ARG grows a second instruction before every stage.
+    let how = step(&mut doc, &mut text, "ARG V=1".len(), 0, "\nARG W=2");
+    assert!(matches!(how, Reparsed::Lines(_)), "{how:?}");
+    assert_eq!(doc.stages()[0].from, 2);
+    // An instruction removed from the first stage.
+    let at = text.find("RUN x\n").unwrap();
+    step(&mut doc, &mut text, at, "RUN x\n".len(), "");
+    // A RUN turned into a FROM starts a stage; and back.
+    let at = text.find("RUN z").unwrap();
+    step(&mut doc, &mut text, at, 3, "FROM");
+    assert_eq!(doc.stages().len(), 4);
+    step(&mut doc, &mut text, at, 4, "RUN");
+    assert_eq!(doc.stages().len(), 3);
+    // A stage renamed (the FROM line itself) and the name ranges after an edit before them.
+    let at = text.find("AS two").unwrap() + 3;
+    step(&mut doc, &mut text, at, 3, "second");
+    let at = text.find("RUN y").unwrap() + 4;
+    step(&mut doc, &mut text, at, 1, "yyyy");
+    let at = text.find("RUN y").unwrap() + 4;
+    step(&mut doc, &mut text, at, 4, "");
+}

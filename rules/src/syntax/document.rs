@@ -17,6 +17,8 @@ pub struct Document {
     /// then says it has not been reparsed since), so a whole-file reparse can reuse it.
     tree: Tree,
     tree_stale: bool,
+    /// The text holds a NUL byte (so edits reparse it afresh); kept so an edit scans only what it inserts.
+    has_nul: bool,
     line_index: LineIndex,
     model: Lowered,
     /// Errors found before parsing (invalid UTF-8), kept across edits until the text is replaced.
@@ -60,6 +62,7 @@ impl Document {
         let line_index = LineIndex::new(&text);
         let model = lower(tree.root_node(), &text, &|o| line_index.line(o), None);
         Document {
+            has_nul: text.as_bytes().contains(&0),
             text,
             tree,
             tree_stale: false,
@@ -105,12 +108,13 @@ impl Document {
         self.tree.edit(&edit);
         // tree-sitter's incremental lexing can disagree with a fresh parse around NUL bytes
         // (binary junk in a Dockerfile): parse such text afresh.
-        if text.as_bytes().contains(&0) {
+        if new_text.as_bytes().contains(&0) || (self.has_nul && text.as_bytes().contains(&0)) {
             let encoding_errors = std::mem::take(&mut self.encoding_errors);
             *self = Document::from_tree(text.clone(), parse_tree(&text, None));
             self.encoding_errors = encoding_errors;
             return Reparsed::Fresh;
         }
+        self.has_nul = false;
         let old_lines = self.line_index.line_count();
         let region = Region::of(&self.model, &self.line_index, old_len, start, old_end);
         if let Some(region) = region {

@@ -164,6 +164,13 @@ impl Region {
         }
         part.comments.shift(base, 0);
         let tail = self.instructions.end;
+        // Without a FROM among the old or the new instructions the stages stay as they are, only
+        // renumbered past the region (rebuilding them clones every stage's names).
+        let from_touched = model.instructions[self.instructions.clone()]
+            .iter()
+            .chain(&part.instructions)
+            .any(|i| i.kind == Kind::From);
+        let count_delta = part.instructions.len() as isize - self.instructions.len() as isize;
         for i in &mut model.instructions[tail..] {
             i.shift(delta, line_delta);
         }
@@ -184,7 +191,24 @@ impl Region {
             c.shift(delta, line_delta);
         }
         model.comments.splice(c0..c1, part.comments);
-        model.stages = stages(&model.instructions);
+        if from_touched {
+            model.stages = stages(&model.instructions);
+        } else {
+            let moved = |i: &mut usize| *i = (*i as isize + count_delta) as usize;
+            for stage in &mut model.stages {
+                if stage.from >= tail {
+                    moved(&mut stage.from);
+                    moved(&mut stage.instructions.start);
+                    if let Some(r) = &mut stage.name_range {
+                        r.start = (r.start as isize + delta) as usize;
+                        r.end = (r.end as isize + delta) as usize;
+                    }
+                }
+                if stage.instructions.end >= tail {
+                    moved(&mut stage.instructions.end);
+                }
+            }
+        }
         model.errors = model.instr_errors.iter().flatten().cloned().collect();
         model.errors.sort_by_key(|e| (e.range.start, e.range.end));
         model.errors.dedup();
