@@ -1,6 +1,8 @@
 //! The build context on disk: a read-only view of the folder `docker build` would send, for rules that look at
 //! files (`.dockerignore`, manifests). Nothing is read until a rule asks; paths cannot leave the root.
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use dflint_rules::engine::BuildContext;
 
@@ -12,11 +14,27 @@ const MAX_READ: u64 = 4 * 1024 * 1024;
 #[derive(Clone, Debug)]
 pub struct DiskBuildContext {
     root: PathBuf,
+    listings: Option<Listings>,
 }
+
+/// Folder listings shared by the contexts of one `dflint check` run that writes nothing, so that many Dockerfiles
+/// in one folder list it once (`missing-dockerignore` lists the context's root for `<name>.dockerignore` files).
+/// Not for runs that create files, nor for the language server, where the folder changes under it.
+#[derive(Clone, Debug, Default)]
+pub struct Listings(Arc<Mutex<HashMap<PathBuf, Vec<String>>>>);
 
 impl DiskBuildContext {
     pub fn new(root: impl Into<PathBuf>) -> DiskBuildContext {
-        DiskBuildContext { root: root.into() }
+        DiskBuildContext {
+            root: root.into(),
+            listings: None,
+        }
+    }
+
+    /// Lists folders through `listings`, shared with other contexts.
+    pub fn with_listings(mut self, listings: Listings) -> DiskBuildContext {
+        self.listings = Some(listings);
+        self
     }
 
     /// The context of a Dockerfile: `explicit` (`--context`) when given, else the Dockerfile's folder.
@@ -68,15 +86,31 @@ impl BuildContext for DiskBuildContext {
         let Some(dir) = self.path_of(rel_dir) else {
             return Vec::new();
         };
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return Vec::new();
+        let Some(listings) = &self.listings else {
+            return list_dir(&dir);
         };
-        let mut names: Vec<String> = entries
-            .filter_map(|e| e.ok()?.file_name().into_string().ok())
-            .collect();
-        names.sort();
+        let key = std::path::absolute(&dir).unwrap_or(dir);
+        if let Some(names) = listings.0.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return names;
+        }
+        let names = list_dir(&key);
+        if let Ok(mut map) = listings.0.lock() {
+            map.insert(key, names.clone());
+        }
         names
     }
+}
+
+/// The sorted names in a folder; empty when it cannot be read.
+fn list_dir(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .collect();
+    names.sort();
+    names
 }
 
 #[cfg(test)]
@@ -102,6 +136,24 @@ mod tests {
         assert!(!ctx.exists("../"));
         assert_eq!(ctx.read("/etc/passwd"), None);
         assert!(ctx.list("src/../..").is_empty());
+    }
+
+    #[test]
+    fn shared_listings_read_a_folder_once() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a"), "").unwrap();
+        let listings = Listings::default();
+        let first = DiskBuildContext::new(dir.path()).with_listings(listings.clone());
+        let second = DiskBuildContext::new(dir.path().join(".")).with_listings(listings.clone());
+        assert_eq!(first.list(""), ["a"]);
+        std::fs::write(dir.path().join("b"), "").unwrap();
+        assert_eq!(
+            second.list(""),
+            ["a"],
+            "the listing is shared, not read again"
+        );
+        assert_eq!(DiskBuildContext::new(dir.path()).list(""), ["a", "b"]);
+        assert!(first.list("..").is_empty());
     }
 
     #[test]

@@ -292,13 +292,12 @@ fn a_letter_edit_reparses_one_instruction() {
 fn line_edits_that_add_or_remove_instructions_keep_the_stages() {
     let mut text = String::from("ARG V=1\nFROM a AS one\nRUN x\nFROM b AS two\nRUN y\nRUN z\nFROM two\nCOPY --from=one /a /b\n");
     let mut doc = Document::parse(&text);
-    let step =
-        |doc: &mut Document, text: &mut String, at: usize, delete: usize, insert: &str| {
-            let how = doc.apply_edit(at..at + delete, insert);
-            text.replace_range(at..at + delete, insert);
-            same_as_fresh(doc, text).unwrap_or_else(|e| panic!("after {insert:?} at {at}: {e}"));
-            how
-        };
+    let step = |doc: &mut Document, text: &mut String, at: usize, delete: usize, insert: &str| {
+        let how = doc.apply_edit(at..at + delete, insert);
+        text.replace_range(at..at + delete, insert);
+        same_as_fresh(doc, text).unwrap_or_else(|e| panic!("after {insert:?} at {at}: {e}"));
+        how
+    };
     // A new instruction in the middle stage (the RUN y line becomes two instructions).
     let at = text.find("RUN y").unwrap() + "RUN y".len();
     let how = step(&mut doc, &mut text, at, 0, "\nRUN w");

@@ -7,8 +7,8 @@ use dflint_rules::syntax::Document;
 use super::guard::fix_guarded;
 use super::settings_cache::SettingsCache;
 use crate::config::{ConfigError, ConfigResolver, Threshold};
-use crate::context::DiskBuildContext;
-use crate::fs::{read_source, unified_diff, write_atomic, write_source, FileError, SourceFile};
+use crate::context::{DiskBuildContext, Listings};
+use crate::fs::{create_atomic, read_source, unified_diff, write_source, FileError, SourceFile};
 
 /// What to do with each file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,6 +54,8 @@ pub struct Job<'a> {
     pub context: Option<&'a Path>,
     /// Stdin's bytes, read once before the workers start.
     pub stdin: Option<&'a [u8]>,
+    /// Folder listings shared by the files' build contexts, when the run writes nothing.
+    pub listings: Option<Listings>,
 }
 
 /// What happened to one file.
@@ -104,7 +106,10 @@ pub fn process(input: &Input, job: &Job) -> Outcome {
     if !resolved.is_ok() {
         return Outcome::BadConfig(resolved.errors.clone());
     }
-    let context = build_context(input, job.context);
+    let context = build_context(input, job.context).map(|c| match &job.listings {
+        Some(listings) => c.with_listings(listings.clone()),
+        None => c,
+    });
     let ctx = context.as_ref().map(|c| c as &dyn BuildContext);
     let settings = &resolved.settings;
     let mut checked = Checked {
@@ -230,11 +235,18 @@ fn create_file(
     }
     match (mode, input) {
         (Mode::Diff, _) => checked.diff.push_str(&unified_diff(&path, "", content)),
-        (Mode::Fix, Input::Path(_)) => {
-            if let Err(error) = write_atomic(&path, content.as_bytes()) {
-                checked.write_error = Some(error);
+        (Mode::Fix, Input::Path(_)) => match create_atomic(&path, content.as_bytes()) {
+            Ok(()) => {}
+            // Created meanwhile, by the fix of another Dockerfile in the folder.
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => {
+                checked.notes.push(format!(
+                    "{}: not creating {}: it exists",
+                    checked.path.display(),
+                    path.display()
+                ));
             }
-        }
+            Err(error) => checked.write_error = Some(error),
+        },
         (Mode::Fix, Input::Stdin { .. }) => checked.notes.push(format!(
             "{}: not creating {} when fixing stdin",
             checked.path.display(),

@@ -15,6 +15,7 @@ pub use parallel::map_ordered;
 
 use crate::cli::{CheckArgs, ExitStatus};
 use crate::config::{Config, ConfigResolver};
+use crate::context::Listings;
 use crate::fs::{discover, ExcludeFn};
 use crate::settings::settings_for;
 use file::{process, Job};
@@ -94,6 +95,8 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitSt
         settings: &settings,
         context: args.context.as_deref(),
         stdin: stdin.as_deref(),
+        // `--fix` may create a `.dockerignore` that the next file of the folder must see.
+        listings: (mode != Mode::Fix).then(Listings::default),
     };
     let outcomes = map_ordered(&inputs, |input| process(input, &job));
     report::finish(args, mode, outcomes, missing, out, err)

@@ -7,4 +7,4 @@ mod write;
 pub use diff::unified_diff;
 pub use discover::{discover, is_dockerfile_name, Discovery, ExcludeFn};
 pub use source::{read_source, FileError, LineEnding, SourceFile};
-pub use write::{write_atomic, write_source};
+pub use write::{create_atomic, write_atomic, write_source};

@@ -8,6 +8,16 @@ use super::source::{FileError, SourceFile};
 /// file systems), fsync, then rename over the original. The original's permissions are kept, and a symlink is
 /// followed so the link stays a link. On error the original is untouched and the temporary file is removed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
+    write_via_temp(path, bytes, true)
+}
+
+/// Creates `path` with `bytes`, atomically, only if nothing is there yet: the error's kind is `AlreadyExists`
+/// when something is, even if it appeared after a check (another Dockerfile of the folder fixed in parallel).
+pub fn create_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
+    write_via_temp(path, bytes, false)
+}
+
+fn write_via_temp(path: &Path, bytes: &[u8], replace: bool) -> Result<(), FileError> {
     let fail = |error| FileError::new(path, error);
     let target = match std::fs::canonicalize(path) {
         Ok(target) => target,
@@ -30,7 +40,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
         temp.as_file().set_permissions(permissions).map_err(fail)?;
     }
     temp.as_file().sync_all().map_err(fail)?;
-    temp.persist(&target).map_err(|e| fail(e.error))?;
+    if replace {
+        temp.persist(&target).map_err(|e| fail(e.error))?;
+    } else {
+        temp.persist_noclobber(&target).map_err(|e| fail(e.error))?;
+    }
     sync_dir(dir);
     Ok(())
 }
@@ -61,6 +75,17 @@ mod tests {
         let path = dir.path().join("Dockerfile");
         write_atomic(&path, b"FROM a\n").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"FROM a\n");
+    }
+
+    #[test]
+    fn create_never_replaces() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".dockerignore");
+        create_atomic(&path, b"a\n").unwrap();
+        let error = create_atomic(&path, b"b\n").unwrap_err();
+        assert_eq!(error.error.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read(&path).unwrap(), b"a\n");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]
