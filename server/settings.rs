@@ -6,7 +6,7 @@ use std::path::Path;
 
 use dflint_rules::engine::{OptValue, RuleOptions, Settings, SettingsError};
 
-use crate::config::{Config, ConfigError, ConfigSource, RuleSelector, UNTRUSTED_REGISTRY_RULE};
+use crate::config::{Config, ConfigError, ConfigSource, RuleSelector};
 
 /// What a config means to the engine, and what is wrong with it.
 #[derive(Clone, Debug, Default)]
@@ -57,14 +57,10 @@ pub fn settings_for(config: &Config) -> ResolvedSettings {
     for problem in settings.validate() {
         let error = place(config, &problem);
         if from_hadolint && is_peer_only(&problem) {
-            let message = if problem.selector == UNTRUSTED_REGISTRY_RULE {
-                "`trustedRegistries`: no dflint rule checks registries yet; ignored".to_string()
-            } else {
-                format!(
-                    "`{}`: no dflint rule covers this hadolint check yet; ignored",
-                    problem.selector
-                )
-            };
+            let message = format!(
+                "`{}`: no dflint rule covers this hadolint check yet; ignored",
+                problem.selector
+            );
             let path = error.path.or_else(|| config.path().map(Path::to_path_buf));
             warnings.push(ConfigError {
                 message,
@@ -82,8 +78,8 @@ pub fn settings_for(config: &Config) -> ResolvedSettings {
     }
 }
 
-/// A hadolint file names hadolint's checks (`DL3008`, ShellCheck's `SC2086`) and the trusted-registry list: when no
-/// dflint rule covers one, the file still means what it meant to hadolint, so that is a warning, not an error.
+/// A hadolint file names hadolint's checks (`DL3008`, ShellCheck's `SC2086`): when no dflint rule covers one, the
+/// file still means what it meant to hadolint, so that is a warning, not an error.
 fn is_peer_only(problem: &SettingsError) -> bool {
     let s = problem.selector.as_str();
     let peer_code = |prefix: &str| {
@@ -92,7 +88,7 @@ fn is_peer_only(problem: &SettingsError) -> bool {
             && s.len() > prefix.len()
             && s[prefix.len()..].bytes().all(|b| b.is_ascii_digit())
     };
-    peer_code("DL") || peer_code("SC") || s == UNTRUSTED_REGISTRY_RULE
+    peer_code("DL") || peer_code("SC")
 }
 
 /// The error placed at the first place the selector was written.

@@ -212,6 +212,52 @@ fn hadolint_yaml_takes_buildkit_names_too() {
 }
 
 #[test]
+fn trusted_registries_from_either_config() {
+    let p = Project::new();
+    let source = "FROM quay.io/org/app:1 AS a\nFROM alpine:3.20\nFROM eu.gcr.io/p/base:2\nFROM a\n";
+    p.file("Dockerfile", source);
+    // No list: the rule has no policy to check.
+    p.run(&["--select", "DF201", "Dockerfile"]).expect_code(0);
+    p.file(
+        ".hadolint.yaml",
+        "trustedRegistries:\n  - docker.io\n  - \"*.gcr.io\"\n",
+    );
+    let run = p.run(&["--format", "json", "Dockerfile"]);
+    run.expect_code(1);
+    let hits: Vec<_> = run
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "DF201")
+        .map(|d| d["range"]["start"]["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(hits, [1], "only quay.io is untrusted: {}", run.stdout);
+    assert!(!run.stderr.contains("trustedRegistries"), "{}", run.stderr);
+    // hadolint's own comment for DL3026 suppresses it.
+    p.file("Dockerfile", format!("# hadolint ignore=DL3026\n{source}"));
+    assert_eq!(
+        codes(&p.run(&["--format", "json", "--select", "DF201", "Dockerfile"])),
+        Vec::<String>::new()
+    );
+    // The same list in .dflint.toml, which wins over .hadolint.yaml.
+    p.file("Dockerfile", source);
+    p.file(
+        ".dflint.toml",
+        "[rules.untrusted-registry]\ntrusted-registries = [\"quay.io\"]\n",
+    );
+    let run = p.run(&["--format", "json", "--select", "DF201", "Dockerfile"]);
+    let lines: Vec<_> = run
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["range"]["start"]["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [2, 3]);
+}
+
+#[test]
 fn hadolint_codes_without_a_rule_only_warn() {
     let p = Project::new();
     p.file("Dockerfile", "FROM alpine:3.20\n");

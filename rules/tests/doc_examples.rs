@@ -2,9 +2,12 @@
 //! not, and a ```` ```dockerfile fixed ```` block is what the fixer makes of the example before it.
 //! A rule that needs the build context documents one in a `## Build context` section (a ```` ```text ```` block,
 //! one path per line); its examples run with those (empty) files as the context.
+//! A rule whose examples need options documents them in a `## Configuration` section (a ```` ```toml ````
+//! block as written in `.dflint.toml`); its examples run with those options.
 use dflint_rules::engine::docs::{examples, sections, ExampleKind};
 use dflint_rules::engine::{
-    all_rules, fix, lint, BuildContext, FixAvailability, FixMode, MemoryBuildContext, Settings,
+    all_rules, fix, lint, BuildContext, FixAvailability, FixMode, MemoryBuildContext, OptValue,
+    RuleOptions, Settings,
 };
 use dflint_rules::syntax::Document;
 
@@ -26,6 +29,49 @@ fn build_context(doc: &str) -> Option<MemoryBuildContext> {
     Some(ctx)
 }
 
+/// The rule options of a `## Configuration` section's TOML block (`[rules.<name>]` tables).
+fn configured_options(doc: &str) -> Vec<(String, RuleOptions)> {
+    let (_, secs) = sections(doc);
+    let Some(section) = secs.iter().find(|s| s.title == "Configuration") else {
+        return Vec::new();
+    };
+    let block: String = section
+        .body
+        .lines()
+        .skip_while(|l| l.trim() != "```toml")
+        .skip(1)
+        .take_while(|l| l.trim() != "```")
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let table: toml::Table = block
+        .parse()
+        .unwrap_or_else(|e| panic!("the Configuration block is not TOML: {e}\n{block}"));
+    let Some(rules) = table.get("rules").and_then(|r| r.as_table()) else {
+        return Vec::new();
+    };
+    rules
+        .iter()
+        .map(|(name, opts)| {
+            let mut out = RuleOptions::new();
+            for (key, value) in opts.as_table().expect("[rules.<name>] is a table") {
+                let value = match value {
+                    toml::Value::String(s) => OptValue::Str(s.clone()),
+                    toml::Value::Boolean(b) => OptValue::Bool(*b),
+                    toml::Value::Integer(i) => OptValue::Int(*i),
+                    toml::Value::Array(a) => OptValue::List(
+                        a.iter()
+                            .map(|v| v.as_str().expect("a list of strings").to_string())
+                            .collect(),
+                    ),
+                    other => panic!("unsupported option value {other}"),
+                };
+                out.insert(key.clone(), value);
+            }
+            (name.clone(), out)
+        })
+        .collect()
+}
+
 #[test]
 fn documented_examples_behave_as_documented() {
     let mut failures = Vec::new();
@@ -39,6 +85,7 @@ fn documented_examples_behave_as_documented() {
         // and a `fixed` block shows that the example is otherwise clean.
         let settings = Settings {
             extend_select: vec![rule.code.to_string()],
+            options: configured_options(&doc),
             ..Settings::default()
         };
         let fires = |src: &str| {

@@ -31,6 +31,7 @@ mod toolchain_in_final_image;
 mod unknown_flag;
 mod unknown_instruction;
 mod untagged_image;
+mod untrusted_registry;
 mod unused_suppression;
 mod volatile_layer_before_stable;
 mod workdir_relative_path;
@@ -68,6 +69,7 @@ pub use toolchain_in_final_image::ToolchainInFinalImage;
 pub use unknown_flag::{known_flags, UnknownFlag};
 pub use unknown_instruction::UnknownInstruction;
 pub use untagged_image::UntaggedImage;
+pub use untrusted_registry::UntrustedRegistry;
 pub use unused_suppression::UnusedSuppression;
 pub use volatile_layer_before_stable::VolatileLayerBeforeStable;
 pub use workdir_relative_path::WorkdirRelativePath;
@@ -79,6 +81,7 @@ pub static RULES: &[RuleMeta] = &[
     WorkdirRelativePath::META,
     DuplicateStageName::META,
     ReservedStageName::META,
+    UntrustedRegistry::META,
     LatestTag::META,
     UntaggedImage::META,
     SourceCopyBeforeInstall::META,
