@@ -260,7 +260,7 @@ fn step(
                 ext_optimizer::copy_args(&args).map(|c| copy_facts(doc, index, ins, &args, c, ctx));
         }
         Kind::Run | Kind::Cmd | Kind::Entrypoint if posix => {
-            script = shell::script(text, ins, escape);
+            script = shell::script_of(text, ins, &args);
             if ins.kind == Kind::Run {
                 actions = script.as_ref().map(|s| s.actions()).unwrap_or_default();
             }

@@ -57,7 +57,7 @@ pub(crate) fn workdir_at(
         if ins.kind != Kind::Workdir {
             continue;
         }
-        let Some(dir) = f.steps[i].args.words.first() else {
+        let Some(dir) = f.steps[i].args.words().first() else {
             continue;
         };
         let next = join(wd.as_deref(), &dir.value);

@@ -484,7 +484,7 @@ fn split(ctx: &Context, f: &Facts, stage: &Stage, p: &Plan) -> Result<Split, Str
             Kind::User => {
                 let user = f.steps[i]
                     .args
-                    .words
+                    .words()
                     .first()
                     .map(|w| w.value.clone())
                     .unwrap_or_default();

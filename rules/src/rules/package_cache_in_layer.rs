@@ -122,7 +122,7 @@ fn runs_as_root(f: &Facts, stage: &Stage, at: usize) -> bool {
         None => true,
         Some(i) => f.steps[i]
             .args
-            .words
+            .words()
             .first()
             .is_some_and(|w| matches!(w.value.split(':').next(), Some("root" | "0"))),
     }

@@ -196,7 +196,11 @@ fn is_dash_c(arg: &str) -> bool {
 
 /// The script of a RUN, CMD, ENTRYPOINT (or any instruction whose arguments are a command), read from the source.
 pub fn script(text: &str, ins: &Instruction, escape: char) -> Option<Script> {
-    let args = ext_optimizer::args(text, ins, escape);
+    script_of(text, ins, &ext_optimizer::args(text, ins, escape))
+}
+
+/// [`script`], from the instruction's arguments already read.
+pub fn script_of(text: &str, ins: &Instruction, args: &ext_optimizer::Args) -> Option<Script> {
     if let Some(elements) = &args.json {
         let first = elements.first()?;
         if is_shell(&first.value) {
@@ -229,14 +233,14 @@ pub fn script(text: &str, ins: &Instruction, escape: char) -> Option<Script> {
             exec_point: None,
         });
     }
-    let rest = args.rest;
+    let rest = &args.rest;
     let heredocs = if ins.kind == Kind::Run {
         &ins.heredocs[..]
     } else {
         &[]
     };
     if heredocs.is_empty() {
-        return Some(from_text(&rest, ScriptForm::Shell, true));
+        return Some(from_text(rest, ScriptForm::Shell, true));
     }
     // `RUN <<EOF`: the first heredoc's body is the script.
     let only_markers = rest.text.split_whitespace().all(|w| w.starts_with("<<"));

@@ -141,13 +141,21 @@ pub struct Args {
     pub flags: Vec<SourceFlag>,
     /// The logical text after the flags, mapped to the source.
     pub rest: Mapped,
-    /// The words of `rest` (shell-form and path arguments).
-    pub words: Vec<ArgWord>,
+    /// The words of `rest` (shell-form and path arguments), split when first asked for: most instructions are
+    /// read through their script or their JSON form instead.
+    words: std::sync::OnceLock<Vec<ArgWord>>,
+    escape: char,
     /// `rest` read as a JSON string array, when it is one.
     pub json: Option<Vec<ArrayElement>>,
 }
 
 impl Args {
+    /// The words of `rest`, split as BuildKit splits them.
+    pub fn words(&self) -> &[ArgWord] {
+        self.words
+            .get_or_init(|| split_words(&self.rest, self.escape))
+    }
+
     pub fn flag(&self, name: &str) -> Option<&SourceFlag> {
         self.flags
             .iter()
@@ -200,12 +208,12 @@ pub fn args(text: &str, ins: &Instruction, escape: char) -> Args {
         });
     }
     let rest = m.slice(pos..m.text.len());
-    let words = split_words(&rest, escape);
     let json = json_array(&rest);
     Args {
         flags,
         rest,
-        words,
+        words: std::sync::OnceLock::new(),
+        escape,
         json,
     }
 }
@@ -363,7 +371,7 @@ pub fn copy_args(args: &Args) -> Option<CopyArgs> {
                 .collect(),
             true,
         ),
-        None => (args.words.clone(), false),
+        None => (args.words().to_vec(), false),
     };
     if words.len() < 2 {
         return None;

@@ -221,6 +221,10 @@ pub fn extract_flags(line: &str) -> (Vec<String>, String) {
 
 /// Removes quotes and resolves escapes in one word, as Docker's shell lexer does (no expansion).
 pub fn unquote(raw: &str, escape: char) -> String {
+    // Most words have nothing to resolve.
+    if !raw.contains(['\'', '"', escape]) {
+        return raw.to_string();
+    }
     let mut out = String::with_capacity(raw.len());
     let mut it = raw.chars().peekable();
     while let Some(c) = it.next() {
