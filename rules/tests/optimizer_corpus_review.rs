@@ -43,6 +43,7 @@ const REVIEWED: &[(&str, usize, &str, &str, &str)] = &[
     ("sixeyed__diamol/ch12__exercises__timecheck__Dockerfile-1.0", 6, "source-copy-before-install", "right", "COPY src/ . before dotnet restore (the csproj was copied, then the sources too)"),
     ("sixeyed__diamol/ch15__exercises__timecheck__Dockerfile-3.0", 6, "source-copy-before-install", "right", "same"),
     ("sixeyed__diamol/ch19__exercises__timecheck__Dockerfile-4.0", 6, "source-copy-before-install", "right", "same"),
+    ("tilt-dev__tilt-example-go/0-base__deployments__Dockerfile", 1, "toolchain-in-final-image", "right", "golang runs what `go install ./` put in /go/bin (ENTRYPOINT by its bare name): found by the review of single-stage toolchain files the rule missed"),
     ("tilt-dev__tilt-example-go/0-base__deployments__Dockerfile", 3, "source-copy-before-install", "right", "ADD . . before go install ./ (no go.mod first)"),
     ("tilt-dev__tilt-example-java/0-base__Dockerfile", 1, "toolchain-in-final-image", "right", "a JDK builds the jar with gradlew and the ENTRYPOINT runs it: a JRE is enough"),
     ("tilt-dev__tilt-example-java/0-base__Dockerfile", 3, "source-copy-before-install", "right", "ADD . . before gradlew bootJar"),

@@ -68,6 +68,7 @@ pub fn artifact_of(
             let module = || {
                 read("go.mod")
                     .and_then(|t| go_module(&t))
+                    .or_else(|| installs.then(|| installed_program(runs)).flatten())
                     .ok_or("`go build` without `-o` names the binary after go.mod's module: add `-o <path>`")
             };
             // `go install` puts the binary in $GOPATH/bin (/go/bin in the golang image).
@@ -166,6 +167,40 @@ pub fn artifact_of(
         }
         _ => Err(format!("`{}` produces no known artifact", tool.name())),
     }
+}
+
+/// Programs a Go toolchain stage runs that `go install` of the stage's own module does not build.
+const NOT_THE_MODULE: &[&str] = &[
+    "go",
+    "sh",
+    "bash",
+    "ash",
+    "dash",
+    "zsh",
+    "env",
+    "tini",
+    "dumb-init",
+    "make",
+    "dlv",
+    "air",
+    "gopls",
+    "reflex",
+    "gin",
+    "CompileDaemon",
+    "watchexec",
+    "nodemon",
+    "supervisord",
+];
+
+/// Without go.mod, the name `go install .` gives its binary (the module's last element) is best read from the CMD
+/// that runs it through PATH: a bare program name that is not a shell, the toolchain or a known dev tool.
+fn installed_program(runs: &[String]) -> Option<String> {
+    let program = runs.first()?;
+    let plain = !program.is_empty()
+        && program
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    (plain && !NOT_THE_MODULE.contains(&program.as_str())).then(|| program.clone())
 }
 
 fn join(dir: &str, file: &str) -> String {
@@ -394,6 +429,45 @@ mod tests {
             artifact_of(&install, None, "", &[]),
             Ok(Artifact::File("/go/bin/tool".into()))
         );
+    }
+
+    #[test]
+    fn go_install_of_the_module_is_named_by_the_cmd_without_go_mod() {
+        let install = |operands: &[&str]| ActionKind::Build {
+            tool: Tool::Go,
+            output: None,
+            release: true,
+            operands: operands.iter().map(|s| s.to_string()).collect(),
+            installs: true,
+        };
+        let runs = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        for operands in [&[][..], &["."], &["./"]] {
+            assert_eq!(
+                artifact_of(
+                    &install(operands),
+                    None,
+                    "",
+                    &runs(&["web", "--port", "80"])
+                ),
+                Ok(Artifact::File("/go/bin/web".into())),
+                "{operands:?}"
+            );
+        }
+        // Not a plain program name, or a program the module is not.
+        assert!(artifact_of(&install(&["."]), None, "", &runs(&["./web"])).is_err());
+        assert!(artifact_of(&install(&["."]), None, "", &[]).is_err());
+        for tool in NOT_THE_MODULE {
+            assert_eq!(installed_program(&runs(&[tool])), None, "{tool}");
+        }
+        // `go build` names its output after the module too, but CMD runs it by path: no guess.
+        let build = ActionKind::Build {
+            tool: Tool::Go,
+            output: None,
+            release: true,
+            operands: vec![],
+            installs: false,
+        };
+        assert!(artifact_of(&build, None, "", &runs(&["web"])).is_err());
     }
 
     #[test]

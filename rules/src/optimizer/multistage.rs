@@ -121,12 +121,16 @@ const PATH_DIRS: &[&str] = &[
     "/bin",
 ];
 
+/// Folders on the `PATH` of the toolchain images only (golang's `/go/bin`, rust's cargo bin), where `go install` and
+/// `cargo install` put what they build: a bare CMD word finds it there, but not in a runtime image.
+const TOOLCHAIN_PATH_DIRS: &[&str] = &["/go/bin", "/usr/local/go/bin", "/usr/local/cargo/bin"];
+
 /// Whether a CMD/ENTRYPOINT word names the artifact (absolute, or relative to the final working directory).
 fn names_artifact(word: &str, artifact: &Artifact, abs: &str, wd: Option<&str>) -> bool {
     let w = word.trim_start_matches('@');
     // A bare name found through PATH.
     if let (Artifact::File(_), Some((dir, name))) = (artifact, abs.rsplit_once('/')) {
-        if w == name && PATH_DIRS.contains(&dir) {
+        if w == name && (PATH_DIRS.contains(&dir) || TOOLCHAIN_PATH_DIRS.contains(&dir)) {
             return true;
         }
     }
@@ -644,7 +648,21 @@ fn compiled_rewrite(ctx: &Context, f: &Facts, stage: &Stage, p: Plan) -> Result<
             ));
             artifact_lines.push_str(&format!("{copy_kw} --from={name} {} {}{nl}", p.abs, p.abs));
         }
-        (_, Artifact::File(_)) | (_, Artifact::Dir(_)) => {
+        (_, Artifact::File(_)) => {
+            // Run by its bare name from a folder only the toolchain image has on its PATH: the runtime image
+            // finds it in /usr/local/bin.
+            let dest = match p.abs.rsplit_once('/') {
+                Some((dir, file))
+                    if TOOLCHAIN_PATH_DIRS.contains(&dir)
+                        && run_words(f, stage).0.iter().any(|w| w == file) =>
+                {
+                    format!("/usr/local/bin/{file}")
+                }
+                _ => p.abs.to_string(),
+            };
+            artifact_lines.push_str(&format!("{copy_kw} --from={name} {} {dest}{nl}", p.abs));
+        }
+        (_, Artifact::Dir(_)) => {
             artifact_lines.push_str(&format!("{copy_kw} --from={name} {} {}{nl}", p.abs, p.abs));
         }
         (_, Artifact::Glob(_)) => {

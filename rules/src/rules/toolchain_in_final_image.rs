@@ -57,7 +57,8 @@ declare_rule! {
     /// Debian release slim, with the CA certificates copied over; Maven/Gradle/JDK: the JRE of the same Java
     /// version; a Node build: `node:<version>-slim`, or `nginx:alpine` for a static site; .NET SDK: `aspnet` (or
     /// `runtime` for a console project); full Python: the slim image of the same version).
-    /// It copies only the artifact (`go build -o X` → X; `cargo build --release` → `target/release/<bin>`;
+    /// It copies only the artifact (`go build -o X` → X; `go install` of the stage's module → its binary in
+    /// `/go/bin`, copied to `/usr/local/bin` when `CMD` runs it by name; `cargo build --release` → `target/release/<bin>`;
     /// `mvn package` → `target/*.jar`; `gradle` → `build/libs/*.jar`; `npm run build` → `dist/` with
     /// `node_modules`; `dotnet publish -o out` → `out/`; Python → `/usr/local` and the app folder) to the same
     /// absolute path, so `CMD`/`ENTRYPOINT` keep pointing at it, and moves the runtime metadata (`ENV`, `EXPOSE`,
@@ -150,6 +151,9 @@ mod tests {
                 ("FROM gcc:13\nWORKDIR /src\nCOPY . .\nRUN gcc -O2 -o hello hello.c\nCMD [\"./hello\"]\n", &["gcc:13"]),
                 ("FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go build\nCMD [\"./app\"]\n", &["golang:1.22"]),
                 ("FROM eclipse-temurin:17-jdk-alpine\nADD . .\nRUN ./gradlew --no-daemon bootJar\nENTRYPOINT java -jar build/libs/app-0.0.1.jar\n", &["eclipse-temurin:17-jdk-alpine"]),
+                // `go install` of the stage's module, run by its bare name from /go/bin.
+                ("FROM golang:1.21\nWORKDIR /app\nADD . .\nRUN go install ./\nENTRYPOINT tilt-example-go\n", &["golang:1.21"]),
+                ("FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go install ./cmd/server\nCMD [\"server\"]\n", &["golang:1.22"]),
             ],
         );
     }
@@ -168,6 +172,11 @@ mod tests {
                 "FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD [\"node\", \"dist/server.js\"]\n",
                 "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n",
                 "FROM eclipse-temurin:21-jdk\nCMD [\"jshell\"]\n",
+                // The stage's own module installed, but CMD runs a dev tool or a shell.
+                "FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go install ./\nCMD [\"air\"]\n",
+                "FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go install ./\nCMD bash\n",
+                // A bare program that the installed package is not.
+                "FROM golang:1.22\nRUN go install ./cmd/server\nCMD [\"client\"]\n",
             ],
         );
     }
@@ -215,7 +224,12 @@ mod tests {
                 (
                     "FROM eclipse-temurin:17-jdk-alpine\nADD . .\nRUN ./gradlew --no-daemon bootJar\nENTRYPOINT java -jar build/libs/app-0.0.1.jar\n",
                     "FROM eclipse-temurin:17-jdk-alpine AS build\nADD . .\nRUN ./gradlew --no-daemon bootJar\n\nFROM eclipse-temurin:17-jre-alpine\nENTRYPOINT java -jar build/libs/app-0.0.1.jar\nCOPY --from=build /build/libs/*.jar /build/libs/\n",
-                ),(
+                ),
+                (
+                    "FROM golang:1.21\nWORKDIR /app\nADD . .\nRUN go install ./\nENTRYPOINT tilt-example-go\n",
+                    "FROM golang:1.21 AS build\nWORKDIR /app\nADD . .\nRUN go install ./\n\nFROM debian:bookworm-slim\nWORKDIR /app\nENTRYPOINT tilt-example-go\nCOPY --from=build /go/bin/tilt-example-go /usr/local/bin/tilt-example-go\nCOPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt\n",
+                ),
+                (
                 "FROM golang:1.22\n# app\nWORKDIR /app\nCOPY . .\nENV PORT=8080 CGO_ENABLED=0\nRUN go build -o /app/server\nEXPOSE 8080\nCMD [\"/app/server\"]\n",
                 "FROM golang:1.22 AS build\n# app\nWORKDIR /app\nCOPY . .\nENV PORT=8080 CGO_ENABLED=0\nRUN go build -o /app/server\n\nFROM gcr.io/distroless/static-debian12\nWORKDIR /app\nENV PORT=8080 CGO_ENABLED=0\nEXPOSE 8080\nCMD [\"/app/server\"]\nCOPY --from=build /app/server /app/server\n",
             )],
