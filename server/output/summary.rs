@@ -54,15 +54,8 @@ pub fn summary_line(counts: Counts, unsafe_fixes: bool) -> String {
     match (counts.checked, counts.problems) {
         (0, _) => format!("No file checked: {unchecked}"),
         (_, 0) => format!("No problems found in the files checked; {unchecked}"),
-        _ => format!("{findings} {}", capitalize(&unchecked)),
+        _ => format!("{findings} {unchecked}"),
     }
-}
-
-fn capitalize(s: &str) -> String {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 fn findings_line(counts: Counts, unsafe_fixes: bool) -> String {

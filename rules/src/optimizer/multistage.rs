@@ -331,6 +331,7 @@ pub(crate) fn analyse(ctx: &Context, f: &Facts) -> Option<Finding> {
                     artifact: a,
                     abs: &abs,
                     final_wd: final_wd.as_deref(),
+                    runs: &runs,
                     shell_form,
                     hints,
                     src_dir: &src_dir,
@@ -431,6 +432,8 @@ struct Plan<'a> {
     artifact: &'a Artifact,
     abs: &'a str,
     final_wd: Option<&'a str>,
+    /// The words of the final CMD/ENTRYPOINT.
+    runs: &'a [String],
     shell_form: bool,
     hints: RuntimeHints,
     src_dir: &'a str,
@@ -653,8 +656,7 @@ fn compiled_rewrite(ctx: &Context, f: &Facts, stage: &Stage, p: Plan) -> Result<
             // finds it in /usr/local/bin.
             let dest = match p.abs.rsplit_once('/') {
                 Some((dir, file))
-                    if TOOLCHAIN_PATH_DIRS.contains(&dir)
-                        && run_words(f, stage).0.iter().any(|w| w == file) =>
+                    if TOOLCHAIN_PATH_DIRS.contains(&dir) && p.runs.iter().any(|w| w == file) =>
                 {
                     format!("/usr/local/bin/{file}")
                 }

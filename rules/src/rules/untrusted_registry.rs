@@ -142,27 +142,7 @@ fn trusts(entry: &str, registry: &str) -> bool {
     if hub(&entry) && hub(registry) {
         return true;
     }
-    glob_match(&entry, registry)
-}
-
-/// `*` matches any run of characters; everything else matches itself.
-fn glob_match(pattern: &str, text: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    if parts.len() == 1 {
-        return pattern == text;
-    }
-    let (first, last) = (parts[0], parts[parts.len() - 1]);
-    if !text.starts_with(first) || text.len() < first.len() + last.len() || !text.ends_with(last) {
-        return false;
-    }
-    let mut rest = &text[first.len()..text.len() - last.len()];
-    for middle in &parts[1..parts.len() - 1] {
-        match rest.find(middle) {
-            Some(at) => rest = &rest[at + middle.len()..],
-            None => return false,
-        }
-    }
-    true
+    crate::knowledge::glob_match(&entry, registry)
 }
 
 #[cfg(test)]
@@ -250,6 +230,7 @@ mod tests {
 
     #[test]
     fn globs() {
+        use crate::knowledge::glob_match;
         assert!(glob_match("a*b*c", "aXbYc"));
         assert!(glob_match("*", ""));
         assert!(!glob_match("a*a", "a"));

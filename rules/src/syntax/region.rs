@@ -199,10 +199,7 @@ impl Region {
                 if stage.from >= tail {
                     moved(&mut stage.from);
                     moved(&mut stage.instructions.start);
-                    if let Some(r) = &mut stage.name_range {
-                        r.start = (r.start as isize + delta) as usize;
-                        r.end = (r.end as isize + delta) as usize;
-                    }
+                    stage.name_range.shift(delta, 0);
                 }
                 if stage.instructions.end >= tail {
                     moved(&mut stage.instructions.end);
