@@ -1,7 +1,7 @@
 //! CMD and ENTRYPOINT: reading a shell form as words, writing exec forms, and the shell a stage uses.
 use super::facts::{Facts, Step};
 use crate::shell::{Script, ScriptForm};
-use crate::syntax::{Kind, Span, Stage};
+use crate::syntax::{Instruction, Kind, Span, Stage};
 
 /// A JSON string literal.
 pub(crate) fn json_string(s: &str) -> String {
@@ -72,6 +72,71 @@ pub(crate) fn shell_text_range(script: &Script) -> Option<Span> {
     let start = m.text.len() - m.text.trim_start().len();
     let end = m.text.trim_end().len();
     (start < end).then(|| m.source_range(start..end))
+}
+
+/// What BuildKit splits off the front of a shell-form CMD/ENTRYPOINT as instruction flags: every leading word that
+/// starts with `--` (`CMD --listen :9090` has the flag `--listen`, and the build fails because CMD takes none), up
+/// to a `--` that ends them. Returns where a replacement of the whole command must start (the first flag, or that
+/// `--`) and the flags as command words; `None` when a flag is not plain text (quotes, variables, escapes, globs),
+/// whose words only the shell could tell.
+pub(crate) fn leading_flags(
+    text: &str,
+    ins: &Instruction,
+    script: &Script,
+) -> Option<(usize, Vec<String>)> {
+    let body = shell_text_range(script)?;
+    let mut start = body.start;
+    let mut words = Vec::new();
+    // The syntax layer also keeps the words after a `--` as flags; BuildKit's flags are those before the command.
+    for fl in ins.flags.iter().filter(|fl| fl.range.end <= body.start) {
+        let raw = text.get(fl.range.clone())?;
+        start = start.min(fl.range.start);
+        if raw == "--" {
+            break;
+        }
+        if raw.contains(|c: char| c.is_whitespace() || "\"'$`\\*?[~".contains(c)) {
+            return None;
+        }
+        words.push(raw.to_string());
+    }
+    Some((start, words))
+}
+
+/// A shell-form CMD/ENTRYPOINT as exec-form words when it is plain words, with the range its replacement covers:
+/// the flags BuildKit would split off come first, so the JSON array replaces them too (an array left behind
+/// `CMD --listen` would still fail the build).
+pub(crate) fn plain_command(
+    text: &str,
+    ins: &Instruction,
+    script: &Script,
+) -> Option<(Span, Vec<String>)> {
+    let (start, mut words) = leading_flags(text, ins, script)?;
+    let body = shell_text_range(script)?;
+    let rest = plain_words(script)?;
+    // `exec` after flags is an argument, not the shell's builtin.
+    if !words.is_empty() && script_starts_with_exec(script) {
+        return None;
+    }
+    words.extend(rest);
+    Some((start..body.end, words))
+}
+
+/// Whether a shell-form CMD/ENTRYPOINT starts with its program: no leading `--` words that BuildKit splits off as
+/// flags (the build fails on them) and no `--` that ends them (what follows is an option, not a program). A fix of
+/// such a command cannot know what was meant.
+pub(crate) fn runs_a_program(text: &str, ins: &Instruction, script: &Script) -> bool {
+    let Some(body) = shell_text_range(script) else {
+        return false;
+    };
+    leading_flags(text, ins, script).is_some_and(|(start, _)| start == body.start)
+}
+
+fn script_starts_with_exec(script: &Script) -> bool {
+    script
+        .commands
+        .first()
+        .and_then(|c| c.words.first())
+        .is_some_and(|w| w.value == "exec")
 }
 
 /// Whether the command's last step already replaces the shell (`exec node x`).
@@ -177,6 +242,9 @@ pub(crate) fn report_overridden(
 /// stage's shell with `exec` before the last command. `None` when neither is possible.
 pub(crate) fn exec_form_for(f: &Facts, stage: &Stage, step: &Step) -> Option<(String, bool)> {
     let script = step.script.as_ref()?;
+    if !runs_a_program(f.doc.text(), f.ins(step.index), script) {
+        return None;
+    }
     if let Some(words) = plain_words(script) {
         return Some((exec_array(&words), true));
     }

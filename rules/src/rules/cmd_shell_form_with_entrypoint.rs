@@ -1,6 +1,6 @@
 //! `cmd-shell-form-with-entrypoint`: a shell-form CMD in a stage whose ENTRYPOINT is in exec form.
 use crate::engine::{declare_rule, Context, Diagnostic, Edit, Fix, Rule};
-use crate::optimizer::commands::{exec_array, last_of, plain_words, shell_text_range};
+use crate::optimizer::commands::{exec_array, last_of, plain_command, shell_text_range};
 use crate::optimizer::facts::Facts;
 use crate::shell::ScriptForm;
 use crate::syntax::Kind;
@@ -16,6 +16,9 @@ declare_rule! {
     ///
     /// The `ENTRYPOINT` may come from an earlier stage this one is built `FROM`.
     /// When the `ENTRYPOINT` is itself in shell form, `CMD` is ignored altogether: see `entrypoint-shell-form`.
+    ///
+    /// Arguments that start with `--` are worse: BuildKit reads `CMD --listen :9090` as the instruction flag
+    /// `--listen`, and since `CMD` takes no flags the build fails.
     ///
     /// ## Example
     /// ```dockerfile
@@ -39,7 +42,11 @@ declare_rule! {
     /// ## Fix safety
     /// The fix writes plain words as a JSON array, so the entrypoint receives them as separate arguments instead of
     /// `/bin/sh -c ...`: the container's command line changes, so the fix is unsafe.
-    /// A `CMD` that uses variables or shell syntax gets no fix: decide by hand what the entrypoint should receive.
+    /// Leading `--` words are part of the array (`CMD --listen :9090 --verbose` becomes
+    /// `CMD ["--listen", ":9090", "--verbose"]`), never left in front of it where BuildKit would still read them as
+    /// flags.
+    /// A `CMD` that uses variables or shell syntax gets no fix: in exec form the variables would reach the entrypoint
+    /// unexpanded, so decide by hand what it should receive.
     ///
     /// ## References
     /// - [Understand how CMD and ENTRYPOINT interact](https://docs.docker.com/reference/dockerfile/#understand-how-cmd-and-entrypoint-interact)
@@ -77,16 +84,34 @@ impl Rule for CmdShellFormWithEntrypoint {
             if !ep_exec {
                 continue;
             }
-            let Some(range) = shell_text_range(script) else {
+            let Some(body) = shell_text_range(script) else {
                 continue;
             };
+            let ins = f.ins(cmd.index);
+            let plain = plain_command(ctx.text(), ins, script);
+            // BuildKit reads leading `--words` as flags of CMD, which takes none: the build fails.
+            let first_flag = ins
+                .flags
+                .iter()
+                .find(|fl| fl.range.end <= body.start)
+                .map(|fl| fl.range.clone());
+            let flagged = first_flag
+                .as_ref()
+                .is_some_and(|r| ctx.slice(r.clone()) != "--");
+            let range = match (&plain, &first_flag) {
+                (Some((r, _)), _) => r.clone(),
+                (None, Some(fl)) => fl.start..body.end,
+                (None, None) => body,
+            };
             let written = ctx.slice(range.clone()).trim().to_string();
-            let d = ctx.diagnostic(
-                range.clone(),
-                format!("shell-form `CMD` reaches the `ENTRYPOINT` as `/bin/sh -c {written}`: write its arguments as a JSON array"),
-            );
-            let d = match plain_words(script) {
-                Some(words) => {
+            let message = if flagged {
+                format!("BuildKit reads `{}` in `CMD {written}` as a flag of `CMD`, which takes none, and the build fails: write the entrypoint's arguments as a JSON array", ctx.slice(first_flag.clone().unwrap_or_default()))
+            } else {
+                format!("shell-form `CMD` reaches the `ENTRYPOINT` as `/bin/sh -c {written}`: write its arguments as a JSON array")
+            };
+            let d = ctx.diagnostic(range, message);
+            let d = match plain {
+                Some((range, words)) => {
                     let json = exec_array(&words);
                     d.with_fix(Fix::unsafe_(
                         format!("Replace `{written}` with `{json}`"),
@@ -119,6 +144,14 @@ mod tests {
                     &["serve $DIR"],
                 ),
                 ("FROM a\nCMD -v\nENTRYPOINT [\"x\"]\n", &["-v"]),
+                (
+                    "FROM a\nENTRYPOINT [\"x\"]\nCMD --listen :9090 --verbose\n",
+                    &["--listen :9090 --verbose"],
+                ),
+                (
+                    "FROM a\nENTRYPOINT [\"x\"]\nCMD --port=$PORT -v\n",
+                    &["--port=$PORT -v"],
+                ),
             ],
         );
     }
@@ -150,7 +183,35 @@ mod tests {
                     "FROM a\nENTRYPOINT [\"x\"]\nCMD serve $DIR\n",
                     "FROM a\nENTRYPOINT [\"x\"]\nCMD serve $DIR\n",
                 ),
+                // Leading `--` words that BuildKit reads as flags go into the array, not in front of it.
+                (
+                    "FROM a\nENTRYPOINT [\"x\"]\nCMD --listen :9090 --verbose\n",
+                    "FROM a\nENTRYPOINT [\"x\"]\nCMD [\"--listen\", \":9090\", \"--verbose\"]\n",
+                ),
+                (
+                    "FROM a\nENTRYPOINT [\"x\"]\nCMD --listen=:9090 --tls --cert \"my cert.pem\"\n",
+                    "FROM a\nENTRYPOINT [\"x\"]\nCMD [\"--listen=:9090\", \"--tls\", \"--cert\", \"my cert.pem\"]\n",
+                ),
+                (
+                    "FROM a\nENTRYPOINT [\"x\"]\nCMD -- --listen :9090\n",
+                    "FROM a\nENTRYPOINT [\"x\"]\nCMD [\"--listen\", \":9090\"]\n",
+                ),
+                // A variable in a flag or an argument: the shell expanded it, an exec form would not.
+                (
+                    "FROM a\nENTRYPOINT [\"x\"]\nCMD --port=$PORT -v\n",
+                    "FROM a\nENTRYPOINT [\"x\"]\nCMD --port=$PORT -v\n",
+                ),
+                (
+                    "FROM a\nENTRYPOINT [\"x\"]\nCMD --listen :$PORT\n",
+                    "FROM a\nENTRYPOINT [\"x\"]\nCMD --listen :$PORT\n",
+                ),
             ],
+        );
+        let d = spec::diagnostics(R, "FROM a\nENTRYPOINT [\"x\"]\nCMD --listen :9090\n");
+        assert!(
+            d[0].message.contains("BuildKit reads `--listen`"),
+            "{}",
+            d[0].message
         );
     }
 }

@@ -148,6 +148,11 @@ mod tests {
                     "FROM a\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nENTRYPOINT [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\", \"exec java $OPTS -jar app.jar\"]\n",
                 ),
                 ("FROM a\nENTRYPOINT a | b\n", "FROM a\nENTRYPOINT a | b\n"),
+                // Flags BuildKit reads off the front (and fails on): no program to run in exec form.
+                (
+                    "FROM a\nENTRYPOINT --config /etc/x.yml\n",
+                    "FROM a\nENTRYPOINT --config /etc/x.yml\n",
+                ),
             ],
         );
         assert!(spec::diagnostics(R, "FROM a\nENTRYPOINT a | b\n")[0]

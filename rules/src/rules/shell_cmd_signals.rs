@@ -1,6 +1,8 @@
 //! `shell-cmd-signals`: a shell-form CMD that keeps the shell as PID 1.
 use crate::engine::{declare_rule, Context, Diagnostic, Edit, Fix, Peer, Rule};
-use crate::optimizer::commands::{exec_array, has_exec, last_of, plain_words, shell_text_range};
+use crate::optimizer::commands::{
+    exec_array, has_exec, last_of, plain_words, runs_a_program, shell_text_range,
+};
 use crate::optimizer::facts::Facts;
 use crate::shell::ScriptForm;
 use crate::syntax::Kind;
@@ -76,7 +78,10 @@ impl Rule for ShellCmdSignals {
                 range.clone(),
                 "shell-form `CMD` keeps `/bin/sh` as PID 1: the app does not receive SIGTERM on `docker stop`",
             );
-            let fix = if let Some(words) = plain_words(script) {
+            let fix = if !runs_a_program(ctx.text(), f.ins(cmd.index), script) {
+                // `CMD --flag`: BuildKit fails on the flag (`unknown-flag`), and what was meant is not known.
+                None
+            } else if let Some(words) = plain_words(script) {
                 let json = exec_array(&words);
                 Some(Fix::unsafe_(
                     format!("Replace `{written}` with `{json}`"),
@@ -149,6 +154,9 @@ mod tests {
                     "FROM a\nCMD cd /app \\\n && exec node x $Y\n",
                 ),
                 ("FROM a\nCMD a | b\n", "FROM a\nCMD a | b\n"),
+                // BuildKit reads `--port` as a flag of CMD: an exec form would keep it in front, `exec` would not help.
+                ("FROM a\nCMD --port 80 x\n", "FROM a\nCMD --port 80 x\n"),
+                ("FROM a\nCMD -- --port 80\n", "FROM a\nCMD -- --port 80\n"),
             ],
         );
     }
