@@ -3,11 +3,12 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use super::diagnostic::{Diagnostic, Severity};
+use super::dockerignore::DockerIgnore;
 use super::options::RuleOptions;
 use super::rule::RuleMeta;
 use super::suppression::UnusedSuppression;
 use crate::optimizer::facts::Facts;
-use crate::syntax::{query, Document};
+use crate::syntax::{ext_optimizer, query, Document, Kind};
 
 /// A read-only view of the build context (the folder `docker build` sends). The CLI implements it on disk;
 /// paths are relative to the context root, with `/` separators.
@@ -16,12 +17,88 @@ pub trait BuildContext {
     fn read(&self, rel: &str) -> Option<String>;
     /// Names of the entries directly inside `rel_dir` (`""` for the root); empty when it is not a folder.
     fn list(&self, rel_dir: &str) -> Vec<String>;
+    /// The ignore file BuildKit applies to this build (`<Dockerfile>.dockerignore` beside the Dockerfile, else
+    /// `.dockerignore` at the context root), when there is one.
+    fn dockerignore(&self) -> Option<&DockerIgnore> {
+        None
+    }
+    /// Whether `rel` is left out of what the build sees by the ignore file.
+    fn is_ignored(&self, rel: &str) -> bool {
+        self.dockerignore().is_some_and(|i| i.is_ignored(rel))
+    }
+}
+
+/// A path a build reads from its context: a COPY or ADD source that is neither another stage or image
+/// (`--from`), nor a URL, nor a heredoc, nor written with a variable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContextSource {
+    /// Relative to the context root, cleaned as BuildKit cleans it (`./a/../b` is `b`, `/x` is `x`, `.` is `""`).
+    pub path: String,
+    /// Holds `*`, `?` or `[`: it may match nothing (BuildKit then copies nothing for it); `path` is the literal
+    /// folder before the first wildcard segment, which must exist.
+    pub glob: bool,
+}
+
+/// The context paths the build's COPY and ADD instructions read, in order (ONBUILD ones run in another build).
+pub fn context_sources(doc: &Document) -> Vec<ContextSource> {
+    let text = doc.text();
+    let mut out = Vec::new();
+    for ins in doc.instructions() {
+        if !matches!(ins.kind, Kind::Copy | Kind::Add) {
+            continue;
+        }
+        let args = ext_optimizer::args(text, ins, doc.escape());
+        if args.flag("from").is_some() {
+            continue;
+        }
+        let Some(copy) = ext_optimizer::copy_args(&args) else {
+            continue;
+        };
+        for source in &copy.sources {
+            let v = source.value.as_str();
+            let remote = v.contains("://") || v.starts_with("git@");
+            if remote || v.contains('$') || v.starts_with("<<") {
+                continue;
+            }
+            let glob = v.contains(['*', '?', '[']);
+            let literal: Vec<&str> = v
+                .split('/')
+                .take_while(|s| !s.contains(['*', '?', '[']))
+                .collect();
+            let path = if glob {
+                // The folder the wildcard segment lies in: `src/*.go` needs `src`.
+                clean_source(&literal.join("/"))
+            } else {
+                clean_source(v)
+            };
+            out.push(ContextSource { path, glob });
+        }
+    }
+    out
+}
+
+/// A source path cleaned as BuildKit does: relative to the root, `..` never above it.
+fn clean_source(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                out.pop();
+            }
+            s => out.push(s),
+        }
+    }
+    out.join("/")
 }
 
 /// A build context held in memory: for tests, and for an editor that knows the files without a disk.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MemoryBuildContext {
     files: BTreeMap<String, String>,
+    /// A per-Dockerfile ignore file, which wins over `.dockerignore`.
+    own_ignore: Option<DockerIgnore>,
+    root_ignore: Option<DockerIgnore>,
 }
 
 impl MemoryBuildContext {
@@ -29,8 +106,16 @@ impl MemoryBuildContext {
         MemoryBuildContext::default()
     }
     pub fn with_file(mut self, rel: &str, content: &str) -> MemoryBuildContext {
-        self.files
-            .insert(rel.trim_start_matches("./").to_string(), content.into());
+        let rel = rel.trim_start_matches("./");
+        if rel == ".dockerignore" {
+            self.root_ignore = Some(DockerIgnore::parse(rel, content));
+        }
+        self.files.insert(rel.to_string(), content.into());
+        self
+    }
+    /// The Dockerfile's own ignore file (`<Dockerfile>.dockerignore` beside it, which may lie outside the context).
+    pub fn with_dockerfile_ignore(mut self, name: &str, content: &str) -> MemoryBuildContext {
+        self.own_ignore = Some(DockerIgnore::parse(name, content));
         self
     }
 }
@@ -63,6 +148,9 @@ impl BuildContext for MemoryBuildContext {
             .collect();
         out.dedup();
         out
+    }
+    fn dockerignore(&self) -> Option<&DockerIgnore> {
+        self.own_ignore.as_ref().or(self.root_ignore.as_ref())
     }
 }
 
@@ -171,5 +259,34 @@ mod tests {
         assert_eq!(ctx.read("./package.json").as_deref(), Some("{}"));
         assert_eq!(ctx.list(""), ["package.json", "src"]);
         assert_eq!(ctx.list("src/"), ["a.js", "b"]);
+        assert!(!ctx.is_ignored("src/a.js"));
+        let ctx = ctx.with_file(".dockerignore", "src\n");
+        assert!(ctx.is_ignored("src/a.js"));
+        let ctx = ctx.with_dockerfile_ignore("Dockerfile.dockerignore", "*.json\n");
+        assert!(
+            !ctx.is_ignored("src/a.js"),
+            "the Dockerfile's own file wins"
+        );
+        assert!(ctx.is_ignored("package.json"));
+    }
+
+    #[test]
+    fn sources_from_the_context_only() {
+        let src = "FROM a AS b\nCOPY . .\nCOPY ./src/../lib/ /lib/\nCOPY --from=b /x /y\nADD https://x/y.tgz git@github.com:a/b.git /z/\nCOPY $APP /app\nCOPY <<EOF /e\nhi\nEOF\nCOPY [\"/abs/f\", \"src/*.go\", \"/dst/\"]\nADD pkg*.json yarn.lock ./\nONBUILD COPY later /later\n";
+        let doc = Document::parse(src);
+        let got: Vec<(String, bool)> = context_sources(&doc)
+            .into_iter()
+            .map(|s| (s.path, s.glob))
+            .collect();
+        let want = [
+            ("", false),
+            ("lib", false),
+            ("abs/f", false),
+            ("src", true),
+            ("", true),
+            ("yarn.lock", false),
+        ];
+        let want: Vec<(String, bool)> = want.iter().map(|(p, g)| (p.to_string(), *g)).collect();
+        assert_eq!(got, want);
     }
 }

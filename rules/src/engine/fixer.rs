@@ -172,6 +172,9 @@ impl BuildContext for WithCreatedFiles<'_> {
         }
         out
     }
+    fn dockerignore(&self) -> Option<&super::DockerIgnore> {
+        self.base.and_then(|b| b.dockerignore())
+    }
 }
 
 /// The fixer's loop over any linter (the tests drive it with misbehaving rules).

@@ -1,6 +1,7 @@
 //! The rule engine: diagnostics, fixes, the rule trait and registry, settings, suppression and the fixer.
 mod context;
 pub mod diagnostic;
+mod dockerignore;
 pub mod docs;
 mod fixer;
 mod lint;
@@ -10,8 +11,9 @@ mod settings;
 mod suppression;
 pub(crate) mod text;
 
-pub use context::{BuildContext, Context, MemoryBuildContext};
+pub use context::{context_sources, BuildContext, Context, ContextSource, MemoryBuildContext};
 pub use diagnostic::*;
+pub use dockerignore::DockerIgnore;
 pub use fixer::{
     apply_edits, apply_fix, fix, AppliedFix, FixMode, FixOutcome, WithCreatedFiles, MAX_ROUNDS,
 };

@@ -15,9 +15,11 @@ declare_rule! {
     /// after it.
     /// A `.dockerignore` next to the Dockerfile keeps them out.
     ///
-    /// The rule needs the build context (the CLI gives it the Dockerfile's folder, or `--context`); without it,
-    /// it says nothing.
-    /// A `<name>.dockerignore` file (BuildKit's per-Dockerfile ignore file) counts as well.
+    /// The rule needs the build context (`--context`, the editor's workspace folder, or the nearest folder at or
+    /// above the Dockerfile that holds every file it copies); when none is found, it says nothing, and
+    /// `dflint check -v` tells why.
+    /// The Dockerfile's own ignore file counts as well: BuildKit reads `<Dockerfile>.dockerignore` beside the
+    /// Dockerfile (`web.Dockerfile.dockerignore` for `web.Dockerfile`) before `.dockerignore` at the context root.
     ///
     /// ## Build context
     /// ```text
@@ -141,9 +143,10 @@ const ECOSYSTEMS: &[(Ecosystem, &[&str], &[&str])] = &[
     ),
 ];
 
-/// Whether the context root has an ignore file (`.dockerignore` or `<name>.dockerignore`).
+/// Whether an ignore file applies to the build: the Dockerfile's own `<name>.dockerignore` beside it, or
+/// `.dockerignore` at the context root (also one a fix just created).
 fn has_ignore_file(ctx: &dyn BuildContext) -> bool {
-    ctx.exists(".dockerignore") || ctx.list("").iter().any(|n| n.ends_with(".dockerignore"))
+    ctx.dockerignore().is_some() || ctx.exists(".dockerignore")
 }
 
 /// The `.dockerignore` content for what the Dockerfile builds and the context holds.
@@ -282,8 +285,13 @@ mod tests {
         assert!(diags(src, None).is_empty());
         let ignored = bare.clone().with_file(".dockerignore", "node_modules\n");
         assert!(diags(src, Some(&ignored)).is_empty());
-        let per_file = bare.clone().with_file("Dockerfile.dockerignore", "x\n");
+        let per_file = bare
+            .clone()
+            .with_dockerfile_ignore("Dockerfile.dockerignore", "x\n");
         assert!(diags(src, Some(&per_file)).is_empty());
+        // Another Dockerfile's ignore file does not apply to this one.
+        let other = bare.clone().with_file("web.Dockerfile.dockerignore", "x\n");
+        assert_eq!(diags(src, Some(&other)).len(), 1);
         assert!(diags("FROM a\nCOPY src/ /app/\nADD https://x/y /y\n", Some(&bare)).is_empty());
         assert_eq!(diags("FROM a\nADD ./ /app\n", Some(&bare)).len(), 1);
     }
