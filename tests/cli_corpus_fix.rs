@@ -12,7 +12,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
 use dflint::check::{fix_guarded, map_ordered};
-use dflint::context::DiskBuildContext;
+use dflint::context::find_context;
 use dflint::fs::SourceFile;
 use dflint_rules::engine::{
     fix, lint, BuildContext, Diagnostic, FixMode, Settings, WithCreatedFiles,
@@ -101,10 +101,11 @@ fn fixing_the_corpus_is_safe_and_idempotent() {
 fn check_file(corpus: &Path, path: &Path, settings: &Settings) -> Result<FileReport, ()> {
     let rel = path.strip_prefix(corpus).unwrap().display().to_string();
     let source = SourceFile::from_bytes(path, std::fs::read(path).unwrap()).map_err(|_| ())?;
-    let ctx = DiskBuildContext::for_dockerfile(path, None);
-    let ctx = Some(&ctx as &dyn BuildContext);
-    let mut problems = Vec::new();
     let text = source.text;
+    // The build context as `dflint check` finds it (for most corpus files, none: what they copy is not stored).
+    let found = find_context(path, &Document::parse(&text), None, None).context;
+    let ctx = found.as_ref().map(|c| c as &dyn BuildContext);
+    let mut problems = Vec::new();
     let run = catch_unwind(AssertUnwindSafe(|| {
         let before = lint(&Document::parse(&text), settings, ctx);
         let guarded = fix_guarded(&text, settings, ctx, FixMode::Unsafe);
@@ -133,8 +134,11 @@ fn check_file(corpus: &Path, path: &Path, settings: &Settings) -> Result<FileRep
         base: ctx,
         files: &outcome.created_files,
     };
+    // Without a context and with nothing created, the second run has no context either (as `dflint check`).
+    let after =
+        (ctx.is_some() || !outcome.created_files.is_empty()).then_some(&after as &dyn BuildContext);
     match catch_unwind(AssertUnwindSafe(|| {
-        fix(&outcome.text, settings, Some(&after), FixMode::Unsafe)
+        fix(&outcome.text, settings, after, FixMode::Unsafe)
     })) {
         Ok(again) if again.changed() || again.text != outcome.text => problems.push(format!(
             "not idempotent: a second fix applied {:?}",

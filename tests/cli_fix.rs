@@ -145,7 +145,7 @@ fn diff_shows_the_fixes_and_writes_nothing() {
     assert_eq!(p.read_string("Dockerfile"), MIXED, "--diff writes nothing");
     assert!(
         run.stdout
-            .starts_with("--- Dockerfile\n+++ Dockerfile\n@@ "),
+            .starts_with("--- a/Dockerfile\n+++ b/Dockerfile\n@@ "),
         "{}",
         run.stdout
     );
@@ -200,7 +200,7 @@ fn stdin_fix_prints_the_fixed_text() {
     );
     diff.expect_code(1);
     assert!(
-        diff.stdout.starts_with("--- x/Dockerfile\n"),
+        diff.stdout.starts_with("--- a/x/Dockerfile\n"),
         "{}",
         diff.stdout
     );

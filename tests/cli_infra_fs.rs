@@ -28,10 +28,10 @@ impl Tree {
         path
     }
     /// Found files as `/`-joined paths relative to the root.
-    fn relative(&self, files: &[PathBuf]) -> Vec<String> {
+    fn relative(&self, files: &[(PathBuf, bool)]) -> Vec<String> {
         files
             .iter()
-            .map(|f| {
+            .map(|(f, _)| {
                 f.strip_prefix(self.root())
                     .unwrap()
                     .to_string_lossy()
@@ -108,7 +108,7 @@ fn explicit_files_are_always_checked_and_duplicates_dropped() {
     let everything: ExcludeFn = Arc::new(|_: &Path| true);
     let found = discover(&paths, &everything);
     assert_eq!(found.files, {
-        let mut expected = vec![normal, odd];
+        let mut expected = vec![(normal, true), (odd, true)];
         expected.sort();
         expected
     });
@@ -238,8 +238,8 @@ fn diff_is_unified_with_the_path_in_headers() {
         "FROM ubuntu:latest\nRUN a\nRUN b\nRUN c\nRUN d\nRUN e\nRUN apt-get install -y curl\n";
     let new = "FROM ubuntu:24.04\nRUN a\nRUN b\nRUN c\nRUN d\nRUN e\nRUN apt-get install -y --no-install-recommends curl\n";
     let expected = "\
---- sub/Dockerfile
-+++ sub/Dockerfile
+--- a/sub/Dockerfile
++++ b/sub/Dockerfile
 @@ -1,7 +1,7 @@
 -FROM ubuntu:latest
 +FROM ubuntu:24.04
@@ -263,6 +263,6 @@ fn diff_of_a_crlf_file_keeps_crlf_lines() {
     let diff = unified_diff(Path::new("D"), "FROM a\r\nRUN b\r\n", "FROM c\r\nRUN b\r\n");
     assert_eq!(
         diff,
-        "--- D\n+++ D\n@@ -1,2 +1,2 @@\n-FROM a\r\n+FROM c\r\n RUN b\r\n"
+        "--- a/D\n+++ b/D\n@@ -1,2 +1,2 @@\n-FROM a\r\n+FROM c\r\n RUN b\r\n"
     );
 }

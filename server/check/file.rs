@@ -7,8 +7,11 @@ use dflint_rules::syntax::Document;
 use super::guard::fix_guarded;
 use super::settings_cache::SettingsCache;
 use crate::config::{ConfigError, ConfigResolver, Threshold};
-use crate::context::{DiskBuildContext, Listings};
-use crate::fs::{create_atomic, read_source, unified_diff, write_source, FileError, SourceFile};
+use crate::context::{find_context, Discovered, DiskBuildContext, Listings, Origin};
+use crate::fs::{
+    create_atomic, creation_diff, read_source, template_reason, unified_diff, write_source,
+    FileError, SourceFile,
+};
 
 /// What to do with each file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,19 +26,17 @@ pub enum Mode {
 /// Where a file's text comes from.
 #[derive(Clone, Debug)]
 pub enum Input {
-    Path(PathBuf),
+    /// A file on disk; `named` when the command line named it (not found by a folder scan).
+    Path { path: PathBuf, named: bool },
     /// `-`; `name` is `--stdin-filename` (for reports, config lookup and the build context) or `-`.
-    Stdin {
-        name: PathBuf,
-        named: bool,
-    },
+    Stdin { name: PathBuf, named: bool },
 }
 
 impl Input {
     /// The path reports show: as given, without the `./` that walking `.` adds.
     pub fn display(&self) -> &Path {
         match self {
-            Input::Path(path) => path
+            Input::Path { path, .. } => path
                 .strip_prefix(".")
                 .ok()
                 .filter(|p| !p.as_os_str().is_empty())
@@ -65,6 +66,11 @@ pub enum Outcome {
     Unreadable(FileError),
     /// Not checked: its config is broken.
     BadConfig(Vec<ConfigError>),
+    /// Not checked: a folder scan found a template (`{{ }}`, `{% %}`), not a Dockerfile.
+    Skipped {
+        path: PathBuf,
+        reason: String,
+    },
 }
 
 /// A file that was linted (and perhaps fixed).
@@ -87,6 +93,10 @@ pub struct Checked {
     pub unsafe_fixes: bool,
     /// Writing the fix failed.
     pub write_error: Option<FileError>,
+    /// Which build context was used, and why (`-v`).
+    pub context: String,
+    /// No build context could be found (checks that read it were skipped).
+    pub context_missing: bool,
 }
 
 pub fn process(input: &Input, job: &Job) -> Outcome {
@@ -95,9 +105,16 @@ pub fn process(input: &Input, job: &Job) -> Outcome {
         Err(error) => return Outcome::Unreadable(error),
     };
     let config_path = match input {
-        Input::Path(path) => path.clone(),
+        Input::Path { path, .. } => path.clone(),
         Input::Stdin { name, .. } => name.clone(),
     };
+    let template = template_reason(&config_path, &source.text);
+    if let (Some(reason), Input::Path { named: false, .. }) = (&template, input) {
+        return Outcome::Skipped {
+            path: input.display().to_path_buf(),
+            reason: reason.clone(),
+        };
+    }
     let config = match job.resolver.config_for(&config_path) {
         Ok(config) => config,
         Err(error) => return Outcome::BadConfig(vec![error]),
@@ -106,7 +123,9 @@ pub fn process(input: &Input, job: &Job) -> Outcome {
     if !resolved.is_ok() {
         return Outcome::BadConfig(resolved.errors.clone());
     }
-    let context = build_context(input, job.context).map(|c| match &job.listings {
+    let doc = Document::parse(&source.text);
+    let discovered = build_context(input, &doc, job.context);
+    let context = discovered.context.clone().map(|c| match &job.listings {
         Some(listings) => c.with_listings(listings.clone()),
         None => c,
     });
@@ -124,9 +143,17 @@ pub fn process(input: &Input, job: &Job) -> Outcome {
         warnings: resolved.warnings.clone(),
         unsafe_fixes: settings.unsafe_fixes,
         write_error: None,
+        context: discovered.to_string(),
+        context_missing: matches!(discovered.origin, Origin::NotFound { .. }),
     };
-    if job.mode == Mode::Check {
-        checked.diagnostics = lint(&Document::parse(&source.text), settings, ctx);
+    if job.mode == Mode::Check || template.is_some() {
+        if let Some(reason) = template.filter(|_| job.mode != Mode::Check) {
+            checked.notes.push(format!(
+                "{}: not fixing a template ({reason}): it is not the Dockerfile that gets built",
+                checked.path.display()
+            ));
+        }
+        checked.diagnostics = lint(&doc, settings, ctx);
         checked.text = source.text;
         return Outcome::Checked(Box::new(checked));
     }
@@ -163,10 +190,16 @@ pub fn process(input: &Input, job: &Job) -> Outcome {
     let changed = outcome.text != source.text;
     match (job.mode, input) {
         (Mode::Diff, _) => {
-            checked.diff = unified_diff(&checked.path, &source.text, &outcome.text);
+            // The BOM is part of the file the diff applies to.
+            let bom = if source.bom { "\u{feff}" } else { "" };
+            checked.diff = unified_diff(
+                &checked.path,
+                &format!("{bom}{}", source.text),
+                &format!("{bom}{}", outcome.text),
+            );
         }
         (Mode::Fix, Input::Stdin { .. }) => checked.fixed_stdin = Some(outcome.text.clone()),
-        (Mode::Fix, Input::Path(_)) if changed => {
+        (Mode::Fix, Input::Path { .. }) if changed => {
             if let Err(error) = write_source(&source, &outcome.text) {
                 checked.write_error = Some(error);
             }
@@ -190,21 +223,25 @@ pub fn process(input: &Input, job: &Job) -> Outcome {
 
 fn read(input: &Input, job: &Job) -> Result<SourceFile, FileError> {
     match input {
-        Input::Path(path) => read_source(path),
+        Input::Path { path, .. } => read_source(path),
         Input::Stdin { name, .. } => {
             SourceFile::from_bytes(name, job.stdin.unwrap_or_default().to_vec())
         }
     }
 }
 
-/// The Dockerfile's folder (or `--context`); stdin has one only when it was named or `--context` was given.
-fn build_context(input: &Input, explicit: Option<&Path>) -> Option<DiskBuildContext> {
+/// `--context`, else the context found for the Dockerfile; stdin has one only when it was named or `--context`
+/// was given.
+fn build_context(input: &Input, doc: &Document, explicit: Option<&Path>) -> Discovered {
     match input {
-        Input::Path(path) => Some(DiskBuildContext::for_dockerfile(path, explicit)),
+        Input::Path { path, .. } => find_context(path, doc, explicit, None),
         Input::Stdin { name, named } if *named || explicit.is_some() => {
-            Some(DiskBuildContext::for_dockerfile(name, explicit))
+            find_context(name, doc, explicit, None)
         }
-        Input::Stdin { .. } => None,
+        Input::Stdin { .. } => Discovered {
+            context: None,
+            origin: Origin::NoFile,
+        },
     }
 }
 
@@ -220,7 +257,7 @@ fn create_file(
 ) {
     let Some(path) = context.and_then(|c| c.path_of(rel)) else {
         checked.notes.push(format!(
-            "{}: cannot create `{rel}` without a build context",
+            "{}: cannot create `{rel}`: build context not found; pass --context",
             checked.path.display()
         ));
         return;
@@ -234,8 +271,8 @@ fn create_file(
         return;
     }
     match (mode, input) {
-        (Mode::Diff, _) => checked.diff.push_str(&unified_diff(&path, "", content)),
-        (Mode::Fix, Input::Path(_)) => match create_atomic(&path, content.as_bytes()) {
+        (Mode::Diff, _) => checked.diff.push_str(&creation_diff(&path, content)),
+        (Mode::Fix, Input::Path { .. }) => match create_atomic(&path, content.as_bytes()) {
             Ok(()) => {}
             // Created meanwhile, by the fix of another Dockerfile in the folder.
             Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => {

@@ -82,7 +82,12 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitSt
             let _ = writeln!(err, "error: {error}");
             missing += 1;
         }
-        inputs.extend(found.files.into_iter().map(Input::Path));
+        inputs.extend(
+            found
+                .files
+                .into_iter()
+                .map(|(path, named)| Input::Path { path, named }),
+        );
     }
     if inputs.is_empty() && missing == 0 && !args.quiet {
         let _ = writeln!(err, "warning: no Dockerfiles found");

@@ -26,6 +26,7 @@ pub(super) fn finish(
     // Paths that could not be read or walked are errors, and the files behind them go unchecked.
     let mut had_errors = missing > 0;
     let mut unchecked = missing;
+    let mut skipped = Vec::new();
     for outcome in outcomes {
         match outcome {
             Outcome::Checked(c) => checked.push(*c),
@@ -39,6 +40,7 @@ pub(super) fn finish(
                 unchecked += 1;
                 config_errors.extend(errors.iter().map(relative));
             }
+            Outcome::Skipped { path, reason } => skipped.push((path, reason)),
         }
     }
     for error in &config_errors {
@@ -58,6 +60,7 @@ pub(super) fn finish(
         for note in checked.iter().flat_map(|c| &c.notes) {
             let _ = writeln!(err, "note: {note}");
         }
+        context_notes(args, &checked, &skipped, err);
     }
 
     let fixed: usize = checked.iter().map(|c| c.fixed).sum();
@@ -162,6 +165,43 @@ fn write_report(
     let body = buffer.strip_suffix(b"\n").unwrap_or(&buffer);
     let keep = body.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
     stream.write_all(&buffer[..keep])
+}
+
+/// `-v`: each file's build context and each template a scan left out; otherwise one line when some files had
+/// no build context, since what they were not told about is invisible.
+fn context_notes(
+    args: &CheckArgs,
+    checked: &[Checked],
+    skipped: &[(std::path::PathBuf, String)],
+    err: &mut dyn Write,
+) {
+    if args.verbose {
+        for c in checked {
+            let _ = writeln!(err, "note: {}: {}", c.path.display(), c.context);
+        }
+        for (path, reason) in skipped {
+            let _ = writeln!(
+                err,
+                "note: {}: skipped: a template ({reason})",
+                path.display()
+            );
+        }
+        return;
+    }
+    let lost: Vec<&Checked> = checked.iter().filter(|c| c.context_missing).collect();
+    match lost.as_slice() {
+        [] => {}
+        [one] => {
+            let _ = writeln!(err, "note: {}: {}", one.path.display(), one.context);
+        }
+        many => {
+            let _ = writeln!(
+                err,
+                "note: build context not found for {} files (no folder at or above them holds every file they copy); checks that read the context were skipped; pass --context, or -v for details",
+                many.len()
+            );
+        }
+    }
 }
 
 /// A config problem with the config's path relative to the working folder when it is inside it (discovery finds

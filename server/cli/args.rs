@@ -63,9 +63,14 @@ pub struct CheckArgs {
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
 
-    /// The build context for checks that look at files (`.dockerignore`, manifests); default: each Dockerfile's folder.
+    /// The build context for checks that look at files (`.dockerignore`, manifests); default: for each Dockerfile,
+    /// the nearest folder at or above it that holds every file it copies.
     #[arg(long, value_name = "DIR")]
     pub context: Option<PathBuf>,
+
+    /// Also say which build context each file was checked with and why, and which templates a scan skipped.
+    #[arg(short, long)]
+    pub verbose: bool,
 
     /// Print the findings only: no summary line, notes or warnings.
     #[arg(short, long)]

@@ -4,7 +4,7 @@ mod discover;
 mod source;
 mod write;
 
-pub use diff::unified_diff;
-pub use discover::{discover, is_dockerfile_name, Discovery, ExcludeFn};
+pub use diff::{creation_diff, unified_diff};
+pub use discover::{discover, is_dockerfile_name, template_reason, Discovery, ExcludeFn};
 pub use source::{read_source, FileError, LineEnding, SourceFile};
 pub use write::{create_atomic, write_atomic, write_source};

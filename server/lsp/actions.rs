@@ -262,7 +262,7 @@ fn quick_fix(
 pub fn fix_all_edit(state: &State, snap: &Snapshot) -> Option<WorkspaceEdit> {
     let effective = state.effective(&snap.slot);
     let path = snap.slot.path.as_deref();
-    let context = path.map(|p| crate::context::DiskBuildContext::for_dockerfile(p, None));
+    let context = super::state::build_context(&snap.doc, path, &effective);
     let ctx = context.as_ref().map(|c| c as &dyn engine::BuildContext);
     let outcome = engine::fix(snap.doc.text(), &effective.settings, ctx, FixMode::Safe);
     if !outcome.changed() {

@@ -24,6 +24,9 @@ pub struct Effective {
     /// The editor's settings say `"unsafe-fixes": false`: quick-fix menus offer safe fixes only.
     /// (Unset, every fix is offered; the file's `unsafe-fixes` is about `--fix`, not menus.)
     pub hide_unsafe_quick_fixes: bool,
+    /// The workspace folder that holds the document (the innermost, in a multi-root workspace): where the search
+    /// for its build context stops.
+    pub workspace_folder: Option<PathBuf>,
 }
 
 pub struct Store {
@@ -31,6 +34,8 @@ pub struct Store {
     /// `initializationOptions`, and the `workspace/configuration` answer, which replaces them when it is an object.
     editor: RwLock<(Option<Value>, Option<Value>)>,
     root: RwLock<Option<PathBuf>>,
+    /// Every workspace folder the client named.
+    folders: RwLock<Vec<PathBuf>>,
     /// Folder → effective settings. Cleared whenever any input changes.
     cache: Mutex<HashMap<Option<PathBuf>, Arc<Effective>>>,
     /// Bumped on every change, so results computed with older settings are known stale.
@@ -43,6 +48,7 @@ impl Default for Store {
             resolver: ConfigResolver::new(Overrides::default()),
             editor: RwLock::default(),
             root: RwLock::default(),
+            folders: RwLock::default(),
             cache: Mutex::default(),
             generation: AtomicU64::new(1),
         }
@@ -67,6 +73,22 @@ impl Store {
 
     pub fn set_root(&self, root: Option<PathBuf>) {
         *self.root.write().unwrap_or_else(PoisonError::into_inner) = root;
+    }
+
+    /// The workspace folders (all of them, in a multi-root workspace).
+    pub fn set_folders(&self, folders: Vec<PathBuf>) {
+        *self.folders.write().unwrap_or_else(PoisonError::into_inner) = folders;
+        self.invalidate_cache();
+    }
+
+    /// The innermost workspace folder that holds `path`.
+    fn folder_of(&self, path: &Path) -> Option<PathBuf> {
+        let folders = self.folders.read().unwrap_or_else(PoisonError::into_inner);
+        folders
+            .iter()
+            .filter(|f| path.starts_with(f))
+            .max_by_key(|f| f.components().count())
+            .cloned()
     }
 
     /// The settings given in `initializationOptions`.
@@ -164,6 +186,7 @@ impl Store {
             settings: resolved.settings,
             problems,
             hide_unsafe_quick_fixes,
+            workspace_folder: path.and_then(|p| self.folder_of(p)),
         }
     }
 }

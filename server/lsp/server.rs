@@ -220,6 +220,13 @@ impl LanguageServer for Server {
         self.state
             .settings
             .set_root(root.as_ref().and_then(super::state::path_of));
+        let folders = params.workspace_folders.iter().flatten();
+        let folders = folders.filter_map(|f| super::state::path_of(&f.uri));
+        self.state.settings.set_folders(
+            folders
+                .chain(root.as_ref().and_then(super::state::path_of))
+                .collect(),
+        );
         let init = params
             .initialization_options
             .as_ref()

@@ -13,7 +13,7 @@ use super::buffer::Buffer;
 use super::config::{self, DiagnosticMode, Effective};
 use super::encoding::Encoding;
 use super::ide::names::Names;
-use crate::context::DiskBuildContext;
+use crate::context::{find_context, DiskBuildContext};
 
 /// What the client told us at `initialize` and what we chose from it.
 #[derive(Clone, Debug)]
@@ -311,13 +311,24 @@ impl State {
     }
 }
 
-/// Lints one version of a document with the settings of its folder, and its folder as the build context.
+/// Lints one version of a document with the settings of its folder and its build context.
 pub fn lint(
     doc: &Document,
     path: Option<&std::path::Path>,
     effective: &Effective,
 ) -> Vec<Diagnostic> {
-    let context = path.map(|p| DiskBuildContext::for_dockerfile(p, None));
+    let context = build_context(doc, path, effective);
     let ctx = context.as_ref().map(|c| c as &dyn engine::BuildContext);
     engine::lint(doc, &effective.settings, ctx)
+}
+
+/// The build context of a document, found as `dflint check` finds it, the search stopping at the workspace
+/// folder that holds the file; none for an unsaved document or when no folder holds what it copies.
+pub fn build_context(
+    doc: &Document,
+    path: Option<&std::path::Path>,
+    effective: &Effective,
+) -> Option<DiskBuildContext> {
+    let path = path?;
+    find_context(path, doc, None, effective.workspace_folder.as_deref()).context
 }
