@@ -49,7 +49,7 @@ fn ch04_lab_becomes_a_multi_stage_build() {
         .expect("the size finding");
     assert!(
         size.message.contains("`diamol/golang` (~800 MB)")
-            && size.message.contains("saves about 725 MB"),
+            && size.message.contains("saves about 800 MB"),
         "{}",
         size.message
     );

@@ -249,6 +249,9 @@ pub fn runs_toolchain(words: &[String]) -> bool {
 pub struct RuntimeHints {
     /// `CGO_ENABLED=0` is set for the Go build.
     pub cgo_disabled: bool,
+    /// The Go module needs cgo (its sources import "C", or a dependency does), or an Alpine stage installs a C
+    /// compiler: the binary links the builder's libc.
+    pub cgo_used: bool,
     /// The build makes a static web site (served by a static file server).
     pub static_site: bool,
     /// .NET: the project is not a web app (`Microsoft.NET.Sdk` rather than `Microsoft.NET.Sdk.Web`).
@@ -294,6 +297,59 @@ fn debian_of(tag: Option<&str>, trixie_from: (u32, u32), official: bool) -> &'st
         None if !official => "bookworm",
         None => "trixie",
     }
+}
+
+/// The Alpine release a tag names (`1.22-alpine3.20` → `alpine:3.20`), else the newest known: musl binaries run on
+/// a newer Alpine than the one they were built on.
+fn alpine_of(tag: &str) -> RuntimeChoice {
+    let version = tag
+        .to_ascii_lowercase()
+        .split(['-', '_'])
+        .find_map(|p| {
+            p.strip_prefix("alpine")
+                .filter(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| "3.22".to_string());
+    RuntimeChoice {
+        image: format!("alpine:{version}"),
+        size: classify("alpine", None).map_or(mb(3, 7), |c| c.1),
+        why: "the musl libc the alpine toolchain links against",
+    }
+}
+
+/// When the runtime image's OS release was inferred from a builder tag that does not pin one (untagged, `latest`,
+/// `1.22`, `1.22-alpine`): what to pin so the build and the runtime stay on the same release.
+pub fn release_note(name: &str, tag: Option<&str>, runtime: &str) -> Option<String> {
+    let t = tag.unwrap_or("");
+    let release = if let Some(r) = runtime.strip_prefix("debian:") {
+        r.trim_end_matches("-slim").to_string()
+    } else if let Some(v) = runtime.strip_prefix("alpine:") {
+        format!("alpine{v}")
+    } else {
+        // scratch, a JRE, node: nothing links the builder's libc.
+        return None;
+    };
+    let pinned = if release.starts_with("alpine") {
+        t.to_ascii_lowercase()
+            .split(['-', '_'])
+            .any(|p| p.strip_prefix("alpine").is_some_and(|v| !v.is_empty()))
+    } else {
+        debian_codename(t).is_some()
+    };
+    if pinned {
+        return None;
+    }
+    Some(if t.is_empty() || t == "latest" {
+        format!("`{name}` has no tag, so the OS release under the build moves with each new image: pin a version and the release (`{name}:<version>-{release}`) so that `{runtime}` keeps matching it")
+    } else {
+        let base = t
+            .split('-')
+            .filter(|p| !tag_has(p, "alpine"))
+            .collect::<Vec<_>>()
+            .join("-");
+        format!("`{name}:{t}` follows the image's default OS release, which moves: pin `{name}:{base}-{release}` so that `{runtime}` keeps matching it")
+    })
 }
 
 fn debian_slim(codename: &str) -> RuntimeChoice {
@@ -369,22 +425,22 @@ pub fn runtime_for(
     let official = is_official(name);
     match eco {
         Ecosystem::Go => {
-            if hints.cgo_disabled || alpine {
+            // Without a C compiler (the alpine images have none) Go turns cgo off by itself.
+            if hints.cgo_disabled || (alpine && !hints.cgo_used) {
                 return Ok(RuntimeChoice {
-                    image: "gcr.io/distroless/static-debian12".into(),
-                    size: classify("gcr.io/distroless/static-debian12", None).map_or(mb(1, 2), |c| c.1),
-                    why: "a static Go binary (cgo off) needs no libc: distroless static carries CA certificates and time zones, `scratch` would do too",
+                    image: "scratch".into(),
+                    size: mb(0, 0),
+                    why: "a static Go binary (cgo off) needs no libc: `scratch`, with the CA certificates (and the user table for a named `USER`) copied from the build",
                 });
+            }
+            if alpine {
+                return Ok(alpine_of(t));
             }
             Ok(debian_slim(debian_of(tag, (1, 25), official)))
         }
         Ecosystem::Rust => {
             if alpine {
-                return Ok(RuntimeChoice {
-                    image: "alpine:3.22".into(),
-                    size: classify("alpine", None).map_or(mb(3, 7), |c| c.1),
-                    why: "the musl libc the alpine toolchain links against",
-                });
+                return Ok(alpine_of(t));
             }
             Ok(debian_slim(debian_of(tag, (1, 90), official)))
         }
@@ -466,6 +522,21 @@ pub fn runtime_for(
             Err(format!("no runtime image is known for {}", eco.name()))
         }
     }
+}
+
+/// Environment that images set for what they build, read from their published Dockerfiles: `(image, name, value)`.
+pub static IMAGE_ENV: &[(&str, &str, &str)] = &[
+    // *Learn Docker in a Month of Lunches*' Go image (`images/golang` in sixeyed/diamol): golang:1.13 with cgo off.
+    ("diamol/golang", "CGO_ENABLED", "0"),
+];
+
+/// The value an image sets for an environment variable, when known.
+pub fn image_env(name: &str, var: &str) -> Option<&'static str> {
+    let n = normalize_name(name);
+    IMAGE_ENV
+        .iter()
+        .find(|(i, v, _)| *i == n && *v == var)
+        .map(|(_, _, value)| *value)
 }
 
 /// The working directory official toolchain images start in (their `WORKDIR`, `/` when they set none).
@@ -676,11 +747,31 @@ mod tests {
         };
         assert_eq!(
             r(E::Go, "golang", Some("1.22"), cgo_off).unwrap(),
-            "gcr.io/distroless/static-debian12"
+            "scratch"
         );
         assert_eq!(
             r(E::Go, "golang", Some("1.22-alpine"), none).unwrap(),
-            "gcr.io/distroless/static-debian12"
+            "scratch"
+        );
+        let cgo = RuntimeHints {
+            cgo_used: true,
+            ..none
+        };
+        assert_eq!(
+            r(E::Go, "golang", Some("1.22-alpine3.20"), cgo).unwrap(),
+            "alpine:3.20"
+        );
+        assert_eq!(
+            r(E::Go, "golang", Some("1.22-alpine"), cgo).unwrap(),
+            "alpine:3.22"
+        );
+        assert_eq!(
+            r(E::Go, "golang", Some("1.22-bookworm"), cgo).unwrap(),
+            "debian:bookworm-slim"
+        );
+        assert_eq!(
+            r(E::Go, "golang", Some("1.23-bullseye"), cgo).unwrap(),
+            "debian:bullseye-slim"
         );
         assert_eq!(
             r(E::Go, "golang", Some("1.22"), none).unwrap(),
@@ -782,6 +873,29 @@ mod tests {
             r(E::C, "gcc", Some("15.1"), none).unwrap(),
             "debian:trixie-slim"
         );
+    }
+
+    #[test]
+    fn floating_builder_tags_get_a_note() {
+        assert_eq!(
+            release_note("golang", Some("1.22-bookworm"), "debian:bookworm-slim"),
+            None
+        );
+        assert_eq!(
+            release_note("golang", Some("1.22-alpine3.20"), "alpine:3.20"),
+            None
+        );
+        assert_eq!(release_note("golang", Some("1.22"), "scratch"), None);
+        assert_eq!(
+            release_note("golang", Some("1.22"), "debian:bookworm-slim").unwrap(),
+            "`golang:1.22` follows the image's default OS release, which moves: pin `golang:1.22-bookworm` so that `debian:bookworm-slim` keeps matching it"
+        );
+        assert!(release_note("rust", Some("1.80-alpine"), "alpine:3.22")
+            .unwrap()
+            .contains("pin `rust:1.80-alpine3.22`"));
+        assert!(release_note("diamol/golang", None, "debian:bookworm-slim")
+            .unwrap()
+            .contains("`diamol/golang` has no tag"));
     }
 
     #[test]

@@ -5,16 +5,20 @@
 //!
 //! To teach dflint a new ecosystem or image, add a row here; each table has a test per entry.
 mod artifacts;
+mod cgo;
 mod images;
 mod manifests;
 mod packages;
 mod toolchains;
+mod users;
 
 pub use artifacts::*;
+pub use cgo::*;
 pub use images::*;
 pub use manifests::*;
 pub use packages::*;
 pub use toolchains::*;
+pub use users::*;
 
 /// A language ecosystem: how its dependencies are installed and its code is built.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

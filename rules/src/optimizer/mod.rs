@@ -6,3 +6,4 @@ pub(crate) mod layers;
 pub(crate) mod lines;
 pub(crate) mod multistage;
 pub(crate) mod product;
+pub(crate) mod runtime;

@@ -6,10 +6,12 @@ use std::collections::BTreeSet;
 use super::facts::Facts;
 use super::layers::{resolve, workdir_at};
 use super::lines::{block, removals, Block};
+use super::runtime::{go_uses_cgo, resolved_image, user_fate, UserFate};
 use crate::engine::{Context, Edit};
 use crate::knowledge::{
-    artifact_of, classify, is_build_package, is_compiler_package, is_toolchain_env, normalize_name,
-    runtime_for, tag_has, Artifact, Ecosystem, Role, RuntimeChoice, RuntimeHints, Size, Tool,
+    artifact_of, classify, image_env, is_build_package, is_compiler_package, is_toolchain_env,
+    normalize_name, release_note, runtime_for, tag_has, Artifact, Ecosystem, Role, RuntimeChoice,
+    RuntimeHints, Size, Tool,
 };
 use crate::shell::{ActionKind, ScriptForm};
 use crate::syntax::{Instruction, Kind, Span, Stage};
@@ -28,6 +30,8 @@ pub(crate) struct Finding {
 pub(crate) struct Rewrite {
     pub runtime: RuntimeChoice,
     pub edits: Vec<Edit>,
+    /// What the user should still do by hand (pin a floating tag), said after the finding.
+    pub note: Option<String>,
 }
 
 /// Programs that run a Python app.
@@ -84,12 +88,6 @@ fn compiled_source(eco: Ecosystem, name: &str) -> bool {
         }
         _ => true,
     }
-}
-
-fn tag_of(ins: &Instruction) -> Option<String> {
-    ins.image
-        .as_ref()
-        .and_then(|i| i.tag.as_ref().map(|t| t.0.clone()))
 }
 
 /// The words CMD/ENTRYPOINT run (ENTRYPOINT first), and whether either is in shell form.
@@ -203,8 +201,11 @@ fn kept_build_packages(f: &Facts, stage: &Stage) -> Vec<String> {
     out
 }
 
-/// Whether the stage sets `CGO_ENABLED=0` (ENV, or on the build command).
-fn cgo_disabled(f: &Facts, stage: &Stage, build: usize) -> bool {
+/// Whether the stage sets `CGO_ENABLED=0` (its base image's ENV, an ENV, or on the build command).
+fn cgo_disabled(f: &Facts, stage: &Stage, build: usize, image: &str) -> bool {
+    if image_env(image, "CGO_ENABLED") == Some("0") {
+        return true;
+    }
     let env = stage.instructions.clone().any(|i| {
         let ins = f.ins(i);
         ins.kind == Kind::Env
@@ -236,11 +237,9 @@ pub(crate) fn analyse(ctx: &Context, f: &Facts) -> Option<Finding> {
     }
     let from = f.ins(stage.from);
     let image = from.image.as_ref()?;
-    if !image.vars.is_empty() {
-        return None;
-    }
-    let tag = tag_of(from);
-    let (role, size) = classify(&image.name, tag.as_deref())?;
+    // `FROM golang:${GO_VERSION}-bookworm` builds on the global ARG's default unless the build says otherwise.
+    let (image_name, tag) = resolved_image(doc, image)?;
+    let (role, size) = classify(&image_name, tag.as_deref())?;
     let Role::Toolchain(eco) = role else {
         return None;
     };
@@ -277,7 +276,7 @@ pub(crate) fn analyse(ctx: &Context, f: &Facts) -> Option<Finding> {
             ctx,
             f,
             stage,
-            &image.name,
+            &image_name,
             tag.as_deref(),
         )));
     }
@@ -314,18 +313,26 @@ pub(crate) fn analyse(ctx: &Context, f: &Facts) -> Option<Finding> {
                 && runs
                     .iter()
                     .any(|w| STATIC_SERVERS.contains(&crate::shell::basename(w)));
+            let cgo = (eco == Ecosystem::Go).then(|| go_uses_cgo(f.build_context, &src_dir));
             let hints = RuntimeHints {
-                cgo_disabled: eco == Ecosystem::Go && cgo_disabled(f, stage, b),
+                cgo_disabled: eco == Ecosystem::Go && cgo_disabled(f, stage, b, &image_name),
+                // Without the sources, a C compiler installed next to an Alpine Go says cgo is on.
+                cgo_used: match cgo {
+                    Some(Some(used)) => used,
+                    Some(None) => !kept_build_packages(f, stage).is_empty(),
+                    None => false,
+                },
                 static_site,
                 console_app: dotnet_console(f, &src_dir),
             };
+            let cgo_unused = cgo == Some(Some(false));
             let rw = compiled_rewrite(
                 ctx,
                 f,
                 stage,
                 Plan {
                     eco,
-                    image: &image.name,
+                    image: &image_name,
                     tag: tag.as_deref(),
                     build: b,
                     artifact: a,
@@ -334,6 +341,7 @@ pub(crate) fn analyse(ctx: &Context, f: &Facts) -> Option<Finding> {
                     runs: &runs,
                     shell_form,
                     hints,
+                    cgo_unused,
                     src_dir: &src_dir,
                 },
             );
@@ -436,6 +444,8 @@ struct Plan<'a> {
     runs: &'a [String],
     shell_form: bool,
     hints: RuntimeHints,
+    /// Go: the build context shows the module needs no cgo, so the build can turn it off.
+    cgo_unused: bool,
     src_dir: &'a str,
 }
 
@@ -448,6 +458,8 @@ struct Split {
     copied: Vec<usize>,
     /// Assets (copies of files the build does not read): after the artifact in the final stage.
     assets: Vec<usize>,
+    /// A `USER` names a user (not a number or root).
+    named_user: bool,
 }
 
 fn line(ctx: &Context, ins: &Instruction) -> String {
@@ -460,7 +472,13 @@ fn line(ctx: &Context, ins: &Instruction) -> String {
 }
 
 /// Decides where each instruction goes; `Err` says what blocks the rewrite.
-fn split(ctx: &Context, f: &Facts, stage: &Stage, p: &Plan) -> Result<Split, String> {
+fn split(
+    ctx: &Context,
+    f: &Facts,
+    stage: &Stage,
+    p: &Plan,
+    runtime: &str,
+) -> Result<Split, String> {
     let mut s = Split::default();
     let embeds = p.eco == Ecosystem::Go && f.go_embeds();
     for i in stage.instructions.start + 1..stage.instructions.end {
@@ -497,7 +515,16 @@ fn split(ctx: &Context, f: &Facts, stage: &Stage, p: &Plan) -> Result<Split, Str
                     .unwrap_or_default();
                 let name = user.split(':').next().unwrap_or("");
                 if !(name.chars().all(|c| c.is_ascii_digit()) || name == "root") {
-                    return Err(format!("user `{name}` is created in the build stage: create it in the final stage too, then rewrite by hand"));
+                    let fate = user_fate(
+                        &user,
+                        (p.image, p.tag),
+                        runtime,
+                        creates_user(f, stage, name),
+                    );
+                    if let UserFate::Blocked(why) = fate {
+                        return Err(why);
+                    }
+                    s.named_user = true;
                 }
                 if after {
                     s.moved.push(i)
@@ -570,6 +597,18 @@ fn split(ctx: &Context, f: &Facts, stage: &Stage, p: &Plan) -> Result<Split, Str
     Ok(s)
 }
 
+/// Whether a RUN of the stage (or a stage it builds on) creates the user: `useradd`/`adduser` naming it.
+pub(crate) fn creates_user(f: &Facts, stage: &Stage, name: &str) -> bool {
+    std::iter::once(stage)
+        .chain(f.ancestors(stage))
+        .flat_map(|s| s.instructions.clone())
+        .flat_map(|i| f.steps[i].script.iter().flat_map(|s| s.commands.iter()))
+        .any(|c| {
+            matches!(c.program(), Some("useradd" | "adduser"))
+                && c.args().iter().any(|a| *a == name)
+        })
+}
+
 /// A name for the build stage that no stage uses yet.
 fn build_name(f: &Facts, stage: &Stage) -> (String, bool) {
     if let Some(n) = &stage.name {
@@ -611,17 +650,30 @@ fn libssl(codename: &str) -> &'static str {
     }
 }
 
-fn compiled_rewrite(ctx: &Context, f: &Facts, stage: &Stage, p: Plan) -> Result<Rewrite, String> {
+fn compiled_rewrite(
+    ctx: &Context,
+    f: &Facts,
+    stage: &Stage,
+    mut p: Plan,
+) -> Result<Rewrite, String> {
+    // A Go module without cgo builds a static binary once cgo is off: say so on the build command.
+    let mut cgo_edit = None;
+    if p.eco == Ecosystem::Go && !p.hints.cgo_disabled && p.cgo_unused {
+        if let Some(at) = go_command_start(f, p.build) {
+            cgo_edit = Some(Edit::insert(at, "CGO_ENABLED=0 "));
+            p.hints.cgo_disabled = true;
+        }
+    }
     let mut runtime = runtime_for(p.eco, p.image, p.tag, p.hints)?;
     // Distroless has no shell for a shell-form CMD: a static binary runs on alpine just as well.
-    if p.shell_form && runtime.image.contains("distroless") {
+    if p.shell_form && (runtime.image.contains("distroless") || runtime.image == "scratch") {
         runtime = RuntimeChoice {
             image: "alpine:3.22".into(),
             size: classify("alpine", None).map_or(runtime.size, |c| c.1),
             why: "a static binary with a shell-form CMD needs a shell: alpine has one",
         };
     }
-    let sp = split(ctx, f, stage, &p)?;
+    let sp = split(ctx, f, stage, &p, &runtime.image)?;
     let (name, add_name) = build_name(f, stage);
     let nl = ctx.newline();
     let copy_kw = kw(f, stage, "COPY");
@@ -678,14 +730,21 @@ fn compiled_rewrite(ctx: &Context, f: &Facts, stage: &Stage, p: Plan) -> Result<
     let mut setup = String::new();
     let official = !normalize_name(p.image).contains('/');
     let debian_runtime = runtime.image.starts_with("debian:");
+    let scratch = runtime.image == "scratch";
     if matches!(p.eco, Ecosystem::Go | Ecosystem::Rust | Ecosystem::C)
         && official
-        && (debian_runtime || runtime.image.starts_with("alpine:"))
+        && (debian_runtime || runtime.image.starts_with("alpine:") || scratch)
     {
         // The toolchain image trusts the usual certificate authorities; the slim one does not.
         artifact_lines.push_str(&format!(
             "{copy_kw} --from={name} /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt{nl}"
         ));
+    }
+    // `scratch` has no user table: a named USER needs the build's (whose users it was checked against).
+    if scratch && sp.named_user {
+        for file in ["/etc/passwd", "/etc/group"] {
+            artifact_lines.push_str(&format!("{copy_kw} --from={name} {file} {file}{nl}"));
+        }
     }
     if p.eco == Ecosystem::Rust && debian_runtime {
         let lock = f
@@ -716,7 +775,41 @@ fn compiled_rewrite(ctx: &Context, f: &Facts, stage: &Stage, p: Plan) -> Result<
         &artifact_lines,
         p.hints.static_site,
     )
-    .map(|edits| Rewrite { runtime, edits })
+    .map(|mut edits| {
+        edits.extend(cgo_edit);
+        let note = release_note(p.image, p.tag, &runtime.image);
+        Rewrite {
+            runtime,
+            edits,
+            note,
+        }
+    })
+}
+
+/// Where `CGO_ENABLED=0 ` goes in the RUN of a Go build: before the `go` word of a plain shell-form command (not
+/// behind a wrapper, not nested), so the setting applies to that build alone.
+fn go_command_start(f: &Facts, build: usize) -> Option<usize> {
+    let is_go_build =
+        |a: &&crate::shell::Action| matches!(a.kind, ActionKind::Build { tool: Tool::Go, .. });
+    // Several go builds: each would need it; the rewrite keeps to the one case it can see whole.
+    if f.steps
+        .iter()
+        .flat_map(|s| s.actions.iter())
+        .filter(is_go_build)
+        .count()
+        != 1
+    {
+        return None;
+    }
+    let step = &f.steps[build];
+    let script = step.script.as_ref()?;
+    if script.form != ScriptForm::Shell || script.has_errors {
+        return None;
+    }
+    let a = step.actions.iter().find(is_go_build)?;
+    let cmd = script.commands.get(a.command)?;
+    let first = cmd.words.first()?;
+    (!cmd.nested && first.value == "go" && !first.dynamic).then_some(first.range.start)
 }
 
 fn python_rewrite(
@@ -756,7 +849,28 @@ fn python_rewrite(
             | Kind::Volume
             | Kind::Maintainer => sp.moved.push(i),
             Kind::Env if ins.pairs.iter().any(|kv| !is_toolchain_env(&kv.key)) => sp.copied.push(i),
-            Kind::Healthcheck | Kind::User | Kind::Onbuild | Kind::Shell => {
+            Kind::User => {
+                let user = f.steps[i]
+                    .args
+                    .words()
+                    .first()
+                    .map(|w| w.value.clone())
+                    .unwrap_or_default();
+                let name = user.split(':').next().unwrap_or("").to_string();
+                if !(name.chars().all(|c| c.is_ascii_digit()) || name == "root") {
+                    let fate = user_fate(
+                        &user,
+                        (image, tag),
+                        &runtime.image,
+                        creates_user(f, stage, &name),
+                    );
+                    if let UserFate::Blocked(why) = fate {
+                        return Err(why);
+                    }
+                }
+                sp.copied.push(i);
+            }
+            Kind::Healthcheck | Kind::Onbuild | Kind::Shell => {
                 return Err(format!(
                     "`{}` in the stage: rewrite by hand",
                     line(ctx, ins)
@@ -784,7 +898,11 @@ fn python_rewrite(
         &artifact_lines,
         false,
     )
-    .map(|edits| Rewrite { runtime, edits })
+    .map(|edits| Rewrite {
+        runtime,
+        edits,
+        note: None,
+    })
 }
 
 /// The edits: name the build stage, remove what moves, and append the final stage.

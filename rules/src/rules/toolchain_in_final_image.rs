@@ -31,11 +31,12 @@ declare_rule! {
     /// WORKDIR /src
     /// RUN go mod init example.com/web && CGO_ENABLED=0 go build -o /out/web
     ///
-    /// FROM gcr.io/distroless/static-debian12
+    /// FROM scratch
     /// WORKDIR /src
     /// EXPOSE 8080
     /// ENTRYPOINT ["/out/web"]
     /// COPY --from=build /out/web /out/web
+    /// COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
     /// ```
     ///
     /// ## Use instead
@@ -44,29 +45,43 @@ declare_rule! {
     /// WORKDIR /src
     /// RUN go mod init example.com/web && CGO_ENABLED=0 go build -o /out/web
     ///
-    /// FROM gcr.io/distroless/static-debian12
+    /// FROM scratch
     /// EXPOSE 8080
     /// ENTRYPOINT ["/out/web"]
     /// COPY --from=build /out/web /out/web
+    /// COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
     /// ```
     ///
     /// ## Fix safety
     /// The fix rewrites the file to a multi-stage build in one edit set: the stage becomes `AS build` and keeps its
-    /// `ARG`s, `WORKDIR`s, copies and build steps; a new final stage starts from a runtime image chosen per toolchain
-    /// (Go with cgo off: distroless static, or alpine when `CMD` needs a shell; Go with cgo, Rust, C: the same
-    /// Debian release slim, with the CA certificates copied over; Maven/Gradle/JDK: the JRE of the same Java
-    /// version; a Node build: `node:<version>-slim`, or `nginx:alpine` for a static site; .NET SDK: `aspnet` (or
-    /// `runtime` for a console project); full Python: the slim image of the same version).
+    /// `ARG`s, `WORKDIR`s, copies and build steps; a new final stage starts from a runtime image chosen per toolchain.
+    /// The builder image is read with the global `ARG` defaults put in (`FROM golang:${GO_VERSION}-bookworm` after
+    /// `ARG GO_VERSION=1.22`).
+    /// - Go: when cgo is off (`CGO_ENABLED=0` in the stage, or an alpine builder with no C compiler) or the build
+    ///   context shows the module does not use it (no `import "C"` or C files, no cgo-only dependency such as
+    ///   `github.com/mattn/go-sqlite3` in go.mod), the build gets `CGO_ENABLED=0` and the binary ships on
+    ///   `scratch` with the CA certificates (and `/etc/passwd` and `/etc/group` for a named `USER`) copied from the
+    ///   build; alpine when `CMD` needs a shell. Otherwise (cgo, or no build context to read) the builder's own OS
+    ///   release: `debian:<release>-slim`, or the alpine release of an alpine builder.
+    /// - Rust, C: the same Debian release slim (or alpine), with the CA certificates copied over.
+    /// - Maven/Gradle/JDK: the JRE of the same Java version; a Node build: `node:<version>-slim`, or `nginx:alpine`
+    ///   for a static site; .NET SDK: `aspnet` (or `runtime` for a console project); full Python: the slim image of
+    ///   the same version.
+    ///
+    /// When the builder's tag does not pin its OS release (`golang:1.22`, `rust:1.80-alpine`, no tag), the release
+    /// is inferred, and the message says which tag to pin so the runtime keeps matching it.
     /// It copies only the artifact (`go build -o X` → X; `go install` of the stage's module → its binary in
     /// `/go/bin`, copied to `/usr/local/bin` when `CMD` runs it by name; `cargo build --release` → `target/release/<bin>`;
     /// `mvn package` → `target/*.jar`; `gradle` → `build/libs/*.jar`; `npm run build` → `dist/` with
     /// `node_modules`; `dotnet publish -o out` → `out/`; Python → `/usr/local` and the app folder) to the same
     /// absolute path, so `CMD`/`ENTRYPOINT` keep pointing at it, and moves the runtime metadata (`ENV`, `EXPOSE`,
-    /// `LABEL`, `CMD`, `ENTRYPOINT`, numeric `USER`) and files the build does not read (an `index.html` next to a
-    /// Go program) to the final stage.
+    /// `LABEL`, `CMD`, `ENTRYPOINT`, `USER`) and files the build does not read (an `index.html` next to a Go program)
+    /// to the final stage.
+    /// A named `USER` moves when the builder image already has that user (`node` in node images, Debian's
+    /// `www-data` and `nobody`) and the runtime image has it too.
     /// It is refused, with a message saying what to do by hand, when the artifact's path or the Java version is not
-    /// known, when a `RUN` after the build, a named `USER` or a `HEALTHCHECK` would need the runtime image to have
-    /// more, or when Python packages were built against `-dev` libraries.
+    /// known, when a `RUN` after the build, a user the build creates or the runtime image lacks, or a `HEALTHCHECK`
+    /// would need the runtime image to have more, or when Python packages were built against `-dev` libraries.
     /// The runtime image lacks the toolchain's shell tools and libraries: the fix is unsafe.
     ///
     /// ## References
@@ -94,13 +109,17 @@ impl ToolchainInFinalImage {
         match &found.rewrite {
             Ok(rw) => {
                 let saved = saving(&found, &rw.runtime);
-                let message = format!(
+                let mut message = format!(
                     "the final image is `{}` (~{size} MB), a {} toolchain, and it builds in place: a multi-stage build on `{}` (~{} MB) saves about {saved} MB",
                     found.image_text,
                     if found.eco.is_jvm() { "Java" } else { found.eco.name() },
                     rw.runtime.image,
                     rw.runtime.size.uncompressed_mb,
                 );
+                if let Some(note) = &rw.note {
+                    message.push_str("; ");
+                    message.push_str(note);
+                }
                 let title = format!(
                     "Build in a stage of its own and start the final stage from `{}`",
                     rw.runtime.image
@@ -219,7 +238,7 @@ mod tests {
             &[
                 (
                     "FROM golang:1.22\nCOPY . .\nRUN CGO_ENABLED=0 go build -o app\nCMD [\"./app\"]\n",
-                    "FROM golang:1.22 AS build\nCOPY . .\nRUN CGO_ENABLED=0 go build -o app\n\nFROM gcr.io/distroless/static-debian12\nWORKDIR /go\nCMD [\"./app\"]\nCOPY --from=build /go/app /go/app\n",
+                    "FROM golang:1.22 AS build\nCOPY . .\nRUN CGO_ENABLED=0 go build -o app\n\nFROM scratch\nWORKDIR /go\nCMD [\"./app\"]\nCOPY --from=build /go/app /go/app\nCOPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt\n",
                 ),
                 (
                     "FROM eclipse-temurin:17-jdk-alpine\nADD . .\nRUN ./gradlew --no-daemon bootJar\nENTRYPOINT java -jar build/libs/app-0.0.1.jar\n",
@@ -231,7 +250,7 @@ mod tests {
                 ),
                 (
                 "FROM golang:1.22\n# app\nWORKDIR /app\nCOPY . .\nENV PORT=8080 CGO_ENABLED=0\nRUN go build -o /app/server\nEXPOSE 8080\nCMD [\"/app/server\"]\n",
-                "FROM golang:1.22 AS build\n# app\nWORKDIR /app\nCOPY . .\nENV PORT=8080 CGO_ENABLED=0\nRUN go build -o /app/server\n\nFROM gcr.io/distroless/static-debian12\nWORKDIR /app\nENV PORT=8080 CGO_ENABLED=0\nEXPOSE 8080\nCMD [\"/app/server\"]\nCOPY --from=build /app/server /app/server\n",
+                "FROM golang:1.22 AS build\n# app\nWORKDIR /app\nCOPY . .\nENV PORT=8080 CGO_ENABLED=0\nRUN go build -o /app/server\n\nFROM scratch\nWORKDIR /app\nENV PORT=8080 CGO_ENABLED=0\nEXPOSE 8080\nCMD [\"/app/server\"]\nCOPY --from=build /app/server /app/server\nCOPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt\n",
             )],
         );
     }
