@@ -603,10 +603,7 @@ pub(crate) fn creates_user(f: &Facts, stage: &Stage, name: &str) -> bool {
         .chain(f.ancestors(stage))
         .flat_map(|s| s.instructions.clone())
         .flat_map(|i| f.steps[i].script.iter().flat_map(|s| s.commands.iter()))
-        .any(|c| {
-            matches!(c.program(), Some("useradd" | "adduser"))
-                && c.args().iter().any(|a| *a == name)
-        })
+        .any(|c| matches!(c.program(), Some("useradd" | "adduser")) && c.args().contains(&name))
 }
 
 /// A name for the build stage that no stage uses yet.
