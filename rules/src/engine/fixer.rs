@@ -90,16 +90,18 @@ pub fn apply_fix(text: &str, fix: &Fix) -> String {
 }
 
 /// Whether two edits touch the same bytes. Two insertions at one point conflict (their order would matter),
-/// and so does an insertion strictly inside a replaced range; edits that merely touch do not.
+/// and so does an insertion inside or at either end of a replaced range: whether it meant to add to the replaced
+/// text (a command appended to a `RUN` that another fix moves) or to stay beside it cannot be told.
+/// Replacements that merely touch do not conflict.
 fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
     if a.is_empty() && b.is_empty() {
         return a.start == b.start;
     }
     if a.is_empty() {
-        return b.start < a.start && a.start < b.end;
+        return b.start <= a.start && a.start <= b.end;
     }
     if b.is_empty() {
-        return a.start < b.start && b.start < a.end;
+        return a.start <= b.start && b.start <= a.end;
     }
     a.start < b.end && b.start < a.end
 }
@@ -346,7 +348,9 @@ mod tests {
         assert!(overlaps(&(1..3), &(2..4)));
         assert!(!overlaps(&(1..3), &(3..4)));
         assert!(overlaps(&(2..2), &(2..2)));
-        assert!(!overlaps(&(2..2), &(2..5)));
+        assert!(overlaps(&(2..2), &(2..5)));
+        assert!(overlaps(&(5..5), &(2..5)));
+        assert!(!overlaps(&(6..6), &(2..5)));
         assert!(overlaps(&(3..3), &(2..5)));
     }
 

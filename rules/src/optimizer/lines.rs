@@ -11,9 +11,33 @@ pub(crate) struct Block {
     pub text: String,
 }
 
+/// The start of the line holding `offset`; a byte order mark stays out of the first line, so no block moves it.
 fn line_start(doc: &Document, offset: usize) -> usize {
     let li = doc.line_index();
-    li.line_start(li.line(offset))
+    let start = li.line_start(li.line(offset));
+    if start == 0 && doc.text().starts_with('\u{feff}') {
+        return '\u{feff}'.len_utf8();
+    }
+    start
+}
+
+/// The line break that ends just before `at` (`\r\n` or `\n`), as a range; empty when there is none.
+fn break_before(text: &str, at: usize) -> Span {
+    let before = &text.as_bytes()[..at];
+    match before {
+        [.., b'\r', b'\n'] => at - 2..at,
+        [.., b'\n'] => at - 1..at,
+        _ => at..at,
+    }
+}
+
+/// A deletion that reaches the end of a text without a final line break takes the break before it too, so the new
+/// last line has none either (and a CRLF break goes whole, never leaving a lone `\r`).
+fn keep_missing_final_break(text: &str, mut range: Span) -> Span {
+    if range.end >= text.len() && !text.ends_with('\n') && range.start > 0 {
+        range.start = break_before(text, range.start).start;
+    }
+    range
 }
 
 /// The end of the line holding `offset`, after its line break (or the end of the text).
@@ -83,11 +107,7 @@ pub(crate) fn removal(doc: &Document, b: &Block) -> Edit {
             start = prev;
         }
     }
-    // A last line without a line break: take the break before it instead.
-    if end >= text.len() && !text.ends_with('\n') && start > 0 && start == b.range.start {
-        return Edit::delete(start - 1..end);
-    }
-    Edit::delete(start..end)
+    Edit::delete(keep_missing_final_break(text, start..end))
 }
 
 /// Removals of several blocks as non-overlapping edits (adjacent or overlapping deletions merged).
@@ -112,6 +132,7 @@ pub(crate) fn removals(doc: &Document, blocks: &[&Block]) -> Vec<Edit> {
                 r.start = prev;
             }
         }
+        *r = keep_missing_final_break(text, r.clone());
     }
     out.into_iter().map(Edit::delete).collect()
 }
@@ -165,13 +186,25 @@ mod tests {
     #[test]
     fn removal_leaves_no_double_gap() {
         assert_eq!(remove("FROM a\n\nCMD x\n\nRUN y\n", 1), "FROM a\n\nRUN y\n");
-        assert_eq!(remove("FROM a\nCOPY . .\n\nCMD x", 2), "FROM a\nCOPY . .\n");
+        // A missing final line break stays missing.
+        assert_eq!(remove("FROM a\nCOPY . .\n\nCMD x", 2), "FROM a\nCOPY . .");
         assert_eq!(remove("FROM a\nCMD x\nRUN y\n", 1), "FROM a\nRUN y\n");
         assert_eq!(
             remove("FROM a\r\nCMD x\r\nRUN y\r\n", 1),
             "FROM a\r\nRUN y\r\n"
         );
         assert_eq!(remove("FROM a\nRUN y\nCMD x", 2), "FROM a\nRUN y");
+        assert_eq!(remove("FROM a\r\nRUN y\r\nCMD x", 2), "FROM a\r\nRUN y");
+        assert_eq!(remove("FROM a\r\n\r\nCMD x", 1), "FROM a");
+    }
+
+    #[test]
+    fn blocks_leave_the_bom_in_place() {
+        let src = "\u{feff}# base\nFROM a\nCMD x\n";
+        let doc = Document::parse(src);
+        let b = block(&doc, 0, true, "\n");
+        assert_eq!(b.text, "# base\nFROM a\n");
+        assert_eq!(apply_edits(src, &[removal(&doc, &b)]), "\u{feff}CMD x\n");
     }
 
     #[test]
@@ -181,13 +214,13 @@ mod tests {
         let b1 = block(&doc, 2, true, "\n");
         let b2 = block(&doc, 3, true, "\n");
         let edits = removals(&doc, &[&b1, &b2]);
-        assert_eq!(apply_edits(src, &edits), "FROM a\nCOPY . .\n");
+        assert_eq!(apply_edits(src, &edits), "FROM a\nCOPY . .");
         let tail = "FROM a\nCOPY x .\n\nEXPOSE 80\nCMD [\"y\"]";
         let tdoc = Document::parse(tail);
         let (t1, t2) = (block(&tdoc, 2, true, "\n"), block(&tdoc, 3, true, "\n"));
         assert_eq!(
             apply_edits(tail, &removals(&tdoc, &[&t1, &t2])),
-            "FROM a\nCOPY x .\n"
+            "FROM a\nCOPY x ."
         );
         let ins = insertion(&doc, src.len(), "RUN z\n", "\n");
         assert_eq!(

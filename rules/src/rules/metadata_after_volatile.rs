@@ -248,7 +248,7 @@ mod tests {
             &[
                 (
                     "FROM a\n\nWORKDIR /web\nCOPY app.js .\n\nCMD [\"node\", \"/web/app.js\"]",
-                    "FROM a\n\nWORKDIR /web\nCMD [\"node\", \"/web/app.js\"]\nCOPY app.js .\n",
+                    "FROM a\n\nWORKDIR /web\nCMD [\"node\", \"/web/app.js\"]\nCOPY app.js .",
                 ),
                 (
                     "FROM a\r\n# the sources\r\nCOPY . .\r\nRUN make\r\n# port\r\nEXPOSE 80\r\nENV A=1\r\nCMD [\"x\"]\r\nLABEL a=$V\r\n",
