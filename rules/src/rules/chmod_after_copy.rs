@@ -43,7 +43,15 @@ declare_rule! {
     /// The fix adds `--chmod=`/`--chown=` to the copy and removes the `RUN` when it does nothing else.
     /// An octal mode is kept as written; `+x` (or `a+x`) becomes `755` and `u+x` becomes `744`, which assumes the
     /// files were `644` before; other symbolic modes, `chmod -R` and a copy that already sets the flag get no fix.
-    /// `--chmod` needs BuildKit (Docker 23 and later build with it by default): the fix is unsafe.
+    /// An owner is written as BuildKit reads it, which splits `--chown` only at `:` and, given a user alone, sets the
+    /// group to that user's: `chown app` (which keeps the group, root for files copied from the build context)
+    /// becomes `--chown=app:0`, and chown's legacy `app.app` becomes `--chown=app:app` when that is surely what it
+    /// meant: both parts are numeric ids, or the file creates the user `app` (and no user named `app.app`).
+    /// Otherwise (a name with a dot the file does not explain, `app:` for the login group, a variable, an owner
+    /// alone on files copied from a stage or image) there is no fix: write `--chown=user:group` by hand.
+    /// `chown -R` also changes the destination folder itself and files already in it, which `--chown` does not
+    /// (a folder `WORKDIR` created stays root's); `--chmod` needs BuildKit (Docker 23 and later build with it by
+    /// default): the fix is unsafe.
     ///
     /// ## References
     /// - [COPY --chmod](https://docs.docker.com/reference/dockerfile/#copy---chmod), [COPY --chown](https://docs.docker.com/reference/dockerfile/#copy---chown---chmod)
@@ -98,6 +106,67 @@ fn octal(mode: &str) -> Option<String> {
         "u+x" => Some("744".into()),
         _ => None,
     }
+}
+
+/// The `--chown=` value that gives the copied files the owner `chown <spec>` gives them, when that can be told.
+/// BuildKit splits `--chown` only at `:` and, given a user alone, makes the group that user's too; chown keeps the
+/// group (root, for files copied from the build context) and also reads the legacy `user.group`, unless a user
+/// has that whole name.
+fn chown_flag(spec: &str, users: &[String], from_context: bool) -> Option<String> {
+    if spec.is_empty() || spec.contains(['$', '`', '\\']) {
+        return None;
+    }
+    let root = from_context.then_some("0");
+    let (user, group) = match spec.split_once(':') {
+        Some((user, group)) => (user, group),
+        None => match spec.split('.').collect::<Vec<_>>()[..] {
+            [user] => return Some(format!("{user}:{}", root?)),
+            [user, group] => {
+                let numeric = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+                let ids = numeric(user) && numeric(group);
+                let created = users.iter().any(|u| u == user) && !users.iter().any(|u| u == spec);
+                if !(ids || created) {
+                    return None;
+                }
+                (user, group)
+            }
+            _ => return None,
+        },
+    };
+    // `user:` is the user's login group, which BuildKit does not read.
+    if group.is_empty() || group.contains(':') {
+        return None;
+    }
+    let user = if user.is_empty() { root? } else { user };
+    Some(format!("{user}:{group}"))
+}
+
+/// Names given to `useradd`/`adduser` in a stage and the stages it builds on (every word that is not an option:
+/// enough to tell that a name is a user the file creates).
+fn users_created(f: &Facts, stage: &crate::syntax::Stage) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in std::iter::once(stage).chain(f.ancestors(stage)) {
+        for i in s.instructions.clone() {
+            let Some(script) = &f.steps[i].script else {
+                continue;
+            };
+            for cmd in &script.commands {
+                let Some(program) = cmd.words.first() else {
+                    continue;
+                };
+                let name = program.value.rsplit('/').next().unwrap_or("");
+                if matches!(name, "useradd" | "adduser") {
+                    out.extend(
+                        cmd.words[1..]
+                            .iter()
+                            .filter(|w| !w.value.starts_with('-') && !w.dynamic)
+                            .map(|w| w.value.clone()),
+                    );
+                }
+            }
+        }
+    }
+    out
 }
 
 impl ChmodAfterCopy {
@@ -215,11 +284,14 @@ impl ChmodAfterCopy {
                             targets,
                             recursive,
                         } if f.steps[c].args.flag("chown").is_none()
-                            && !owner.contains('$')
                             && exact(targets, *recursive)
                             && (*recursive || !copy.broad) =>
                         {
-                            flags.push(format!(" --chown={owner}"))
+                            let from_context = f.ins(c).kind == Kind::Copy && copy.in_context();
+                            match chown_flag(owner, &users_created(f, stage), from_context) {
+                                Some(flag) => flags.push(format!(" --chown={flag}")),
+                                None => ok = false,
+                            }
                         }
                         _ => ok = false,
                     }
@@ -300,6 +372,44 @@ mod tests {
                 (
                     "FROM a\nCOPY . /app/\nRUN chown -R node:node /app\n",
                     "FROM a\nCOPY --chown=node:node . /app/\n",
+                ),
+                // BuildKit splits `--chown` only at `:`.
+                (
+                    "FROM a\nCOPY data /data\nRUN chown -R 1000.1000 /data\n",
+                    "FROM a\nCOPY --chown=1000:1000 data /data\n",
+                ),
+                (
+                    "FROM a\nRUN useradd -m app\nCOPY data /data\nRUN chown -R app.app /data\n",
+                    "FROM a\nRUN useradd -m app\nCOPY --chown=app:app data /data\n",
+                ),
+                (
+                    "FROM a\nCOPY data /data\nRUN chown -R app.app /data\n",
+                    "FROM a\nCOPY data /data\nRUN chown -R app.app /data\n",
+                ),
+                (
+                    "FROM a\nRUN useradd app && useradd app.app\nCOPY data /data\nRUN chown -R app.app /data\n",
+                    "FROM a\nRUN useradd app && useradd app.app\nCOPY data /data\nRUN chown -R app.app /data\n",
+                ),
+                // A user alone keeps the group: root for files from the build context, unknown from a stage.
+                (
+                    "FROM a\nCOPY run.sh /run.sh\nRUN chown app /run.sh\n",
+                    "FROM a\nCOPY --chown=app:0 run.sh /run.sh\n",
+                ),
+                (
+                    "FROM a AS b\nRUN make\nFROM a\nCOPY --from=b /out /out\nRUN chown -R app /out\n",
+                    "FROM a AS b\nRUN make\nFROM a\nCOPY --from=b /out /out\nRUN chown -R app /out\n",
+                ),
+                (
+                    "FROM a\nCOPY run.sh /run.sh\nRUN chown app: /run.sh\n",
+                    "FROM a\nCOPY run.sh /run.sh\nRUN chown app: /run.sh\n",
+                ),
+                (
+                    "FROM a\nCOPY run.sh /run.sh\nRUN chown :staff /run.sh\n",
+                    "FROM a\nCOPY --chown=0:staff run.sh /run.sh\n",
+                ),
+                (
+                    "FROM a\nCOPY run.sh /run.sh\nRUN chown ${U}:${G} /run.sh\n",
+                    "FROM a\nCOPY run.sh /run.sh\nRUN chown ${U}:${G} /run.sh\n",
                 ),
                 (
                     "FROM a\nCOPY a.sh b.sh /bin/\nRUN chmod +x /bin/a.sh\n",
