@@ -52,8 +52,11 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// When exactly one earlier stage's name is one edit away (two for names of six characters or more), the fix
-    /// replaces it (short names are too close to each other to guess: `set` is one edit from `test`): the original
-    /// cannot have built (or pulled an unrelated image), so the fix is safe.
+    /// replaces it (short names are too close to each other to guess: `set` is one edit from `test`).
+    /// The original usually fails to pull, but Docker looks in the local image store first: an image built or
+    /// tagged on the machine under that name (`docker build -t biuld`) makes it work, and the fix would then copy
+    /// from another image.
+    /// dflint cannot see that store, so the fix is unsafe.
     ///
     /// ## References
     /// - [COPY --from](https://docs.docker.com/reference/dockerfile/#copy---from)
@@ -175,7 +178,7 @@ impl Rule for CopyFromUnknownStage {
                     format!("`--from={name}` names no earlier stage: Docker will try to pull an image called `{name}`"),
                 );
                 let fix = match close.as_slice() {
-                    [one] => Some(Fix::safe(
+                    [one] => Some(Fix::unsafe_(
                         format!("Replace `{name}` with `{one}`"),
                         vec![Edit::replace(range.clone(), *one)],
                     )),
@@ -235,9 +238,18 @@ mod tests {
 
     #[test]
     fn fix() {
+        // An image named `biuld` may exist on the machine: not safe.
         spec::fixes(
             R,
             FixMode::Safe,
+            &[(
+                "FROM a AS build\nFROM b\nCOPY --from=biuld /x /x\n",
+                "FROM a AS build\nFROM b\nCOPY --from=biuld /x /x\n",
+            )],
+        );
+        spec::fixes(
+            R,
+            FixMode::Unsafe,
             &[
                 (
                     "FROM a AS build\nFROM b\nCOPY --from=biuld /x /x\n",

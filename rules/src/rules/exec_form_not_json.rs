@@ -29,8 +29,14 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// The fix writes the same strings as valid JSON; the original cannot have worked as written, so the fix is
-    /// safe.
+    /// The fix writes the same strings as valid JSON.
+    /// The original runs as a shell command that starts with `[`, which no shell can run: it cannot have worked as
+    /// written, so the fix is safe.
+    /// One exception: a `CMD` under an `ENTRYPOINT` written in the file does not run on its own; the entrypoint
+    /// receives `/bin/sh`, `-c` and the bracketed text as arguments, and what it does with them only it knows, so
+    /// there the fix is unsafe.
+    /// (An entrypoint script of the base image that runs its arguments, as most do with `exec "$@"`, runs the broken
+    /// shell command too.)
     ///
     /// ## References
     /// - [Exec form](https://docs.docker.com/reference/dockerfile/#exec-form): "The exec form is parsed as a JSON array, which means that you must use double-quotes"
@@ -127,15 +133,27 @@ impl Rule for ExecFormNotJson {
             let range = rest.source_range(lead..end);
             let json = exec_array(&words);
             let written = ctx.slice(range.clone()).to_string();
+            // A CMD under an ENTRYPOINT is that entrypoint's arguments, which it may read in any way.
+            let under_entrypoint = f.ins(i).kind == Kind::Cmd
+                && ctx
+                    .doc()
+                    .stages()
+                    .iter()
+                    .find(|s| s.instructions.contains(&i))
+                    .and_then(|s| f.effective(s, Kind::Entrypoint))
+                    .is_some();
+            let title = format!("Replace with `{json}`");
+            let edits = vec![Edit::replace(range.clone(), json)];
             out.push(
                 ctx.diagnostic(
                     range.clone(),
                     format!("`{written}` is not valid JSON, so Docker runs it as a shell command"),
                 )
-                .with_fix(Fix::safe(
-                    format!("Replace with `{json}`"),
-                    vec![Edit::replace(range, json)],
-                )),
+                .with_fix(if under_entrypoint {
+                    Fix::unsafe_(title, edits)
+                } else {
+                    Fix::safe(title, edits)
+                }),
             );
         }
     }
@@ -200,7 +218,20 @@ mod tests {
                     "FROM a\nRUN [\"C:\\app\\run.exe\"]\n",
                     "FROM a\nRUN [\"C:\\\\app\\\\run.exe\"]\n",
                 ),
+                // Under an ENTRYPOINT the CMD is its arguments: not safe.
+                (
+                    "FROM a\nENTRYPOINT [\"e\"]\nCMD ['-v']\n",
+                    "FROM a\nENTRYPOINT [\"e\"]\nCMD ['-v']\n",
+                ),
             ],
+        );
+        spec::fixes(
+            R,
+            FixMode::Unsafe,
+            &[(
+                "FROM a\nENTRYPOINT [\"e\"]\nCMD ['-v']\n",
+                "FROM a\nENTRYPOINT [\"e\"]\nCMD [\"-v\"]\n",
+            )],
         );
     }
 }

@@ -1,5 +1,8 @@
 //! `unused-suppression`: a `# dflint ignore=` entry that suppressed nothing.
-use crate::engine::{declare_rule, Context, Diagnostic, DiagnosticTag, Fix, Rule};
+use crate::engine::{
+    apply_edits, declare_rule, Context, Diagnostic, DiagnosticTag, Edit, Fix, Rule,
+};
+use crate::syntax::Document;
 
 declare_rule! {
     /// Reports a rule in a `# dflint ignore=` or `# dflint ignore-file=` comment that suppressed nothing.
@@ -33,7 +36,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// The fix removes the rule from the comment, or the whole comment line when nothing else in it is used: it is safe.
+    /// The fix removes the rule from the comment, or the whole comment line when nothing else in it is used.
+    /// Comments do not reach the build, so the fix is safe, with one exception it avoids: BuildKit reads
+    /// `# escape=` and `# syntax=` as parser directives only above every other comment, so when removing the comment
+    /// would turn one below it into a directive (changing how the file is read), there is no fix.
     ///
     /// ## References
     /// - [ruff's `RUF100`](https://docs.astral.sh/ruff/rules/unused-noqa/), the same idea for Python
@@ -49,6 +55,27 @@ declare_rule! {
     }
 }
 
+/// Whether removing a comment at the top changes the parser directives: BuildKit reads `# escape=` or `# syntax=` as
+/// a directive only above every other comment, so deleting the comment above one turns it on.
+fn promotes_directive(ctx: &Context, removal: &[Edit]) -> bool {
+    let doc = ctx.doc();
+    let first = doc
+        .instructions()
+        .first()
+        .map_or(doc.text().len(), |i| i.range.start);
+    if removal.iter().all(|e| e.range.start > first) {
+        return false;
+    }
+    let after = Document::parse(&apply_edits(doc.text(), removal));
+    let read = |d: &Document| -> Vec<(String, String)> {
+        d.directives()
+            .iter()
+            .map(|d| (d.name.clone(), d.value.clone()))
+            .collect()
+    };
+    read(doc) != read(&after)
+}
+
 impl Rule for UnusedSuppression {
     fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
         for u in ctx.unused_suppressions() {
@@ -62,11 +89,17 @@ impl Rule for UnusedSuppression {
             } else {
                 format!("Remove `{}` from the suppression", u.token)
             };
-            out.push(
-                ctx.diagnostic(u.range.clone(), message)
-                    .with_tag(DiagnosticTag::Unnecessary)
-                    .with_fix(Fix::safe(title, u.removal.clone())),
-            );
+            let d = ctx
+                .diagnostic(u.range.clone(), message)
+                .with_tag(DiagnosticTag::Unnecessary);
+            if promotes_directive(ctx, &u.removal) {
+                out.push(Diagnostic {
+                    message: format!("{}; removing the comment would make a comment below it a parser directive, so edit it by hand", d.message),
+                    ..d
+                });
+                continue;
+            }
+            out.push(d.with_fix(Fix::safe(title, u.removal.clone())));
         }
     }
 }
@@ -110,6 +143,22 @@ mod tests {
         assert_eq!(
             report("FROM a:1\n# dflint ignore-file=DF301\n"),
             [("DF902", "DF301".to_string())]
+        );
+    }
+
+    #[test]
+    fn no_fix_that_turns_a_comment_into_a_directive() {
+        let src = "# dflint ignore=DF301\n# escape=`\nFROM a:1\n";
+        assert_eq!(fixed(src), src);
+        let d = lint(&Document::parse(src), &Settings::default(), None);
+        assert!(
+            d[0].fix.is_none() && d[0].message.contains("parser directive"),
+            "{d:?}"
+        );
+        // A directive above it stays one either way.
+        assert_eq!(
+            fixed("# escape=`\n# dflint ignore=DF301\nFROM a:1\n"),
+            "# escape=`\nFROM a:1\n"
         );
     }
 
