@@ -31,7 +31,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// The fix deletes the blank lines, which Docker skips anyway: it is safe.
+    /// The fix deletes the blank lines, which BuildKit drops from a continued instruction anyway: the instruction
+    /// reads the same, and the fix is safe.
     ///
     /// ## References
     /// - [Dockerfile format](https://docs.docker.com/reference/dockerfile/#format)

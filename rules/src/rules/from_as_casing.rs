@@ -25,7 +25,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// The fix changes only the keyword's case, which Docker ignores: it is safe.
+    /// The fix changes only the case of `AS`, which BuildKit reads in any case: the image is the same, and the fix is
+    /// safe.
     ///
     /// ## References
     /// - [FROM](https://docs.docker.com/reference/dockerfile/#from)

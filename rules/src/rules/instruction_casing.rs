@@ -33,7 +33,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// The fix changes only the keyword's case, which Docker ignores: it is safe.
+    /// The fix changes only the keyword's case, and BuildKit reads keywords in any case: the image is the same, and
+    /// the fix is safe.
     ///
     /// ## Options
     /// `style`: which case keywords must use.

@@ -30,7 +30,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// The fix writes `key=value`, quoting the value when it has several words so that it keeps exactly the same meaning: it is safe.
+    /// The fix writes `key=value`, quoting the value when it has several words (single-quoted parts keep their `$`
+    /// literal), so that BuildKit's quote removal gives exactly the value the legacy form had: the image is the same,
+    /// and the fix is safe.
     /// There is no fix when comments sit inside the instruction's continuation lines.
     ///
     /// ## References

@@ -47,8 +47,11 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// The fix moves the instructions (with the comments above them) right before the first copy of the sources.
-    /// Metadata does not affect the instructions it is moved past (the guards above see to `ENV`), so the built
-    /// image is the same: the fix is safe.
+    /// The built image is the same: metadata adds no files; the last instruction of each kind (and each `LABEL` or
+    /// `ENV` key) still wins, because none is moved past another of its kind; values that expand a variable are not
+    /// moved past the `ARG`/`ENV` that sets it; an `ENV` is moved only when no `RUN` it passes could see it; and
+    /// `CMD` and `ENTRYPOINT` are not expanded by the builder at all.
+    /// Only the image's history lists the instructions in the new order: the fix is safe.
     ///
     /// ## References
     /// - [Leverage the build cache](https://docs.docker.com/build/cache/#order-your-layers)

@@ -28,8 +28,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// The fix deletes the overridden instructions, which do not affect the image; it is marked unsafe because the
-    /// one that was meant to stay may be an earlier one (the comment above it, if any, is kept for you to review).
+    /// Only the last `ENTRYPOINT` of a stage takes effect, so deleting the others leaves the built image the same
+    /// (the inherited `CMD` that an `ENTRYPOINT` clears is cleared by the last one too).
+    /// The fix is unsafe all the same: it settles which of the author's instructions was meant, and often an earlier
+    /// one was (the comment above a deleted one, if any, is kept for you to review).
     ///
     /// ## References
     /// - [ENTRYPOINT](https://docs.docker.com/reference/dockerfile/#entrypoint)

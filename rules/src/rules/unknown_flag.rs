@@ -38,8 +38,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// When exactly one accepted flag is within two edits of the unknown one, the fix renames it and is safe: the file did not build before.
-    /// When several are, the fix picks the nearest and is unsafe.
+    /// When exactly one accepted flag is within two edits of the unknown one, the fix renames it.
+    /// BuildKit refuses the whole file over an unknown flag (and every build on the image over one in an `ONBUILD`
+    /// trigger), so the instruction could never have worked as written: the fix is safe.
+    /// When several flags are that close, the fix picks the nearest, which may not be the one meant: unsafe.
     ///
     /// ## References
     /// - [Dockerfile reference](https://docs.docker.com/reference/dockerfile/)

@@ -27,8 +27,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// When exactly one instruction is within two edits of the keyword, the fix renames it and is safe: the file did not build before.
-    /// When several are, the fix picks the nearest and is unsafe.
+    /// When exactly one instruction is within two edits of the keyword, the fix renames it.
+    /// BuildKit refuses the whole file over an unknown instruction (and every build on the image over one in an
+    /// `ONBUILD` trigger), so it could never have worked as written: the fix is safe.
+    /// When several instructions are that close, the fix picks the nearest, which may not be the one meant: unsafe.
     ///
     /// ## References
     /// - [Dockerfile reference](https://docs.docker.com/reference/dockerfile/)
