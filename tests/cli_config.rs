@@ -42,6 +42,32 @@ fn dflint_toml_selects_ignores_and_sets_severity() {
 }
 
 #[test]
+fn metadata_after_volatile_is_opt_in() {
+    let p = Project::new();
+    p.file(
+        "Dockerfile",
+        "FROM alpine:3.20\nCOPY app.sh /app.sh\nEXPOSE 80\nCMD [\"/app.sh\"]\n",
+    );
+    let plain = p.run(&["--format", "json", "Dockerfile"]);
+    assert!(
+        !codes(&plain).contains(&"DF403".to_string()),
+        "{}",
+        plain.stdout
+    );
+    let cli = p.run(&[
+        "--format",
+        "json",
+        "--extend-select",
+        "metadata-after-volatile",
+        "Dockerfile",
+    ]);
+    assert_eq!(codes(&cli), ["DF403", "DF403"], "{}", cli.stdout);
+    p.file(".dflint.toml", "extend-select = [\"DF403\"]\n");
+    let config = p.run(&["--format", "json", "Dockerfile"]);
+    assert_eq!(codes(&config), ["DF403", "DF403"], "{}", config.stdout);
+}
+
+#[test]
 fn config_threshold_and_nearest_config_wins() {
     let p = Project::new();
     p.file("Dockerfile", LATEST).file("sub/Dockerfile", LATEST);

@@ -19,7 +19,7 @@ use serde_json::Value;
 use support::{Project, Run};
 
 /// One finding of each severity, once `SEVERITIES` is the config: `error` (DF101, unknown instruction, with a fix),
-/// `warning` (DF505 and more, with fixes; DF404 with a `.dockerignore` to create), `info` (DF403, with a fix that
+/// `warning` (DF505 and more, with fixes; DF404 with a `.dockerignore` to create), `info` (DF403, opted into, with a fix that
 /// moves lines) and `style` (DF501 with its casing fix).
 const EVERY_SEVERITY: &str = "\
 from node:20-slim as build
@@ -34,7 +34,7 @@ LABEL version=1
 CMD [\"node\", \"a.js\"]
 CMD node server.js
 ";
-const SEVERITIES: &str = "[severity]\nDF501 = \"style\"\n";
+const SEVERITIES: &str = "extend-select = [\"DF403\"]\n[severity]\nDF501 = \"style\"\n";
 const CLEAN: &str = "FROM alpine:3.20\nRUN echo ok\n";
 /// Mixed `ENV` forms (a syntax error), an unterminated heredoc, and findings around them.
 const BROKEN: &str = "FROM alpine:latest as build\nenv a=1 b 2\nRUN <<EOF\necho\n";

@@ -86,6 +86,15 @@ const APPS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The defaults plus `metadata-after-volatile`, which is off by default: the apps are written to show every
+/// family.
+fn everything() -> Settings {
+    Settings {
+        extend_select: vec!["metadata-after-volatile".into()],
+        ..Settings::default()
+    }
+}
+
 fn category(d: &Diagnostic) -> Category {
     all_rules()
         .iter()
@@ -111,11 +120,7 @@ fn app(name: &str) -> App {
 fn every_family_fires_on_the_naive_apps() {
     for (name, expected) in APPS {
         let a = app(name);
-        let diags = lint(
-            &Document::parse(&a.text),
-            &Settings::default(),
-            Some(&a.ctx),
-        );
+        let diags = lint(&Document::parse(&a.text), &everything(), Some(&a.ctx));
         for family in [Category::Cache, Category::Size, Category::Entrypoint] {
             assert!(
                 diags.iter().any(|d| category(d) == family),
@@ -253,9 +258,12 @@ fn unsafe_fix_makes_multi_stage_cache_friendly_exec_form_files() {
 #[test]
 fn safe_mode_only_moves_metadata() {
     let a = app("maven");
-    let out = fix(&a.text, &Settings::default(), Some(&a.ctx), FixMode::Safe);
+    let out = fix(&a.text, &everything(), Some(&a.ctx), FixMode::Safe);
     let names: Vec<&str> = out.applied.iter().map(|f| f.name).collect();
     assert_eq!(names, ["metadata-after-volatile"]);
+    // Off by default, so a plain `--fix` changes nothing here.
+    let plain = fix(&a.text, &Settings::default(), Some(&a.ctx), FixMode::Safe);
+    assert!(!plain.changed(), "{:?}", plain.applied);
     assert_eq!(Document::parse(&out.text).stages().len(), 1);
 }
 

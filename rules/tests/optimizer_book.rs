@@ -16,6 +16,14 @@ fn book(file: &str) -> Option<String> {
     Some(std::fs::read_to_string(dir.join(file)).unwrap())
 }
 
+/// The defaults plus `metadata-after-volatile`, the layout the book teaches (off by default).
+fn book_layout() -> Settings {
+    Settings {
+        extend_select: vec!["metadata-after-volatile".into()],
+        ..Settings::default()
+    }
+}
+
 fn category(code: &str) -> Category {
     all_rules()
         .iter()
@@ -53,8 +61,15 @@ fn ch04_lab_becomes_a_multi_stage_build() {
         "{}",
         size.message
     );
+    // Off by default: the book's layout is opt-in.
     assert!(
-        diags.iter().any(|d| d.name == "metadata-after-volatile"),
+        !diags.iter().any(|d| d.name == "metadata-after-volatile"),
+        "{diags:#?}"
+    );
+    assert!(
+        lint(&Document::parse(&text), &book_layout(), None)
+            .iter()
+            .any(|d| d.name == "metadata-after-volatile"),
         "{diags:#?}"
     );
     assert!(diags.iter().any(
@@ -173,15 +188,15 @@ fn ch03_web_ping_metadata_moves_as_in_the_optimized_answer() {
         return;
     };
     let optimized = book("ch03__exercises__web-ping-optimized__Dockerfile").unwrap();
-    let diags = lint(&Document::parse(&text), &Settings::default(), None);
+    let diags = lint(&Document::parse(&text), &book_layout(), None);
     let meta: Vec<&str> = diags
         .iter()
         .filter(|d| d.name == "metadata-after-volatile")
         .map(|d| &text[d.range.clone()])
         .collect();
     assert_eq!(meta, ["CMD"]);
-    // The metadata fix is safe: `--fix` alone applies it.
-    let out = fix(&text, &Settings::default(), None, FixMode::Safe);
+    // The metadata fix is safe: `--fix` alone applies it once the rule is on.
+    let out = fix(&text, &book_layout(), None, FixMode::Safe);
     snapshot(
         &fixtures().join("book/ch03-web-ping.fixed.Dockerfile"),
         &out.text,

@@ -15,6 +15,7 @@ use super::{
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
     select: Option<Vec<Spanned<String>>>,
+    extend_select: Option<Vec<Spanned<String>>>,
     ignore: Option<Vec<Spanned<String>>>,
     severity_threshold: Option<Spanned<String>>,
     exclude: Option<Vec<Spanned<String>>>,
@@ -46,6 +47,7 @@ pub(super) fn parse(text: &str, path: &Path, root: &Path) -> Result<Config, Conf
     let mut config = Config {
         source: ConfigSource::Dflint(path.to_path_buf()),
         select: raw.select.map(|list| selectors(Some(list))).transpose()?,
+        extend_select: selectors(raw.extend_select)?,
         ignore: selectors(raw.ignore)?,
         unsafe_fixes: raw.unsafe_fixes.unwrap_or(false),
         ..Config::default()

@@ -20,6 +20,13 @@ declare_rule! {
     /// instruction is not moved past another of the same kind (or the same key), nor past the `ARG`/`ENV` it uses.
     /// Metadata that cannot move for one of those reasons is probably where it is on purpose, and is not reported.
     ///
+    /// ## Off by default
+    /// Under BuildKit these instructions add no layer and cost next to nothing to redo, so on half of all real
+    /// Dockerfiles this would be noise.
+    /// Turn it on when you want the layout *Learn Docker in a Month of Lunches* teaches:
+    /// `dflint check --extend-select metadata-after-volatile`, or `extend-select = ["metadata-after-volatile"]`
+    /// in `.dflint.toml`.
+    ///
     /// ## Example
     /// ```dockerfile
     /// FROM node:20-slim
@@ -64,6 +71,7 @@ declare_rule! {
         fix: Sometimes,
         peers: [],
         options: [],
+        default_enabled: false,
         withhold_fixes_on_syntax_errors: true,
     }
 }
