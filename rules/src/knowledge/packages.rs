@@ -108,7 +108,8 @@ pub static CACHES: &[CacheSpec] = &[
     },
     CacheSpec {
         what: CacheOwner::System(PackageManager::Yum),
-        dirs: &["/var/cache/yum", "/var/cache/yum/*", "/var/cache/yum/"],
+        // On RHEL 8 and later `yum` is dnf, whose cache is /var/cache/dnf.
+        dirs: &["/var/cache/yum", "/var/cache/dnf"],
         flag: None,
         cleanup: Some("yum clean all"),
         mount: "type=cache,target=/var/cache/yum,sharing=locked",
@@ -116,7 +117,8 @@ pub static CACHES: &[CacheSpec] = &[
     },
     CacheSpec {
         what: CacheOwner::System(PackageManager::Dnf),
-        dirs: &["/var/cache/dnf", "/var/cache/dnf/*", "/var/cache/dnf/"],
+        // dnf5 (Fedora 41 and later) keeps its cache in /var/cache/libdnf5.
+        dirs: &["/var/cache/dnf", "/var/cache/libdnf5", "/var/cache/yum"],
         flag: None,
         cleanup: Some("dnf clean all"),
         mount: "type=cache,target=/var/cache/dnf,sharing=locked",
@@ -124,12 +126,7 @@ pub static CACHES: &[CacheSpec] = &[
     },
     CacheSpec {
         what: CacheOwner::System(PackageManager::Microdnf),
-        dirs: &[
-            "/var/cache/yum",
-            "/var/cache/dnf",
-            "/var/cache/yum/*",
-            "/var/cache/dnf/*",
-        ],
+        dirs: &["/var/cache/yum", "/var/cache/dnf", "/var/cache/libdnf5"],
         flag: None,
         cleanup: Some("microdnf clean all"),
         mount: "type=cache,target=/var/cache/yum,sharing=locked",
@@ -192,15 +189,30 @@ pub fn cache_spec(owner: CacheOwner) -> Option<&'static CacheSpec> {
     CACHES.iter().find(|c| c.what == owner)
 }
 
-/// Whether a removed path cleans the cache (`rm -rf /var/lib/apt/lists/*` for apt).
+/// Whether a removed path cleans the cache: the folder, a folder above it, or a glob of what is in it
+/// (`/var/lib/apt/lists/*`, `/var/lib/apt/lists/*_*`, `/var/cache/apk/*.tar.gz`).
 pub fn removes_cache(spec: &CacheSpec, path: &str) -> bool {
     let p = path.trim_end_matches('/');
     spec.dirs.iter().any(|d| {
-        let d = d.trim_end_matches('/');
+        let d = d.trim_end_matches("/*").trim_end_matches('/');
         p == d
-            || p.strip_suffix("/*").is_some_and(|x| x == d)
             || d.strip_prefix(p).is_some_and(|r| r.starts_with('/'))
+            || p.strip_prefix(d)
+                .and_then(|r| r.strip_prefix('/'))
+                .is_some_and(|r| !r.contains('/') && r.contains(['*', '?', '[']))
     })
+}
+
+/// Whether `a clean` also cleans what `b` caches: yum, dnf and microdnf share their caches on current systems
+/// (`yum` is dnf there), so any of them cleaning counts for the others.
+pub fn cleans_for(a: PackageManager, b: PackageManager) -> bool {
+    let rpm = |m| {
+        matches!(
+            m,
+            PackageManager::Yum | PackageManager::Dnf | PackageManager::Microdnf
+        )
+    };
+    a == b || (rpm(a) && rpm(b))
 }
 
 /// Environment variables that configure a toolchain only: they are not carried into a runtime stage.
@@ -298,8 +310,16 @@ mod tests {
         }
         let apt = cache_spec(CacheOwner::System(PackageManager::Apt)).unwrap();
         assert!(removes_cache(apt, "/var/lib/apt/lists/*"));
+        assert!(removes_cache(apt, "/var/lib/apt/lists/*_*"));
+        assert!(removes_cache(apt, "/var/lib/apt/lists/"));
         assert!(removes_cache(apt, "/var/lib/apt"));
+        assert!(!removes_cache(apt, "/var/lib/apt/lists/partial"));
+        assert!(!removes_cache(apt, "/var/lib/apt/lists/partial/*"));
         assert!(!removes_cache(apt, "/var/cache/apt/archives"));
+        let dnf = cache_spec(CacheOwner::System(PackageManager::Dnf)).unwrap();
+        assert!(removes_cache(dnf, "/var/cache/libdnf5/*"));
+        assert!(cleans_for(PackageManager::Yum, PackageManager::Microdnf));
+        assert!(!cleans_for(PackageManager::Apt, PackageManager::Dnf));
     }
 
     #[test]

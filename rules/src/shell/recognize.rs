@@ -213,7 +213,7 @@ pub fn recognize(cmd: &SimpleCommand, index: usize) -> Vec<Action> {
         "apt-get" | "apt" | "aptitude" => system(PackageManager::Apt, args, first, &mk),
         "apk" => system(PackageManager::Apk, args, first, &mk),
         "yum" => system(PackageManager::Yum, args, first, &mk),
-        "dnf" | "tdnf" => system(PackageManager::Dnf, args, first, &mk),
+        "dnf" | "dnf5" | "tdnf" => system(PackageManager::Dnf, args, first, &mk),
         "microdnf" => system(PackageManager::Microdnf, args, first, &mk),
         "zypper" => system(PackageManager::Zypper, args, first, &mk),
         "pacman" => pacman(args, first, &mk),
@@ -333,7 +333,6 @@ fn system(pm: PackageManager, args: &[Word], first: &Word, mk: &Mk) -> Vec<Actio
             "--enablerepo",
             "--disablerepo",
             "--repo",
-            "--nodocs",
             "-d",
             "-e",
         ],
@@ -346,6 +345,7 @@ fn system(pm: PackageManager, args: &[Word], first: &Word, mk: &Mk) -> Vec<Actio
         return Vec::new();
     };
     let rest: Vec<String> = pos[1..].iter().map(|(_, w)| w.value.clone()).collect();
+    let mut out = Vec::new();
     let kind = match (pm, sub.value.as_str()) {
         (PackageManager::Apk, "add")
         | (_, "install" | "in" | "groupinstall" | "reinstall" | "localinstall") => {
@@ -356,6 +356,13 @@ fn system(pm: PackageManager, args: &[Word], first: &Word, mk: &Mk) -> Vec<Actio
                     || p.ends_with(".rpm")
                     || p.ends_with(".apk")
             });
+            // `apt-get install --update` (apt 3) refreshes the package lists first.
+            if let Some(update) = args
+                .iter()
+                .find(|a| pm == PackageManager::Apt && a.value == "--update")
+            {
+                out.extend(mk(ActionKind::SystemUpdate { manager: pm }, update));
+            }
             ActionKind::SystemInstall {
                 manager: pm,
                 // `--no-network` installs from what is already there: nothing is downloaded or cached.
@@ -382,6 +389,13 @@ fn system(pm: PackageManager, args: &[Word], first: &Word, mk: &Mk) -> Vec<Actio
                 packages: rest,
             }
         }
+        // `apt-get dist-clean` (apt 2.7) also deletes the package lists and the package cache.
+        (PackageManager::Apt, "dist-clean" | "distclean") => {
+            out.extend(mk(ActionKind::SystemClean { manager: pm }, sub));
+            ActionKind::Remove {
+                paths: vec!["/var/lib/apt/lists/*".into(), "/var/cache/apt/*".into()],
+            }
+        }
         (_, "clean" | "autoclean" | "cc") => ActionKind::SystemClean { manager: pm },
         (PackageManager::Apk, "cache")
             if rest.first().is_some_and(|r| r == "clean" || r == "purge") =>
@@ -391,7 +405,8 @@ fn system(pm: PackageManager, args: &[Word], first: &Word, mk: &Mk) -> Vec<Actio
         _ => return Vec::new(),
     };
     let _ = first;
-    mk(kind, sub)
+    out.extend(mk(kind, sub));
+    out
 }
 
 fn pacman(args: &[Word], first: &Word, mk: &Mk) -> Vec<Action> {
@@ -527,7 +542,10 @@ fn yarn(args: &[Word], first: &Word, mk: &Mk) -> Vec<Action> {
         )
     };
     let Some(&(_, sub)) = pos.first() else {
-        // A bare `yarn` installs.
+        // A bare `yarn` installs; `yarn --version` or `yarn --help` does not.
+        if cli.has(&["--version", "-v", "-V", "--help", "-h"]) {
+            return Vec::new();
+        }
         return dep(first);
     };
     match sub.value.as_str() {
@@ -639,6 +657,8 @@ const PIP_VALUED: &[&str] = &[
 
 fn pip(args: &[Word], _first: &Word, mk: &Mk) -> Vec<Action> {
     let cli = Cli::new(args, PIP_VALUED);
+    // General options may come before the subcommand: `pip --no-cache-dir install x`.
+    let no_cache_anywhere = cli.has(&["--no-cache-dir", "--no-cache"]);
     let pos = cli.positionals();
     let Some(&(_, sub)) = pos.first() else {
         return Vec::new();
@@ -663,7 +683,7 @@ fn pip(args: &[Word], _first: &Word, mk: &Mk) -> Vec<Action> {
                     || o.ends_with(".whl")
                     || o.ends_with(".tar.gz")
             });
-            let no_cache = cli.has(&["--no-cache-dir", "--no-cache"]);
+            let no_cache = no_cache_anywhere;
             if files.is_empty() && !local {
                 if operands.is_empty() {
                     return Vec::new();
@@ -1385,6 +1405,78 @@ mod tests {
                 manager: PackageManager::Dnf,
                 ..
             }]
+        ));
+    }
+
+    #[test]
+    fn apt_list_refresh_and_cleanup_spellings() {
+        assert_eq!(
+            kinds("apt-get install --update -y curl")[0],
+            ActionKind::SystemUpdate {
+                manager: PackageManager::Apt
+            }
+        );
+        assert!(kinds("apt-get dist-clean").contains(&ActionKind::Remove {
+            paths: vec!["/var/lib/apt/lists/*".into(), "/var/cache/apt/*".into()]
+        }));
+        // `apt-get clean` empties the package cache, not the lists.
+        assert_eq!(
+            kinds("apt-get clean"),
+            [ActionKind::SystemClean {
+                manager: PackageManager::Apt
+            }]
+        );
+        assert!(matches!(
+            kinds("dnf5 install -y curl")[..],
+            [ActionKind::SystemInstall {
+                manager: PackageManager::Dnf,
+                ..
+            }]
+        ));
+        // `--nodocs` takes no value: the package after it is a package.
+        assert!(matches!(
+            &kinds("microdnf install --nodocs curl")[..],
+            [ActionKind::SystemInstall { packages, .. }] if packages == &["curl".to_string()]
+        ));
+    }
+
+    #[test]
+    fn questions_are_not_installs() {
+        for run in [
+            "yarn --version",
+            "yarn -v",
+            "yarn --help",
+            "yarn info react",
+            "yarn config set x y",
+            "npm --version",
+            "npm config set registry x",
+            "pip --version",
+            "pip config set global.x y",
+            "pip3 show flask",
+        ] {
+            assert!(
+                kinds(run).iter().all(|k| !matches!(
+                    k,
+                    ActionKind::DependencyInstall { .. } | ActionKind::ToolInstall { .. }
+                )),
+                "{run}"
+            );
+        }
+        assert!(matches!(
+            kinds("yarn --frozen-lockfile")[..],
+            [ActionKind::DependencyInstall { .. }]
+        ));
+    }
+
+    #[test]
+    fn pip_options_before_the_subcommand() {
+        assert!(matches!(
+            kinds("pip --no-cache-dir install flask")[..],
+            [ActionKind::ToolInstall { no_cache: true, .. }]
+        ));
+        assert!(matches!(
+            kinds("python3 -m pip --no-cache-dir install -r r.txt")[..],
+            [ActionKind::DependencyInstall { no_cache: true, .. }]
         ));
     }
 
