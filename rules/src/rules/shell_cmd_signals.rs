@@ -4,7 +4,7 @@ use crate::optimizer::commands::{
     exec_array, has_exec, last_of, plain_words, runs_a_program, shell_text_range,
 };
 use crate::optimizer::facts::Facts;
-use crate::shell::ScriptForm;
+use crate::shell::{basename, Script, ScriptForm};
 use crate::syntax::Kind;
 
 declare_rule! {
@@ -16,6 +16,8 @@ declare_rule! {
     /// kills the app, which never gets to close connections or flush data.
     /// The exec form runs the app as PID 1; when the shell is needed (variables, `&&`), `exec` makes it hand over.
     ///
+    /// A `CMD` that starts an interactive shell (`CMD /bin/bash`) is not reported: in exec form the same shell is
+    /// PID 1.
     /// `CMD`s that are not in effect (an earlier one in the stage) are left to `multiple-cmd`; a `CMD` that feeds an
     /// exec-form `ENTRYPOINT` is `cmd-shell-form-with-entrypoint`'s; shell-form `ENTRYPOINT`s are
     /// `entrypoint-shell-form`'s.
@@ -55,6 +57,23 @@ declare_rule! {
     }
 }
 
+/// The command is an interactive shell and nothing else (`/bin/sh`, `bash -l`).
+fn runs_a_bare_shell(script: &Script) -> bool {
+    let [cmd] = &script.commands[..] else {
+        return false;
+    };
+    let argv = cmd.argv();
+    argv.first().is_some_and(|w| {
+        !w.dynamic
+            && matches!(
+                basename(&w.value),
+                "sh" | "bash" | "ash" | "dash" | "zsh" | "ksh"
+            )
+    }) && argv[1..]
+        .iter()
+        .all(|w| w.value.starts_with('-') && w.value != "-c")
+}
+
 impl Rule for ShellCmdSignals {
     fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
         let f = Facts::new(ctx);
@@ -68,6 +87,10 @@ impl Rule for ShellCmdSignals {
             }
             // With an ENTRYPOINT, CMD is its arguments: another rule's business.
             if f.effective(stage, Kind::Entrypoint).is_some() {
+                continue;
+            }
+            // `CMD /bin/bash`: in exec form the same shell is PID 1, so nothing changes.
+            if runs_a_bare_shell(script) {
                 continue;
             }
             let Some(range) = shell_text_range(script) else {
@@ -117,6 +140,7 @@ mod tests {
             &[
                 ("FROM a\nCMD node server.js\n", &["node server.js"]),
                 ("FROM a\nCMD cd /app && node x\n", &["cd /app && node x"]),
+                ("FROM a\nCMD bash /run.sh\n", &["bash /run.sh"]),
                 (
                     "FROM a\nCMD [\"x\"]\nFROM b\nCMD python app.py\n",
                     &["python app.py"],
@@ -135,6 +159,9 @@ mod tests {
                 "FROM a\nCMD cd /app && exec node x\n",
                 "FROM a\nENTRYPOINT [\"x\"]\nCMD y\n",
                 "FROM a\nCMD x y\nCMD [\"z\"]\n",
+                // An interactive shell is PID 1 in exec form too.
+                "FROM a\nCMD /bin/bash\n",
+                "FROM a\nCMD sh -l\n",
             ],
         );
     }

@@ -10,7 +10,8 @@ declare_rule! {
     /// The same Dockerfile then builds a different image next month, and a major version can arrive unannounced.
     /// A version tag (or a digest) says which image you tested with.
     ///
-    /// Not reported: `FROM scratch`, a `FROM` that names an earlier stage, and an image given by a variable.
+    /// Not reported: `FROM scratch`, a `FROM` that names an earlier stage, an image given by a variable, and a
+    /// placeholder that is no image reference at all (`FROM REPLACE-ME`, `FROM {{ .Base }}` in a template).
     ///
     /// ## Example
     /// ```dockerfile
@@ -61,12 +62,47 @@ impl Rule for UntaggedImage {
             if query::from_is_stage_ref(doc, stage) {
                 continue;
             }
+            // A placeholder (`REPLACE-ME`, `{{ .Base }}`) is no image Docker could pull: the missing tag is not
+            // what is wrong with it.
+            if !is_reference(&image.name) {
+                continue;
+            }
             out.push(ctx.diagnostic(
                 image.range.clone(),
                 format!("`{}` has no tag: Docker pulls `latest`", image.text),
             ));
         }
     }
+}
+
+/// Whether `name` (tag and digest left out) is a repository Docker accepts: an optional registry host, then
+/// path components of lower-case letters, digits and single separators. Quotes are the shell's (BuildKit
+/// removes them).
+fn is_reference(name: &str) -> bool {
+    let name: String = name.chars().filter(|c| !matches!(c, '"' | '\'')).collect();
+    let mut parts: Vec<&str> = name.split('/').collect();
+    if parts.len() > 1
+        && (parts[0].contains(['.', ':'])
+            || parts[0] == "localhost"
+            || parts[0].chars().any(|c| c.is_ascii_uppercase()))
+    {
+        let host = parts.remove(0);
+        if !host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        {
+            return false;
+        }
+    }
+    parts.iter().all(|p| {
+        let alnum =
+            |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+        alnum(p.chars().next())
+            && alnum(p.chars().last())
+            && p.chars().all(|c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')
+            })
+    })
 }
 
 #[cfg(test)]
@@ -86,6 +122,15 @@ mod tests {
                 ("FROM localhost:5000/app\n", &["localhost:5000/app"]),
                 // A stage named later does not count.
                 ("FROM build\nFROM alpine:3 AS build\n", &["build"]),
+                // BuildKit removes the quotes.
+                (
+                    "FROM \"gcr.io/distroless/static\"\n",
+                    &["\"gcr.io/distroless/static\""],
+                ),
+                (
+                    "FROM my-registry.Example.com/team/app\n",
+                    &["my-registry.Example.com/team/app"],
+                ),
             ],
         );
     }
@@ -116,6 +161,11 @@ mod tests {
                 "FROM golang:1.22 AS Build\nFROM build\n",
                 "FROM $BASE\n",
                 "FROM ${REGISTRY}/alpine\n",
+                // Placeholders of templates, not images.
+                "FROM REPLACE-ME\n",
+                "FROM TO_BE_REPLACED\n",
+                "FROM {{ env.from }}\n",
+                "FROM mcr.microsoft.com/windows/{{ env.variant }}:{{ env.release }}\n",
             ],
         );
     }

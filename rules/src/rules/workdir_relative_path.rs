@@ -51,9 +51,24 @@ fn is_absolute(path: &str) -> bool {
             && matches!(b[2], b'/' | b'\\'))
 }
 
-/// The raw text counts too: with the default escape, `C:\app` unquotes to `C:app`.
+/// The raw text counts too: with the default escape, `C:\app` unquotes to `C:app`, and `"C:\"` (its quote
+/// escaped) to something that is not a path at all; both are Windows paths as written.
 fn absolute_or_unknown(word: &Word) -> bool {
-    !word.vars.is_empty() || is_absolute(&word.value) || is_absolute(&word.raw)
+    let unquoted = word.raw.trim_matches(|c| c == '"' || c == '\'');
+    !word.vars.is_empty()
+        || is_absolute(&word.value)
+        || is_absolute(&word.raw)
+        || is_absolute(unquoted)
+        || is_drive_root(unquoted)
+}
+
+/// `C:` or `C:\` alone: the root of a Windows drive.
+fn is_drive_root(path: &str) -> bool {
+    let b = path.as_bytes();
+    b.len() >= 2
+        && b[0].is_ascii_alphabetic()
+        && b[1] == b':'
+        && b[2..].iter().all(|&c| c == b'\\' || c == b'/')
 }
 
 /// Whether the stage, or a stage it is built `FROM`, sets an absolute WORKDIR before instruction `before`.
@@ -136,6 +151,13 @@ mod tests {
                 "FROM a\nWORKDIR ${DIR:-app}\n",
                 "FROM a AS base\nWORKDIR /app\nFROM base\nWORKDIR src\n",
                 "FROM mcr.microsoft.com/windows\nWORKDIR C:\\app\nWORKDIR c:/x\n",
+                // Windows paths with any quoting, and drive roots.
+                "FROM mcr.microsoft.com/windows\nWORKDIR \"C:\\\"\n",
+                "FROM mcr.microsoft.com/windows\nWORKDIR \"C:\\app\"\n",
+                "FROM mcr.microsoft.com/windows\nWORKDIR 'C:\\app'\n",
+                "FROM mcr.microsoft.com/windows\nWORKDIR C:\n",
+                "FROM mcr.microsoft.com/windows\nWORKDIR C:\\\n",
+                "# escape=`\nFROM mcr.microsoft.com/windows\nWORKDIR \"C:\\\"\n",
             ],
         );
     }
