@@ -1,0 +1,3 @@
+module example.com/subdir
+
+go 1.19

@@ -1,0 +1,3 @@
+module example.com/optimal
+
+go 1.19
