@@ -20,7 +20,8 @@
 //!
 //! An instruction of the original that could never have worked as written is read as what the fix made of it,
 //! and only then: a bracketed `RUN`/`CMD`/`ENTRYPOINT` of quoted strings that is not JSON (run as a broken shell
-//! command) is read as the JSON array of the same strings (`exec-form-not-json`); an unknown instruction or an unknown
+//! command; not a `CMD` under an `ENTRYPOINT`, whose arguments it is) is read as the JSON array of the same strings
+//! when the fixed file has that array (`exec-form-not-json`); an unknown instruction or an unknown
 //! flag (BuildKit refuses the file) is read as the fixed file's instruction in its place, or the same instruction
 //! with the flag renamed and the same value (`unknown-instruction`, `unknown-flag`). Comments are not read at all (`unused-suppression`), except when
 //! removing one turns a later comment into a parser directive, which the directives comparison sees.
@@ -256,14 +257,63 @@ fn after_keyword(text: &str, line: u64) -> &str {
     l.find(char::is_whitespace).map_or("", |at| l[at..].trim())
 }
 
+/// Indexes of the CMD instructions of stages that have an ENTRYPOINT, their own or one inherited through
+/// `FROM <stage>`.
+fn cmds_under_entrypoint(ins: &[Ins]) -> Vec<usize> {
+    // (name, has an entrypoint) per stage, in order.
+    let mut stages: Vec<(String, bool)> = Vec::new();
+    let mut stage_of = Vec::with_capacity(ins.len());
+    for i in ins {
+        if i.cmd == "from" {
+            let base = i
+                .value
+                .first()
+                .map(|b| b.to_ascii_lowercase())
+                .unwrap_or_default();
+            let inherited = stages
+                .iter()
+                .rev()
+                .find(|(n, _)| *n == base)
+                .is_some_and(|s| s.1);
+            let name = match &i.value[..] {
+                [_, as_, name] if as_.eq_ignore_ascii_case("as") => name.to_ascii_lowercase(),
+                _ => String::new(),
+            };
+            stages.push((name, inherited));
+        } else if i.cmd == "entrypoint" {
+            if let Some(s) = stages.last_mut() {
+                s.1 = true;
+            }
+        }
+        stage_of.push(stages.len());
+    }
+    ins.iter()
+        .enumerate()
+        .filter(|(k, i)| i.cmd == "cmd" && stage_of[*k] > 0 && stages[stage_of[*k] - 1].1)
+        .map(|(k, _)| k)
+        .collect()
+}
+
 /// The original's instructions that could never have worked, read as the fixed file's counterpart (see the module
 /// docs); everything else as it is.
 fn as_meant(original_text: &str, original: &[Ins], fixed_text: &str, fixed: &[Ins]) -> Vec<Ins> {
     let mut out = original.to_vec();
-    for ins in &mut out {
+    let under_entrypoint = cmds_under_entrypoint(original);
+    for (k, ins) in out.iter_mut().enumerate() {
         let execs = ["run", "cmd", "entrypoint"];
-        if execs.contains(&ins.cmd.as_str()) && !ins.json && ins.value.len() == 1 {
-            if let Some(strings) = bracketed_strings(&ins.value[0]) {
+        // A CMD under an ENTRYPOINT is its arguments: the broken text may be what the entrypoint expects.
+        if !execs.contains(&ins.cmd.as_str())
+            || ins.json
+            || ins.value.len() != 1
+            || under_entrypoint.contains(&k)
+        {
+            continue;
+        }
+        if let Some(strings) = bracketed_strings(&ins.value[0]) {
+            let made = fixed
+                .iter()
+                .any(|f| f.cmd == ins.cmd && f.json && f.value == strings);
+            if made {
                 ins.json = true;
                 ins.value = strings;
             }
@@ -680,6 +730,77 @@ fn safe_fixes_keep_the_image_on_the_corpus() {
     );
 }
 
+/// Reduced from the failures BUILD-MODEL.md lists (and their neighbours): `dflint check --fix` leaves each image as it
+/// was. Before the labels were corrected, the first four were rewritten by safe fixes and this comparison failed.
+#[test]
+fn safe_fixes_keep_the_image_where_they_used_to_change_it() {
+    let python = python();
+    let sources: &[&str] = &[
+        // `sh -c` takes one string: a split runs a bare `node`.
+        "FROM node:20\nENTRYPOINT [\"sh\", \"-c\"]\nCMD [\"node app.js\"]\n",
+        // A program whose name has a space.
+        "FROM alpine:3.20\nCMD [\"Media Server\"]\n",
+        // A split changes what runs, even when it is what was meant.
+        "FROM node:20\nCMD [\"node server.js\"]\n",
+        // A local image may have the name the stage's is one edit from.
+        "FROM golang:1.22 AS build\nFROM alpine:3.20\nCOPY --from=biuld /x /x\n",
+        // The entrypoint receives the broken exec form as its arguments.
+        "FROM alpine:3.20\nENTRYPOINT [\"/app\"]\nCMD ['--verbose']\n",
+        // Removing the unused suppression would turn `# escape` into a directive.
+        "# dflint ignore=DF301\n# escape=`\nFROM alpine:3.20\nRUN echo a \\\n  b\n",
+        // The legacy `user.group` of chown is not what `--chown` reads.
+        "FROM alpine:3.20\nCOPY data /data\nRUN chown -R app.app /data\n",
+        // CRLF, no final line break: the last line moves.
+        "FROM node:20\r\nWORKDIR /app\r\nCOPY app.js .\r\nEXPOSE 80\r\nCMD [\"node\", \"app.js\"]",
+    ];
+    let work = tempfile::tempdir().unwrap();
+    let config = work.path().join("dflint.toml");
+    std::fs::write(&config, "").unwrap();
+    let paths: Vec<std::path::PathBuf> = sources
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let path = work.path().join(format!("{i}.Dockerfile"));
+            std::fs::write(&path, text).unwrap();
+            path
+        })
+        .collect();
+    let out = Command::new(env!("CARGO_BIN_EXE_dflint"))
+        .args(["check", "--fix", "--select", "ALL", "--quiet", "--config"])
+        .arg(&config)
+        .args(&paths)
+        .output()
+        .unwrap();
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{out:?}");
+    let fixed: Vec<String> = paths
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    let pairs: Vec<(&str, &str)> = sources
+        .iter()
+        .zip(&fixed)
+        .map(|(a, b)| (*a, b.as_str()))
+        .collect();
+    let mut problems = Vec::new();
+    for ((a, b), (ra, rb)) in pairs.iter().zip(readings(&python, &pairs)) {
+        let found = compare(a, &ra, b, &rb).expect("both build");
+        if !found.is_empty() {
+            problems.push(format!("{a:?} -> {b:?}: {found:?}"));
+        }
+        if b.replace("\r\n", "").contains('\r')
+            || (a.contains("\r\n") && b.replace("\r\n", "").contains('\n'))
+        {
+            problems.push(format!("{a:?} -> {b:?}: line breaks changed"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // The metadata move did happen, keeping CRLF and the missing final line break.
+    assert_eq!(
+        fixed[7],
+        "FROM node:20\r\nWORKDIR /app\r\nEXPOSE 80\r\nCMD [\"node\", \"app.js\"]\r\nCOPY app.js ."
+    );
+}
+
 /// The test of the test: edits that keep the image pass, edits that change it are caught.
 #[test]
 fn reading_catches_wrong_edits() {
@@ -748,6 +869,11 @@ fn reading_catches_wrong_edits() {
         (
             "# dflint ignore=DF301\n# escape=`\nFROM a\n",
             "# escape=`\nFROM a\n",
+        ),
+        // Under an ENTRYPOINT, a broken exec form is the entrypoint's arguments, which it may use as they are.
+        (
+            "FROM a\nENTRYPOINT [\"e\"]\nCMD ['-v']\n",
+            "FROM a\nENTRYPOINT [\"e\"]\nCMD [\"-v\"]\n",
         ),
         // A shell command in brackets is not a broken exec form.
         ("FROM a\nRUN [ -f x ]\n", "FROM a\nRUN [\"-f\", \"x\"]\n"),
