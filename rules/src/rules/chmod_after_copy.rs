@@ -49,9 +49,11 @@ declare_rule! {
     /// meant: both parts are numeric ids, or the file creates the user `app` (and no user named `app.app`).
     /// Otherwise (a name with a dot the file does not explain, `app:` for the login group, a variable, an owner
     /// alone on files copied from a stage or image) there is no fix: write `--chown=user:group` by hand.
-    /// `chown -R` also changes the destination folder itself and files already in it, which `--chown` does not
-    /// (a folder `WORKDIR` created stays root's); `--chmod` needs BuildKit (Docker 23 and later build with it by
-    /// default): the fix is unsafe.
+    /// `chown -R` also changes the destination folder itself and files already in it, which `--chown` does not:
+    /// when the folder is the working directory (or holds it), which surely exists, there is no fix (the app could no
+    /// longer write there); a folder that the base image already has is not visible, which is one reason the fix is
+    /// unsafe.
+    /// `--chmod` needs BuildKit (Docker 23 and later build with it by default): the fix is unsafe.
     ///
     /// ## References
     /// - [COPY --chmod](https://docs.docker.com/reference/dockerfile/#copy---chmod), [COPY --chown](https://docs.docker.com/reference/dockerfile/#copy---chown---chmod)
@@ -267,6 +269,20 @@ impl ChmodAfterCopy {
                             .any(|t| t == w || (recursive && w.starts_with(&format!("{t}/"))))
                     }) && resolved.iter().all(|t| copied.contains(t))
                 };
+                // `--chown` leaves a destination folder that already exists as it was; `chown -R` changes it too.
+                // The working directory exists (WORKDIR made it).
+                let known_wd = workdir_at(f, stage, c, false);
+                let holds_workdir = |targets: &[crate::shell::Word]| {
+                    known_wd.as_ref().is_some_and(|w| {
+                        targets
+                            .iter()
+                            .filter_map(|t| resolve(Some(&wd), &t.value))
+                            .any(|t| {
+                                let t = t.trim_end_matches('/');
+                                w == t || t.is_empty() || w.starts_with(&format!("{t}/"))
+                            })
+                    })
+                };
                 for a in &hits {
                     match &a.kind {
                         ActionKind::Chmod {
@@ -285,7 +301,8 @@ impl ChmodAfterCopy {
                             recursive,
                         } if f.steps[c].args.flag("chown").is_none()
                             && exact(targets, *recursive)
-                            && (*recursive || !copy.broad) =>
+                            && (*recursive || !copy.broad)
+                            && !(*recursive && holds_workdir(targets)) =>
                         {
                             let from_context = f.ins(c).kind == Kind::Copy && copy.in_context();
                             match chown_flag(owner, &users_created(f, stage), from_context) {
@@ -372,6 +389,11 @@ mod tests {
                 (
                     "FROM a\nCOPY . /app/\nRUN chown -R node:node /app\n",
                     "FROM a\nCOPY --chown=node:node . /app/\n",
+                ),
+                // The working directory exists before the copy: `--chown` would leave it root's.
+                (
+                    "FROM a\nWORKDIR /app\nCOPY . .\nRUN chown -R node:node /app\n",
+                    "FROM a\nWORKDIR /app\nCOPY . .\nRUN chown -R node:node /app\n",
                 ),
                 // BuildKit splits `--chown` only at `:`.
                 (
