@@ -14,17 +14,22 @@
 //!   none, as BuildKit does), `ENTRYPOINT`, `HEALTHCHECK`, `STOPSIGNAL`, `MAINTAINER`, each `LABEL` key, `EXPOSE`d
 //!   ports, `VOLUME`s and `ENV` values. So metadata may move between steps (`metadata-after-volatile`) unless its
 //!   value expands a variable whose value differs at the new place.
-//! - `ENV`, `LABEL` and `ARG` values are compared after BuildKit's quote removal (`ENV a b c` is `ENV a="b c"`:
-//!   `legacy-key-value-format`); keyword case, whitespace between words and blank continuation lines (which BuildKit
-//!   drops: `empty-continuation-line`) do not show in the reading.
+//! - `ENV`, `LABEL` and `ARG` values are compared after BuildKit's quote removal; keyword case, whitespace between
+//!   words and comments do not show in the reading.
 //!
-//! An instruction of the original that could never have worked as written is read as what the fix made of it,
-//! and only then: a bracketed `RUN`/`CMD`/`ENTRYPOINT` of quoted strings that is not JSON (run as a broken shell
-//! command; not a `CMD` under an `ENTRYPOINT`, whose arguments it is) is read as the JSON array of the same strings
-//! when the fixed file has that array (`exec-form-not-json`); an unknown instruction or an unknown
-//! flag (BuildKit refuses the file) is read as the fixed file's instruction in its place, or the same instruction
-//! with the flag renamed and the same value (`unknown-instruction`, `unknown-flag`). Comments are not read at all (`unused-suppression`), except when
-//! removing one turns a later comment into a parser directive, which the directives comparison sees.
+//! What that allows, per rule whose fix is safe, and nothing more:
+//! - `instruction-casing`, `from-as-casing`: keywords and `AS` in another case.
+//! - `empty-continuation-line`: BuildKit drops blank lines inside a continued instruction: the same words.
+//! - `legacy-key-value-format`: `ENV a b c` and `ENV a="b c"` give the same value after quote removal.
+//! - `metadata-after-volatile`: config moved between steps, while the state each stage ends with is the same.
+//! - `unused-suppression`: comments are not read; the directives are, so a removal that turns a later comment into
+//!   a directive is caught.
+//! - `exec-form-not-json`: the original could never have worked (a shell command that starts with `[`), so it is
+//!   read as the JSON array of its quoted strings when the fixed file has that array; not for a `CMD` under an
+//!   `ENTRYPOINT`, whose arguments it is.
+//! - `unknown-instruction`, `unknown-flag`: BuildKit refuses the file, so an unknown instruction is read as the
+//!   fixed file's known instruction whose first line reads the same after the keyword, and an unknown flag as the
+//!   fixed file's flag with the same value on the same instruction.
 //!
 //! A file that cannot build before or after (a template whose `{{ }}` lines BuildKit refuses as unknown
 //! instructions) has no image to keep and is counted, not compared.
