@@ -33,6 +33,7 @@ declare_rule! {
     /// The fix writes `key=value`, quoting the value when it has several words (single-quoted parts keep their `$`
     /// literal), so that BuildKit's quote removal gives exactly the value the legacy form had: the image is the same,
     /// and the fix is safe.
+    /// Continuation lines inside the value stay where they were (BuildKit joins them before it reads quotes).
     /// There is no fix when comments sit inside the instruction's continuation lines.
     ///
     /// ## References
@@ -49,12 +50,30 @@ declare_rule! {
     }
 }
 
-/// The legacy value `raw` (continuations removed) as the right-hand side of `key=`, with the same meaning.
-fn new_value(raw: &str, escape: char) -> String {
+/// The legacy value as the right-hand side of `key=`, with the same meaning: `raw` is the value with continuations
+/// removed, `source` as written (continuation lines kept, so they stay where they were).
+fn new_value(raw: &str, source: &str, escape: char) -> String {
     if parse_words(raw, escape).len() <= 1 {
-        return raw.to_string();
+        return source.to_string();
     }
-    requote(raw, escape)
+    requote(source, escape)
+}
+
+/// The length of a line continuation at the start of `rest` (the escape character, blanks, a line break), if any:
+/// BuildKit removes it before it reads quotes, so it is kept as written wherever it is.
+fn continuation(rest: &[char], escape: char) -> Option<usize> {
+    if rest.first() != Some(&escape) {
+        return None;
+    }
+    let blanks = rest[1..]
+        .iter()
+        .take_while(|c| matches!(c, ' ' | '\t'))
+        .count();
+    match &rest[1 + blanks..] {
+        ['\r', '\n', ..] => Some(blanks + 3),
+        ['\n', ..] => Some(blanks + 2),
+        _ => None,
+    }
 }
 
 /// Rewrites a shell-quoted text as one double-quoted string: single-quoted parts lose their quotes but keep `$` literal.
@@ -66,20 +85,30 @@ fn requote(raw: &str, escape: char) -> String {
         Double,
     }
     let special = |c: char| c == '"' || c == '$' || c == escape;
+    let chars: Vec<char> = raw.chars().collect();
     let mut out = String::with_capacity(raw.len() + 2);
     out.push('"');
     let mut q = Quote::None;
-    let mut chars = raw.chars();
-    while let Some(c) = chars.next() {
+    let mut i = 0;
+    while i < chars.len() {
+        if let Some(n) = continuation(&chars[i..], escape) {
+            out.extend(&chars[i..i + n]);
+            i += n;
+            continue;
+        }
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        i += 1;
         match q {
             Quote::None if c == '"' => q = Quote::Double,
             Quote::None if c == '\'' => q = Quote::Single,
             Quote::None if c == escape => {
-                if let Some(n) = chars.next() {
+                if let Some(n) = next {
                     if special(n) {
                         out.push(escape);
                     }
                     out.push(n);
+                    i += 1;
                 }
             }
             Quote::Single if c == '\'' => q = Quote::None,
@@ -90,8 +119,9 @@ fn requote(raw: &str, escape: char) -> String {
             Quote::Double if c == '"' => q = Quote::None,
             Quote::Double if c == escape => {
                 out.push(c);
-                if let Some(n) = chars.next() {
+                if let Some(n) = next {
                     out.push(n);
+                    i += 1;
                 }
             }
             _ => out.push(c),
@@ -118,7 +148,7 @@ impl Rule for LegacyKeyValueFormat {
                     continue;
                 };
                 let key = ctx.slice(kv.key_range.clone());
-                let rhs = new_value(&value.raw, doc.escape());
+                let rhs = new_value(&value.raw, ctx.slice(value.range.clone()), doc.escape());
                 let span = kv.key_range.start..value.range.end;
                 // Rewriting the pair onto one line would drop comments inside it.
                 let fix = (!query::has_comments_in(doc, span.clone())).then(|| {
@@ -184,9 +214,14 @@ mod tests {
                     "FROM a\nENV a=\"x \\$y $z\"\n",
                 ),
                 ("FROM a\nENV a b\\ c d\n", "FROM a\nENV a=\"b c d\"\n"),
+                // Continuation lines stay where they were.
                 (
                     "FROM a\r\nENV P /x \\\r\n  $P\r\n",
-                    "FROM a\r\nENV P=\"/x   $P\"\r\n",
+                    "FROM a\r\nENV P=\"/x \\\r\n  $P\"\r\n",
+                ),
+                (
+                    "FROM a\nENV D \\\n\tgcc \\  \n\tmake 'a \\\nb'\n",
+                    "FROM a\nENV D=\"gcc \\  \n\tmake a \\\nb\"\n",
                 ),
                 (
                     "FROM a\nENV a b \\\n# c\n  d\n",
