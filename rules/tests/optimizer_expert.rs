@@ -126,3 +126,35 @@ fn go_with_cgo_runs_on_the_builders_debian_release() {
         .unwrap();
     assert!(size.contains("pin `golang:1.22-bookworm`"), "{size}");
 }
+
+#[test]
+fn rust_dependencies_are_compiled_once_and_the_binary_is_named_by_cargo_toml() {
+    let f = fixed("rust-backend");
+    assert_eq!(final_image(&f.text), "debian:bookworm-slim");
+    let st = stages(&f.text);
+    let runs = logical(&st[0], Kind::Run);
+    // The dependencies compile on a placeholder before the sources arrive; the real build touches the sources.
+    assert_eq!(
+        runs,
+        [
+            "RUN mkdir -p src && echo 'fn main() {}' > src/main.rs && cargo build --release && rm -rf src",
+            "RUN touch src/main.rs && cargo build --release",
+        ]
+    );
+    let copies = logical(&st[0], Kind::Copy);
+    assert_eq!(
+        copies,
+        [
+            "COPY backend/Cargo.toml backend/Cargo.lock ./",
+            "COPY backend/src ./src"
+        ]
+    );
+    // `[[bin]] name = "server"` of backend/Cargo.toml, copied from there.
+    assert!(
+        logical(&st[1], Kind::Copy).contains(
+            &"COPY --from=build /app/target/release/server /app/target/release/server".to_string()
+        ),
+        "{}",
+        f.text
+    );
+}

@@ -394,6 +394,53 @@ fn dotnet_projects(
     Ok(())
 }
 
+/// The placeholder sources (relative to Cargo.toml's folder) that let `cargo build` compile a package's
+/// dependencies from Cargo.toml and Cargo.lock alone: `src/main.rs`, `src/lib.rs` or both, as the package has them.
+/// `None` when a placeholder cannot stand in: a workspace, a build script (it needs its sources), or targets
+/// declared at other paths (`[[bin]] path = "cli/main.rs"`, `[[bench]]`, `[[example]]`, `[[test]]`), which cargo
+/// looks for when it reads the manifest.
+pub fn cargo_placeholders(
+    manifest: &str,
+    exists: impl Fn(&str) -> bool,
+) -> Option<Vec<&'static str>> {
+    let mut section = String::new();
+    let mut has_lib_section = false;
+    for line in manifest.lines() {
+        let l = line.split('#').next().unwrap_or("").trim();
+        if l.starts_with('[') {
+            section = l.to_string();
+            match l {
+                "[workspace]" | "[[bench]]" | "[[example]]" | "[[test]]" => return None,
+                "[lib]" => has_lib_section = true,
+                _ => {}
+            }
+            continue;
+        }
+        let Some((k, v)) = l.split_once('=') else {
+            continue;
+        };
+        let (k, v) = (k.trim(), v.trim().trim_matches('"'));
+        match (section.as_str(), k) {
+            ("[package]", "build") if v != "false" => return None,
+            ("[package]", "workspace") => return None,
+            ("[[bin]]", "path") if v != "src/main.rs" => return None,
+            ("[lib]", "path") if v != "src/lib.rs" => return None,
+            _ => {}
+        }
+    }
+    if exists("build.rs") {
+        return None;
+    }
+    let main = exists("src/main.rs");
+    let lib = has_lib_section || exists("src/lib.rs");
+    match (main, lib) {
+        (true, true) => Some(vec!["src/main.rs", "src/lib.rs"]),
+        (false, true) => Some(vec!["src/lib.rs"]),
+        (true, false) => Some(vec!["src/main.rs"]),
+        (false, false) => None,
+    }
+}
+
 /// File names that are manifests (or lock files) of some ecosystem, beyond the table's: copying only these is not
 /// copying sources.
 static EXTRA_MANIFESTS: &[&str] = &[
@@ -545,6 +592,46 @@ mod tests {
             manifests_for(Tool::Pip, &["req.txt".into()], "pip", None, "").unwrap(),
             ["req.txt"]
         );
+    }
+
+    #[test]
+    fn cargo_placeholders_follow_the_package() {
+        let has = |files: &'static [&'static str]| move |p: &str| files.contains(&p);
+        let pkg = "[package]\nname = \"x\"\n\n[dependencies]\nserde = \"1\"\n";
+        assert_eq!(
+            cargo_placeholders(pkg, has(&["src/main.rs"])),
+            Some(vec!["src/main.rs"])
+        );
+        assert_eq!(
+            cargo_placeholders(pkg, has(&["src/lib.rs"])),
+            Some(vec!["src/lib.rs"])
+        );
+        assert_eq!(
+            cargo_placeholders(pkg, has(&["src/main.rs", "src/lib.rs"])),
+            Some(vec!["src/main.rs", "src/lib.rs"])
+        );
+        let bin = "[package]\nname = \"x\"\n[[bin]]\nname = \"server\"\npath = \"src/main.rs\"\n";
+        assert_eq!(
+            cargo_placeholders(bin, has(&["src/main.rs"])),
+            Some(vec!["src/main.rs"])
+        );
+        for unsupported in [
+            "[workspace]\nmembers = [\"a\"]\n",
+            "[package]\nname = \"x\"\nbuild = \"gen.rs\"\n",
+            "[package]\nname = \"x\"\n[[bin]]\nname = \"cli\"\npath = \"cli/main.rs\"\n",
+            "[package]\nname = \"x\"\n[[bench]]\nname = \"b\"\nharness = false\n",
+        ] {
+            assert_eq!(
+                cargo_placeholders(unsupported, has(&["src/main.rs"])),
+                None,
+                "{unsupported}"
+            );
+        }
+        assert_eq!(
+            cargo_placeholders(pkg, has(&["src/main.rs", "build.rs"])),
+            None
+        );
+        assert_eq!(cargo_placeholders(pkg, has(&[])), None);
     }
 
     #[test]

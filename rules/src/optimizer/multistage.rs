@@ -282,9 +282,9 @@ pub(crate) fn analyse(ctx: &Context, f: &Facts) -> Option<Finding> {
     }
     let (b, k) = build_step(f, stage, eco)?;
     let action = &f.steps[b].actions[k];
-    let src_dir = source_dir(f, stage, b);
-    let artifact = artifact_of(&action.kind, f.build_context, &src_dir, &runs);
     let wd_build = build_dir(f, stage, b, action.command);
+    let src_dir = source_dir(f, stage, b, wd_build.as_deref(), eco);
+    let artifact = artifact_of(&action.kind, f.build_context, &src_dir, &runs);
     // The app's working directory: the stage's WORKDIR, else the toolchain image's own (`/go` for golang), which
     // the final stage must then set (the runtime images start in `/`).
     let final_wd = if has_workdir(f, stage) {
@@ -390,8 +390,45 @@ fn build_dir(f: &Facts, stage: &Stage, b: usize, command: usize) -> Option<Strin
     wd
 }
 
-/// Where the sources sit in the build context: the broad copy's source folder before the build.
-fn source_dir(f: &Facts, stage: &Stage, b: usize) -> String {
+/// The manifest that names an ecosystem's build (and its binary).
+fn build_manifest(eco: Ecosystem) -> Option<&'static str> {
+    match eco {
+        Ecosystem::Rust => Some("Cargo.toml"),
+        Ecosystem::Go => Some("go.mod"),
+        Ecosystem::Node => Some("package.json"),
+        _ => None,
+    }
+}
+
+/// Where the sources sit in the build context: the folder of the manifest copied into the build's folder
+/// (`COPY backend/Cargo.toml ./` → `backend/`), else the broad copy's source folder before the build.
+fn source_dir(
+    f: &Facts,
+    stage: &Stage,
+    b: usize,
+    build_dir: Option<&str>,
+    eco: Ecosystem,
+) -> String {
+    if let (Some(manifest), Some(dir)) = (build_manifest(eco), build_dir) {
+        let dir = dir.trim_end_matches('/');
+        let copied = (stage.instructions.start..b).rev().find_map(|i| {
+            let c = f.steps[i].copy.as_ref().filter(|c| c.in_context())?;
+            let src = c.sources.iter().find(|s| {
+                let v = s.value.trim_start_matches("./");
+                v == manifest || v.ends_with(&format!("/{manifest}"))
+            })?;
+            let dest = resolve(workdir_at(f, stage, i, false).as_deref(), &c.dest.value)?;
+            let dest = dest.trim_end_matches('/');
+            let lands = dest == dir || dest == format!("{dir}/{manifest}");
+            (lands && !src.value.contains(['*', '?', '$'])).then(|| {
+                let v = src.value.trim_start_matches("./");
+                v[..v.len() - manifest.len()].to_string()
+            })
+        });
+        if let Some(d) = copied {
+            return d;
+        }
+    }
     (stage.instructions.start..b)
         .filter_map(|i| f.steps[i].copy.as_ref())
         .find(|c| c.broad && c.in_context() && c.sources.len() == 1)

@@ -1,6 +1,8 @@
 //! `source-copy-before-install`: a copy of the sources precedes the dependency install in the same stage.
 use crate::engine::{declare_rule, Context, Diagnostic, Edit, Fix, Rule};
-use crate::knowledge::{glob_match, manifest_spec, manifests_for, Prefetch, Tool};
+use crate::knowledge::{
+    cargo_placeholders, glob_match, manifest_spec, manifests_for, Prefetch, Tool,
+};
 use crate::optimizer::facts::{CopyFacts, Facts};
 use crate::optimizer::layers::{cache_mounts, resolve, stable_run, workdir_at};
 use crate::optimizer::lines::{after, block, block_start, insertion, removals};
@@ -59,6 +61,12 @@ declare_rule! {
     /// for a build, it adds the ecosystem's download step (`go mod download`, `mvn -B dependency:go-offline`,
     /// `gradle dependencies`, a `cargo fetch` on a stub, `dotnet restore`, `poetry install --no-root`,
     /// `composer install --no-scripts --no-autoloader`) before the copy instead.
+    /// For `cargo build` with the build context known, downloading is not enough (every source edit would compile
+    /// all dependencies again): the step builds them, with the same flags, on placeholder sources (`src/main.rs`,
+    /// `src/lib.rs`, as the package has them), and the real build gets `touch src/main.rs && ` before it, because
+    /// a COPY keeps the files' older times and cargo would otherwise keep the placeholder's binary.
+    /// A package with a build script, targets at other paths, or a workspace, and a build with other arguments
+    /// (`--bin`, `-p`), gets the `cargo fetch` step.
     /// When the build context is known (the Dockerfile's folder, or `--context`) exactly the files that exist are
     /// copied; otherwise a glob that always matches the required manifest (`package*.json`, `go.mod go.sum*`).
     /// The fix is refused when the manifests alone are not enough (npm/yarn workspaces or install scripts, a
@@ -347,8 +355,15 @@ fn install_dir(f: &Facts, stage: &Stage, j: usize, n: &Need) -> Option<String> {
     wd
 }
 
-/// The broad copy, before `j`, that puts the sources where the install runs.
-fn source_copy(f: &Facts, stage: &Stage, j: usize, dir: Option<&str>) -> Option<usize> {
+/// The broad copy, before `j`, that puts the sources where the install runs; with `inside`, also one into a folder
+/// below it (`COPY backend/src ./src` before `cargo build` in `/app`).
+fn source_copy(
+    f: &Facts,
+    stage: &Stage,
+    j: usize,
+    dir: Option<&str>,
+    inside: bool,
+) -> Option<usize> {
     (stage.instructions.start + 1..j).find(|&c| {
         let Some(copy) = &f.steps[c].copy else {
             return false;
@@ -359,7 +374,8 @@ fn source_copy(f: &Facts, stage: &Stage, j: usize, dir: Option<&str>) -> Option<
         let dest = resolve(workdir_at(f, stage, c, false).as_deref(), &copy.dest.value);
         match (dest, dir) {
             (Some(d), Some(w)) => {
-                d.trim_end_matches('/') == w.trim_end_matches('/') || (d == "/" && w == "/")
+                let (d, w) = (d.trim_end_matches('/'), w.trim_end_matches('/'));
+                d == w || (inside && d.starts_with(&format!("{w}/")))
             }
             // Both relative to an unknown base: the same place when no WORKDIR is in between.
             (None, None) => {
@@ -384,6 +400,117 @@ fn source_dir(copy: &CopyFacts) -> Option<String> {
         return None;
     }
     Some(format!("{}/", v.trim_end_matches('/')))
+}
+
+/// Flags of `cargo build` that mean the same for a build of placeholder sources: the profile, target and features
+/// that decide how the dependencies are compiled. `true` when the flag takes a value as the next word.
+fn cargo_flag(word: &str) -> Option<bool> {
+    match word {
+        "--release"
+        | "-r"
+        | "--locked"
+        | "--frozen"
+        | "--offline"
+        | "--all-features"
+        | "--no-default-features"
+        | "-v"
+        | "-vv"
+        | "--verbose"
+        | "-q"
+        | "--quiet" => Some(false),
+        "--target" | "--profile" | "--features" | "-F" | "-j" | "--jobs" => Some(true),
+        w if ["--target=", "--profile=", "--features=", "--jobs="]
+            .iter()
+            .any(|p| w.starts_with(p)) =>
+        {
+            Some(false)
+        }
+        _ => None,
+    }
+}
+
+/// For `cargo build` with the build context known: a step that compiles the dependencies from Cargo.toml and
+/// Cargo.lock with placeholder sources (`src/main.rs`, `src/lib.rs`, as the package has them), and an edit that
+/// touches the real sources before the real build. A COPY keeps the files' times from the build context, which are
+/// often older than the placeholder build: without the touch, cargo would keep the placeholder's binary.
+/// `None` (the download-only step is used instead) when the package's layout, the command or its folder is not
+/// one a placeholder can stand in for.
+#[allow(clippy::too_many_arguments)]
+fn cargo_dependency_build(
+    ctx: &Context,
+    f: &Facts,
+    stage: &Stage,
+    c: usize,
+    j: usize,
+    n: &Need,
+    cmd: &crate::shell::SimpleCommand,
+    src_dir: &str,
+) -> Option<(String, Edit)> {
+    let bctx = f.build_context?;
+    if !matches!(
+        n.action.kind,
+        ActionKind::Build {
+            tool: Tool::Cargo,
+            installs: false,
+            ..
+        }
+    ) {
+        return None;
+    }
+    let script = f.steps[j].script.as_ref()?;
+    if script.form != crate::shell::ScriptForm::Shell || script.has_errors {
+        return None;
+    }
+    // The touch goes right before the command, in the folder the placeholder build ran in.
+    if cmd.nested
+        || cmd.conditional
+        || cmd.words.first().map(|w| w.value.as_str()) != Some("cargo")
+        || script.commands[..n.action.command]
+            .iter()
+            .any(|x| x.program() == Some("cd"))
+    {
+        return None;
+    }
+    let args = cmd.args();
+    if args.first() != Some(&"build") {
+        return None;
+    }
+    let mut rest = args[1..].iter();
+    while let Some(a) = rest.next() {
+        if cargo_flag(a)? {
+            rest.next()?;
+        }
+    }
+    let here = workdir_at(f, stage, c, false)?;
+    if install_dir(f, stage, j, n)? != here {
+        return None;
+    }
+    // Cargo.toml as copied into that folder, else at the sources' root.
+    let manifest = (stage.instructions.start + 1..c)
+        .filter_map(|i| f.steps[i].copy.as_ref().filter(|x| x.in_context()))
+        .flat_map(|x| x.sources.iter())
+        .map(|s| s.value.trim_start_matches("./").to_string())
+        .find(|v| v == "Cargo.toml" || v.ends_with("/Cargo.toml"))
+        .unwrap_or_else(|| format!("{src_dir}Cargo.toml"));
+    let dir = &manifest[..manifest.len() - "Cargo.toml".len()];
+    let text = bctx.read(&manifest)?;
+    let files = cargo_placeholders(&text, |p| bctx.exists(&format!("{dir}{p}")))?;
+    let mut parts = vec!["mkdir -p src".to_string()];
+    for file in &files {
+        parts.push(match *file {
+            "src/main.rs" => "echo 'fn main() {}' > src/main.rs".to_string(),
+            other => format!("touch {other}"),
+        });
+    }
+    let one_line = ctx
+        .slice(cmd.range.clone())
+        .replace("\\\r\n", " ")
+        .replace("\\\n", " ")
+        .replace(['\n', '\r'], " ");
+    parts.push(one_line);
+    parts.push("rm -rf src".to_string());
+    let touch = Edit::insert(cmd.range.start, format!("touch {} && ", files.join(" ")));
+    Some((parts.join(" && "), touch))
 }
 
 /// Whether a copy before `c` already brings the tool's main manifest.
@@ -514,7 +641,12 @@ impl SourceCopyBeforeInstall {
                         continue;
                     }
                     let dir = install_dir(f, stage, j, &n);
-                    let Some(c) = source_copy(f, stage, j, dir.as_deref()) else {
+                    // A build reads sources copied below its folder too, once its manifests are in place.
+                    let inside = n.prefetch && n.tool == Tool::Cargo;
+                    let Some(c) = source_copy(f, stage, j, dir.as_deref(), inside).filter(|&c| {
+                        let exact = source_copy(f, stage, j, dir.as_deref(), false) == Some(c);
+                        exact || manifests_already_copied(f, stage, c, &n)
+                    }) else {
                         continue;
                     };
                     // One finding per copy and tool (several `go install`s after one `COPY . .`).
@@ -600,6 +732,16 @@ impl SourceCopyBeforeInstall {
         let nl = ctx.newline();
         if n.prefetch {
             let spec = manifest_spec(n.tool).ok_or("no manifest")?;
+            // Rust: compile the dependencies on placeholder sources, then make cargo rebuild the real ones.
+            if let Some((step, touch)) =
+                cargo_dependency_build(ctx, f, stage, c, j, n, cmd, &src_dir)
+            {
+                let text = format!("{manifest_text}{run_kw} {step}{nl}");
+                return Ok(Fix::unsafe_(
+                    "Copy the manifests, build the dependencies on placeholder sources, and touch the sources before the real build",
+                    vec![Edit::insert(block_start(doc, c), text), touch],
+                ));
+            }
             let step = match spec.prefetch.ok_or("no download step is known")? {
                 Prefetch::Command(t) => t.replace("{exe}", &cmd.argv()[0].value),
                 Prefetch::WithFlags(flags) => format!(
@@ -791,6 +933,46 @@ mod tests {
                 ("FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN echo -mod=vendor && go build -o /app ./cmd/app\n", &[". ."]),
             ],
         );
+    }
+
+    #[test]
+    fn cargo_builds_the_dependencies_on_placeholders_and_touches_the_sources() {
+        use crate::engine::{fix, FixMode, MemoryBuildContext, Settings};
+        let settings = Settings::select([R.code]);
+        let pkg = "[package]\nname = \"x\"\n[dependencies]\nserde = \"1\"\n";
+        let bin = MemoryBuildContext::new()
+            .with_file("Cargo.toml", pkg)
+            .with_file("Cargo.lock", "")
+            .with_file("src/main.rs", "fn main() {}");
+        let src = "FROM rust:1.80\nWORKDIR /app\nCOPY . .\nRUN cargo build --release --locked \\\n  && cp target/release/x /usr/local/bin/\n";
+        assert_eq!(
+            fix(src, &settings, Some(&bin), FixMode::Unsafe).text,
+            "FROM rust:1.80\nWORKDIR /app\nCOPY Cargo.toml Cargo.lock ./\nRUN mkdir -p src && echo 'fn main() {}' > src/main.rs && cargo build --release --locked && rm -rf src\nCOPY . .\nRUN touch src/main.rs && cargo build --release --locked \\\n  && cp target/release/x /usr/local/bin/\n"
+        );
+        let both = bin.clone().with_file("src/lib.rs", "");
+        let out = fix(src, &settings, Some(&both), FixMode::Unsafe).text;
+        assert!(
+            out.contains("echo 'fn main() {}' > src/main.rs && touch src/lib.rs && cargo build")
+                && out.contains("RUN touch src/main.rs src/lib.rs && cargo build"),
+            "{out}"
+        );
+        // A build script, another target layout, `--bin`, no context: the download-only step.
+        let script = bin.clone().with_file("build.rs", "fn main() {}");
+        let with_bin =
+            "FROM rust:1.80\nWORKDIR /app\nCOPY . .\nRUN cargo build --release --bin x\n";
+        for (src, ctx) in [(src, Some(&script)), (with_bin, Some(&bin)), (src, None)] {
+            let out = fix(
+                src,
+                &settings,
+                ctx.map(|c| c as &dyn crate::engine::BuildContext),
+                FixMode::Unsafe,
+            )
+            .text;
+            assert!(
+                out.contains("cargo fetch") && !out.contains("touch"),
+                "{out}"
+            );
+        }
     }
 
     #[test]
