@@ -172,7 +172,13 @@ fn deps_handled(f: &Facts, stage: &Stage, j: usize, n: &Need) -> bool {
         .iter()
         .filter(|(t, _)| *t == n.tool)
         .flat_map(|(_, dirs)| dirs.iter())
-        .any(|d| mounts.iter().any(|m| m.trim_end_matches('/') == *d));
+        .any(|d| {
+            mounts.iter().any(|m| {
+                let m = m.trim_end_matches('/');
+                // A cache of the folder or of a part of it (`/usr/local/cargo/registry/cache`).
+                m == *d || m.starts_with(&format!("{d}/"))
+            })
+        });
     if cached {
         return true;
     }
@@ -833,6 +839,7 @@ mod tests {
                 "FROM node\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\n",
                 "FROM golang\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nRUN go build -o /app\n",
                 "FROM golang\nCOPY . .\nRUN --mount=type=cache,target=/go/pkg/mod go build -o /app\n",
+                "FROM rust\nWORKDIR /src\nCOPY Cargo.toml .\nCOPY src ./src\nRUN --mount=type=cache,target=/usr/local/cargo/registry/cache --mount=type=cache,target=/usr/local/cargo/registry/index cargo build --release\n",
                 "FROM node\nCOPY . /src\nWORKDIR /app\nRUN npm ci\n",
                 "FROM python\nCOPY . .\nRUN pip install .\n",
                 "FROM node\nCOPY . .\nRUN npm install -g serve\n",
