@@ -418,11 +418,13 @@ async fn bad_input_gets_errors_and_the_server_keeps_serving() {
             .await;
         assert!(r.get("error").is_none(), "{r}");
     }
-    // An edit whose range is past the end appends.
+    // An edit one line past the end, or past the end of the last line, appends (further is another text:
+    // `tests/lsp_sync.rs`).
+    let lines = SAMPLE.lines().count() as u32;
     c.change(
         uri,
         2,
-        json!([{"range": range(999, 0, 999, 5), "text": "USER x\n"}]),
+        json!([{"range": range(lines, 0, lines, 5), "text": "USER x\n"}]),
     )
     .await;
     // Binary content.

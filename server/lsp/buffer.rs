@@ -112,16 +112,41 @@ impl Buffer {
         &self.doc
     }
 
-    /// Applies one `didChange` event: a ranged edit, or the whole text when it has no range.
-    pub fn apply(&mut self, change: &TextDocumentContentChangeEvent, encoding: Encoding) {
+    /// Applies one `didChange` event: a ranged edit, or the whole text when it has no range. A range that cannot
+    /// be meant for this text (its end before its start, a line past the end) is refused and nothing changes: the
+    /// text would no longer be the editor's.
+    pub fn apply(
+        &mut self,
+        change: &TextDocumentContentChangeEvent,
+        encoding: Encoding,
+    ) -> Result<(), String> {
         let (start, end) = match change.range {
             Some(range) => {
+                if (range.end.line, range.end.character) < (range.start.line, range.start.character)
+                {
+                    return Err(format!(
+                        "a change whose range ends ({}:{}) before it starts ({}:{})",
+                        range.end.line,
+                        range.end.character,
+                        range.start.line,
+                        range.start.character
+                    ));
+                }
+                // One line past the last is where some clients append; further is another text.
+                let lines = self.rope.len_lines();
+                if range.end.line as usize > lines {
+                    return Err(format!(
+                        "a change at line {} of a text of {lines} lines",
+                        range.end.line
+                    ));
+                }
                 let start = self.offset(range.start, encoding);
                 (start, self.offset(range.end, encoding).max(start))
             }
             None => (0, self.rope.len_bytes()),
         };
         self.edit(start..end, &change.text);
+        Ok(())
     }
 
     /// Replaces the bytes `range` (on character boundaries) of the rope with `text`.
@@ -197,20 +222,28 @@ mod tests {
     fn incremental_edits_keep_rope_and_document_in_step() {
         let mut b = Buffer::new("FROM alpine\r\n# 주석 🐳\nrun echo hi\n", 1);
         b.flush();
-        b.apply(&change(2, 0, 2, 3, "RUN"), Encoding::Utf16);
+        b.apply(&change(2, 0, 2, 3, "RUN"), Encoding::Utf16)
+            .unwrap();
         b.flush();
         assert_eq!(b.doc().text(), "FROM alpine\r\n# 주석 🐳\nRUN echo hi\n");
         // After the whale (2 UTF-16 units at column 5): append text to line 1.
-        b.apply(&change(1, 7, 1, 7, "!"), Encoding::Utf16);
+        b.apply(&change(1, 7, 1, 7, "!"), Encoding::Utf16).unwrap();
         b.flush();
         assert_eq!(b.doc().text(), "FROM alpine\r\n# 주석 🐳!\nRUN echo hi\n");
         // The same place in UTF-8 is byte column 13.
-        b.apply(&change(1, 13, 1, 14, "?"), Encoding::Utf8);
+        b.apply(&change(1, 13, 1, 14, "?"), Encoding::Utf8).unwrap();
         b.flush();
         assert_eq!(b.doc().text(), "FROM alpine\r\n# 주석 🐳?\nRUN echo hi\n");
-        // Past the end of line 0 clamps before its CRLF; past the end of the text appends.
-        b.apply(&change(0, 99, 0, 99, ":3"), Encoding::Utf16);
-        b.apply(&change(40, 0, 40, 0, "USER x\n"), Encoding::Utf16);
+        // Past the end of line 0 clamps before its CRLF; one line past the end of the text appends.
+        b.apply(&change(0, 99, 0, 99, ":3"), Encoding::Utf16)
+            .unwrap();
+        b.apply(&change(4, 0, 4, 0, "USER x\n"), Encoding::Utf16)
+            .unwrap();
+        // A range that ends before it starts, or far past the end, is refused and changes nothing.
+        assert!(b.apply(&change(1, 2, 1, 1, "?"), Encoding::Utf16).is_err());
+        assert!(b
+            .apply(&change(40, 0, 40, 0, "?"), Encoding::Utf16)
+            .is_err());
         b.flush();
         assert_eq!(
             b.doc().text(),
@@ -225,12 +258,13 @@ mod tests {
         assert!(b.flush());
         assert!(!b.flush());
         let snapshot = b.doc().clone();
-        b.apply(&change(0, 5, 0, 6, "b"), Encoding::Utf16);
+        b.apply(&change(0, 5, 0, 6, "b"), Encoding::Utf16).unwrap();
         b.flush();
         assert_eq!(snapshot.text(), "FROM a\n");
         assert_eq!(b.doc().text(), "FROM b\n");
         b.evict();
-        b.apply(&change(0, 0, 0, 4, "from"), Encoding::Utf16);
+        b.apply(&change(0, 0, 0, 4, "from"), Encoding::Utf16)
+            .unwrap();
         assert!(b.flush(), "parsed again after eviction");
         assert_eq!(b.doc().text(), "from b\n");
         assert_eq!(b.doc().instructions().len(), 1);

@@ -100,3 +100,16 @@ pub fn all_to_lsp(
         .map(|d| to_lsp(d, conv, version))
         .collect()
 }
+
+/// The one diagnostic of a document whose text is out of sync with the editor's: its lint would be of another text.
+pub fn out_of_sync(reason: &str) -> Diagnostic {
+    Diagnostic {
+        severity: Some(DiagnosticSeverity::ERROR),
+        source: Some(SOURCE.to_string()),
+        message: format!(
+            "dflint lost track of this document's text ({reason}); its changes are ignored until the whole text \
+             comes again: close and reopen the file"
+        ),
+        ..Diagnostic::default()
+    }
+}

@@ -41,6 +41,14 @@ async fn run<T: Send + 'static>(
 }
 
 async fn snapshot(state: &State, uri: &Uri) -> Result<Snapshot> {
+    if let Some(reason) = state.get(uri).and_then(|s| s.diverged()) {
+        return Err(Error {
+            // LSP's RequestFailed: the request was valid, but cannot succeed now.
+            code: ErrorCode::ServerError(-32803),
+            message: format!("document out of sync ({reason}): reopen it").into(),
+            data: None,
+        });
+    }
     state
         .snapshot(uri)
         .await
@@ -93,6 +101,22 @@ pub async fn pull_diagnostics(
     state: &Arc<State>,
     params: &DocumentDiagnosticParams,
 ) -> Result<(DocumentDiagnosticReportResult, Option<Vec<String>>)> {
+    if let Some(reason) = state
+        .get(&params.text_document.uri)
+        .and_then(|s| s.diverged())
+    {
+        let report = RelatedFullDocumentDiagnosticReport {
+            related_documents: None,
+            full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                result_id: None,
+                items: vec![super::diagnostics::out_of_sync(&reason)],
+            },
+        };
+        return Ok((
+            DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(report)),
+            None,
+        ));
+    }
     let snap = snapshot(state, &params.text_document.uri).await?;
     let generation = state.settings.generation();
     let result_id = format!("{}:{generation}", snap.version);

@@ -20,7 +20,8 @@ mod state;
 mod transport;
 
 use std::process::ExitCode;
-use std::sync::PoisonError;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, PoisonError};
 
 use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::ls_types::MessageType;
@@ -34,8 +35,23 @@ where
     I: AsyncRead + Unpin,
     O: AsyncWrite + Unpin,
 {
-    let (service, socket) = LspService::build(server::Server::new)
+    serve_until_exit(input, output).await;
+}
+
+/// Serves one client; returns whether it asked for `shutdown` before it left (with `exit` or by closing the input).
+async fn serve_until_exit<I, O>(input: I, output: O) -> bool
+where
+    I: AsyncRead + Unpin,
+    O: AsyncWrite + Unpin,
+{
+    let shut_down = Arc::new(AtomicBool::new(false));
+    let flag = shut_down.clone();
+    let (service, socket) = LspService::build(move |client| server::Server::new(client, flag))
         .custom_method(transport::INVALID_MESSAGE, server::Server::invalid_message)
+        .custom_method(
+            transport::UNAPPLIED_CHANGE,
+            server::Server::unapplied_change,
+        )
         .finish();
     Server::new(
         transport::Sanitized::new(input),
@@ -45,6 +61,7 @@ where
     .concurrency_level(64)
     .serve(service)
     .await;
+    shut_down.load(Ordering::SeqCst)
 }
 
 /// `dflint server`: serves the client on stdin/stdout.
@@ -62,10 +79,15 @@ pub fn run_stdio() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    let shut_down = runtime.block_on(serve_until_exit(tokio::io::stdin(), tokio::io::stdout()));
     // Blocking reads of stdin may still be parked; do not wait for them.
     runtime.shutdown_background();
-    ExitCode::SUCCESS
+    // The protocol's rule: `exit` without `shutdown` before it is status 1 (so is a client that just went away).
+    if shut_down {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 /// Shows settings problems to the user, each once per session.

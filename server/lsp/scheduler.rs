@@ -147,6 +147,13 @@ async fn handle(
 
 /// Lints the document's current version; publishes unless it changed meanwhile. Returns when the lint finished.
 async fn lint_and_publish(state: &Arc<State>, client: &Client, slot: Arc<Slot>) -> Instant {
+    if let Some(reason) = slot.diverged() {
+        let diagnostic = super::diagnostics::out_of_sync(&reason);
+        client
+            .publish_diagnostics(slot.uri.clone(), vec![diagnostic], None)
+            .await;
+        return Instant::now();
+    }
     let started = std::time::Instant::now();
     let snapshot = state.snapshot_of(&slot).await;
     let parsed = started.elapsed();

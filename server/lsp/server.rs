@@ -1,5 +1,6 @@
 //! The `LanguageServer` implementation: negotiation, document sync, settings, and the dispatch of each request to
 //! its feature (in `features`).
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use tokio::sync::mpsc::UnboundedSender;
@@ -25,6 +26,8 @@ pub struct Inner {
     client: Client,
     state: Arc<State>,
     jobs: UnboundedSender<Job>,
+    /// Set by `shutdown`: `exit` after it ends the process with status 0, without it with 1.
+    shut_down: Arc<AtomicBool>,
 }
 
 impl std::ops::Deref for Server {
@@ -35,7 +38,7 @@ impl std::ops::Deref for Server {
 }
 
 impl Server {
-    pub fn new(client: Client) -> Server {
+    pub fn new(client: Client, shut_down: Arc<AtomicBool>) -> Server {
         let state = Arc::new(State::default());
         let jobs = scheduler::spawn(state.clone(), client.clone());
         Server {
@@ -43,7 +46,42 @@ impl Server {
                 client,
                 state,
                 jobs,
+                shut_down,
             }),
+        }
+    }
+
+    /// A `didOpen` or `didChange` the transport could not read: the document's text is no longer the editor's.
+    pub async fn unapplied_change(&self, params: super::transport::Unapplied) {
+        let uri = params.uri.as_deref().and_then(|u| u.parse::<Uri>().ok());
+        let Some(uri) = uri else {
+            eprintln!(
+                "dflint server: {} (for no document it could tell)",
+                params.reason
+            );
+            return;
+        };
+        if !self.state.lose_track(&uri, params.reason.clone()) {
+            // An open that could not be read: open it empty, out of sync, so that its changes are not applied.
+            self.state.open(uri.clone(), "", 0);
+            self.state.lose_track(&uri, params.reason.clone());
+        }
+        self.lost_track(&uri, &params.reason).await;
+    }
+
+    /// Says that a document is out of sync, where the user sees it, and publishes the diagnostic that says so.
+    async fn lost_track(&self, uri: &Uri, reason: &str) {
+        eprintln!("dflint server: {} is out of sync: {reason}", uri.as_str());
+        let client = self.client.clone();
+        let message = format!(
+            "dflint: {} is out of sync ({reason}); close and reopen it to lint it again.",
+            uri.as_str()
+        );
+        tokio::spawn(async move { client.show_message(MessageType::ERROR, message).await });
+        if let Some(slot) = self.state.get(uri) {
+            if !self.pull() {
+                let _ = self.jobs.send(Job::lint(slot, true));
+            }
         }
     }
 
@@ -275,6 +313,7 @@ impl LanguageServer for Server {
     }
 
     async fn shutdown(&self) -> Result<()> {
+        self.shut_down.store(true, Ordering::SeqCst);
         Ok(())
     }
 
@@ -288,7 +327,7 @@ impl LanguageServer for Server {
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let id = params.text_document;
-        let Some(slot) = self
+        let Some((slot, lost)) = self
             .state
             .change(&id.uri, id.version, &params.content_changes)
             .await
@@ -299,6 +338,9 @@ impl LanguageServer for Server {
             );
             return;
         };
+        if let Some(reason) = lost {
+            return self.lost_track(&id.uri, &reason).await;
+        }
         if !self.pull() {
             let _ = self.jobs.send(Job::lint(slot, false));
         }

@@ -73,6 +73,8 @@ pub struct Slot {
     used: AtomicU64,
     names: Mutex<Option<(i32, Arc<Names>)>>,
     lint: Mutex<Option<Arc<Lint>>>,
+    /// Why the text is no longer the editor's, when it is not: a change could not be applied.
+    diverged: Mutex<Option<String>>,
 }
 
 /// A document at one version, for one request.
@@ -108,6 +110,18 @@ impl Snapshot {
 }
 
 impl Slot {
+    /// Why the text is out of sync with the editor's, if it is.
+    pub fn diverged(&self) -> Option<String> {
+        self.diverged
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn set_diverged(&self, reason: Option<String>) {
+        *self.diverged.lock().unwrap_or_else(PoisonError::into_inner) = reason;
+    }
+
     /// The version of the last change received.
     pub fn latest_version(&self) -> i32 {
         self.latest.load(Ordering::SeqCst)
@@ -214,6 +228,7 @@ impl State {
             used: AtomicU64::new(self.clock.fetch_add(1, Ordering::SeqCst)),
             names: Mutex::default(),
             lint: Mutex::default(),
+            diverged: Mutex::default(),
         });
         self.docs
             .write()
@@ -223,23 +238,54 @@ impl State {
     }
 
     /// Applies `didChange` events in order (to the rope; the document follows when needed); `None` when the
-    /// document is not open.
+    /// document is not open. A change that cannot be applied (a version older than the text's, a range not meant
+    /// for this text) marks the document out of sync: its ranged changes are ignored until a change gives the
+    /// whole text again. The second value is the reason, when this change is the one that lost track.
     pub async fn change(
         &self,
         uri: &Uri,
         version: i32,
         changes: &[TextDocumentContentChangeEvent],
-    ) -> Option<Arc<Slot>> {
+    ) -> Option<(Arc<Slot>, Option<String>)> {
         let slot = self.get(uri)?;
         slot.latest.store(version, Ordering::SeqCst);
         let encoding = self.encoding();
         let mut buffer = slot.buffer.lock().await;
+        let mut diverged = slot.diverged();
+        let was = diverged.is_some();
+        if diverged.is_none() && version < buffer.version {
+            diverged = Some(format!(
+                "version {version} arrived after version {}",
+                buffer.version
+            ));
+        }
         for change in changes {
-            buffer.apply(change, encoding);
+            if change.range.is_none() {
+                // The whole text: in step again, whatever happened before.
+                diverged = None;
+            } else if diverged.is_some() {
+                continue;
+            }
+            if let Err(why) = buffer.apply(change, encoding) {
+                diverged = Some(why);
+            }
         }
         buffer.version = version;
         drop(buffer);
-        Some(slot)
+        let newly = diverged.clone().filter(|_| !was);
+        slot.set_diverged(diverged);
+        Some((slot, newly))
+    }
+
+    /// Marks an open document out of sync (a change to it could not even be read); `false` if it is not open.
+    pub fn lose_track(&self, uri: &Uri, reason: String) -> bool {
+        match self.get(uri) {
+            Some(slot) => {
+                slot.set_diverged(Some(reason));
+                true
+            }
+            None => false,
+        }
     }
 
     pub fn close(&self, uri: &Uri) -> Option<Arc<Slot>> {

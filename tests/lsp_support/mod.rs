@@ -160,6 +160,43 @@ impl Client {
         }
     }
 
+    /// The next response with a null id (to a message the server could not read), kept or new.
+    pub async fn orphan(&mut self) -> Value {
+        if !self.orphans.is_empty() {
+            return self.orphans.remove(0);
+        }
+        loop {
+            let message = self.next(TIMEOUT).await.expect("an answer with a null id");
+            if message.get("method").is_none() && message["id"].is_null() {
+                return message;
+            }
+            if message.get("method").is_some() && message.get("id").is_none() {
+                self.notifications.push(message);
+            }
+        }
+    }
+
+    /// The responses to requests `ids`, in the order of `ids` (they may arrive in any order).
+    pub async fn responses(&mut self, ids: &[i64]) -> Vec<Value> {
+        let mut got: Vec<Option<Value>> = vec![None; ids.len()];
+        while got.iter().any(Option::is_none) {
+            let message = self
+                .next(TIMEOUT)
+                .await
+                .unwrap_or_else(|| panic!("no response to requests {ids:?}: {got:?}"));
+            if message.get("method").is_none() {
+                if let Some(i) = ids.iter().position(|id| message["id"] == json!(id)) {
+                    got[i] = Some(message);
+                } else if message["id"].is_null() {
+                    self.orphans.push(message);
+                }
+            } else if message.get("id").is_none() {
+                self.notifications.push(message);
+            }
+        }
+        got.into_iter().flatten().collect()
+    }
+
     /// Sends a request and returns its result, panicking on an error response.
     pub async fn request(&mut self, method: &str, params: Value) -> Value {
         let response = self.request_raw(method, params).await;
