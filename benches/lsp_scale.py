@@ -13,7 +13,8 @@ diagnostics. It opens one generated document, waits for its diagnostics, then me
 - the server's peak resident memory (VmHWM) minus what it had after `initialize`, per byte of the document.
 
 Documents: 1k, 10k and 100k lines of ../shared/tools/lsp_probe.py's multi-stage file; 100, 1,000 and 10,000 small
-stages that each copy from the one before; a 100,000-line RUN heredoc; a 5 MB file; one 1 MB line of `${x}`;
+stages that each copy from the one before; a 100,000-line RUN heredoc; a 5 MB file (with a safe fix in each of its
+stages); one 1 MB line of `${x}`;
 100,000 continuation lines. Prints one JSON object per case, then a markdown table. Linux only; standard library only.
 """
 
@@ -48,7 +49,8 @@ def heredoc(n):
 
 
 def five_mb():
-    text = lsp_probe.make_large_dockerfile(1000)
+    # `workdir` in lower case: a safe fix in every stage, so that "fix all" has work to do.
+    text = lsp_probe.make_large_dockerfile(1000).replace("WORKDIR /src", "workdir /src")
     return text * (5 * 1024 * 1024 // len(text))
 
 

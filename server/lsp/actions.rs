@@ -1,5 +1,6 @@
 //! Code actions: a quick fix per diagnostic (from the fix its `data` carries), "Ignore for this instruction" (the engine's `suppression_fix`),
-//! "Ignore in this file", the optimizer's refactors, and `source.fixAll.dflint` (the one fixer, safe fixes only).
+//! "Ignore in this file", the optimizer's refactors, and `source.fixAll.dflint` (the one fixer, safe fixes only,
+//! when the client asks for source actions).
 use std::collections::HashMap;
 
 use dflint_rules::engine::{self, FixMode};
@@ -187,18 +188,14 @@ pub fn code_actions(
         }
     }
     let fix_all_kind = CodeActionKind::from(FIX_ALL);
-    let has_safe_fix = lint.as_ref().is_some_and(|l| {
-        l.diagnostics.iter().any(|d| {
-            d.fix
-                .as_ref()
-                .is_some_and(|f| FixMode::Safe.allows(f.applicability))
-        })
-    });
-    let explicitly = only.is_some_and(|o| {
+    // "Fix all" concerns the whole file, not the range: offered only when the client asks for source actions
+    // (`only: ["source"]`, `["source.fixAll"]`, as on save), never with the quick fixes of a range, where it would
+    // cost a fix run of the whole file on every cursor move.
+    let asked = only.is_some_and(|o| {
         o.iter()
-            .any(|k| FIX_ALL.starts_with(k.as_str()) && k.as_str().starts_with("source"))
+            .any(|k| k.as_str().starts_with("source") && wanted(Some(&[k.clone()]), &fix_all_kind))
     });
-    if wanted(only, &fix_all_kind) && (has_safe_fix || explicitly) {
+    if asked {
         let mut action = CodeAction {
             title: "Fix all safe dflint problems".into(),
             kind: Some(fix_all_kind),

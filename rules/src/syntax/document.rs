@@ -219,10 +219,13 @@ impl Document {
     }
     /// The stage an instruction index belongs to.
     pub fn stage_of(&self, instruction: usize) -> Option<&Stage> {
-        self.model
-            .stages
-            .iter()
-            .find(|s| s.instructions.contains(&instruction))
+        // Stages are in file order and their instructions follow one another: a binary search, so that asking for
+        // every instruction's stage stays linear in the file, however many stages it has.
+        let stages = &self.model.stages;
+        let i = stages.partition_point(|s| s.instructions.end <= instruction);
+        stages
+            .get(i)
+            .filter(|s| s.instructions.contains(&instruction))
     }
     /// Finds a stage by name (case-insensitive, as Docker does) or by index.
     pub fn stage_by_ref(&self, name: &str) -> Option<&Stage> {

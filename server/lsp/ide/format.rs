@@ -14,8 +14,16 @@ pub struct Options {
 /// The edits that format the lines `lines` (all lines when `None`).
 pub fn format(doc: &Document, options: &Options, lines: Option<Range<usize>>) -> Vec<Edit> {
     let mut edits = Vec::new();
+    // The lines that hold a comment, sorted: looked up per line, in time logarithmic in their number.
+    let li = doc.line_index();
+    let mut comment_lines: Vec<usize> = doc
+        .comments()
+        .iter()
+        .map(|c| li.line(c.range.start))
+        .collect();
+    comment_lines.sort_unstable();
     for ins in doc.instructions() {
-        instruction(doc, ins, options, &mut edits);
+        instruction(doc, ins, options, &comment_lines, &mut edits);
     }
     if let Some(lines) = lines {
         let li = doc.line_index();
@@ -53,7 +61,13 @@ fn keywords(doc: &Document, ins: &Instruction, edits: &mut Vec<Edit>) {
     }
 }
 
-fn instruction(doc: &Document, ins: &Instruction, options: &Options, edits: &mut Vec<Edit>) {
+fn instruction(
+    doc: &Document,
+    ins: &Instruction,
+    options: &Options,
+    comment_lines: &[usize],
+    edits: &mut Vec<Edit>,
+) {
     if ins.kind == Kind::Unknown {
         return;
     }
@@ -77,13 +91,12 @@ fn instruction(doc: &Document, ins: &Instruction, options: &Options, edits: &mut
         .iter()
         .map(|h| h.body_range.start..h.end_range.end.max(h.body_range.end))
         .collect();
-    let breaks = line_breaks(text, ins.range.clone(), doc.escape());
-    let comment_lines: Vec<usize> = doc
-        .comments()
-        .iter()
-        .filter(|c| ins.range.start <= c.range.start && c.range.start < ins.range.end)
-        .map(|c| li.line(c.range.start))
-        .collect();
+    let breaks = line_breaks(
+        text,
+        ins.range.clone(),
+        li.line(ins.range.start),
+        doc.escape(),
+    );
     for line in ins.start_line + 1..=last_line {
         let start = li.line_start(line);
         if heredoc_lines
@@ -98,10 +111,11 @@ fn instruction(doc: &Document, ins: &Instruction, options: &Options, edits: &mut
         if lead_end == content.end {
             continue; // blank: left alone
         }
-        let Some(state) = breaks.iter().find(|b| b.line == line) else {
+        let Ok(at) = breaks.binary_search_by_key(&line, |b| b.line) else {
             continue;
         };
-        let comment = comment_lines.contains(&line);
+        let state = &breaks[at];
+        let comment = comment_lines.binary_search(&line).is_ok();
         let word_boundary = state.space_before_escape || lead_end > start;
         if !comment && (state.in_quotes || !word_boundary) {
             continue;
@@ -120,11 +134,12 @@ struct Break {
     space_before_escape: bool,
 }
 
-fn line_breaks(text: &str, range: Range<usize>, escape: char) -> Vec<Break> {
+/// The state at each line start inside `range`, which starts on line `first_line` (in line order).
+fn line_breaks(text: &str, range: Range<usize>, first_line: usize, escape: char) -> Vec<Break> {
     let s = &text[range.clone()];
     let mut out = Vec::new();
     let (mut single, mut double) = (false, false);
-    let mut line = text[..range.start].matches('\n').count();
+    let mut line = first_line;
     let mut chars = s.char_indices().peekable();
     let mut prev_space = false;
     let mut line_start = true;
@@ -150,8 +165,12 @@ fn line_breaks(text: &str, range: Range<usize>, escape: char) -> Vec<Break> {
         if c == escape && !single {
             // An escape before the line end continues the line; elsewhere it escapes the next character.
             let rest = &s[i + c.len_utf8()..];
-            let to_eol = rest.split('\n').next().unwrap_or("");
-            if to_eol.trim_end_matches('\r').trim().is_empty() {
+            // Stops at the first character that is not whitespace: a long line with many escapes stays linear.
+            let line_end = rest
+                .chars()
+                .take_while(|&c| c != '\n')
+                .all(char::is_whitespace);
+            if line_end {
                 let before = s[..i].chars().next_back();
                 prev_space = before.is_some_and(|b| b == ' ' || b == '\t');
                 while chars.peek().is_some_and(|(_, n)| *n != '\n') {

@@ -6,6 +6,7 @@
 //! ARG and ENV declared in a stage are visible from the next instruction to the end of the stage; a stage built
 //! `FROM` an earlier stage inherits that stage's ENV. RUN commands, shell-form CMD/ENTRYPOINT and heredoc scripts see
 //! them as environment variables, so `$NAME` there counts as a reference too.
+use std::collections::HashMap;
 use std::ops::Range;
 
 use dflint_rules::syntax::{Command, Document, Instruction, Kind};
@@ -56,7 +57,6 @@ pub struct Names {
 }
 
 struct Def {
-    name: String,
     key: Key,
     occurrence: usize,
     instruction: usize,
@@ -175,20 +175,73 @@ pub fn parent_stage(doc: &Document, stage: usize) -> Option<usize> {
         .map(|p| p.index)
 }
 
+/// The index of names is built once per version of a document and must stay linear in its size, however many
+/// stages and definitions it has: lookups go through maps by name and binary searches, never scans of everything
+/// seen so far.
 struct Builder<'a> {
     doc: &'a Document,
     out: Vec<Occurrence>,
     /// Definitions seen so far, in file order.
     defs: Vec<Def>,
+    /// The definitions (indices into `defs`) of each name, in file order.
+    defs_by_name: HashMap<String, Vec<usize>>,
+    /// The stages of each lower-cased name, in file order.
+    stages_by_name: HashMap<String, Vec<usize>>,
+    /// Each stage's parent: the earlier stage its FROM names.
+    parents: Vec<Option<usize>>,
 }
 
 impl<'a> Builder<'a> {
     fn new(doc: &'a Document) -> Builder<'a> {
+        let mut stages_by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for s in doc.stages() {
+            if let Some(name) = &s.name {
+                stages_by_name
+                    .entry(name.to_ascii_lowercase())
+                    .or_default()
+                    .push(s.index);
+            }
+        }
+        let parents = doc
+            .stages()
+            .iter()
+            .map(|s| {
+                let image = doc.instructions()[s.from].image.as_ref()?;
+                if !image.vars.is_empty() {
+                    return None;
+                }
+                let named = stages_by_name.get(&image.text.to_ascii_lowercase())?;
+                let before = named.partition_point(|&p| p < s.index);
+                before.checked_sub(1).map(|k| named[k])
+            })
+            .collect();
         Builder {
             doc,
             out: Vec::new(),
             defs: Vec::new(),
+            defs_by_name: HashMap::new(),
+            stages_by_name,
+            parents,
         }
+    }
+
+    /// Whether a stage is called `name` (among the stages before `before`, when given).
+    fn stage_named(&self, name: &str, before: Option<usize>) -> bool {
+        self.stages_by_name
+            .get(&name.to_ascii_lowercase())
+            .is_some_and(|v| v[0] < before.unwrap_or(usize::MAX))
+    }
+
+    /// The last definition of `name` in an instruction before `end` and from `floor` on (an ENV when `env_only`).
+    fn last_before(&self, name: &str, end: usize, floor: usize, env_only: bool) -> Option<usize> {
+        let list = self.defs_by_name.get(name)?;
+        let before = list.partition_point(|&d| self.defs[d].instruction < end);
+        list[..before]
+            .iter()
+            .rev()
+            .take_while(|&&d| self.defs[d].instruction >= floor)
+            .find(|&&d| !env_only || self.defs[d].env)
+            .copied()
     }
 
     fn run(mut self) -> Names {
@@ -268,11 +321,8 @@ impl<'a> Builder<'a> {
         }
         let global_end = self.doc.stages().first().map_or(usize::MAX, |s| s.from);
         let global = self
-            .defs
-            .iter()
-            .rev()
-            .find(|d| d.instruction < global_end && d.name == name)
-            .map(|d| d.occurrence);
+            .last_before(name, global_end, 0, false)
+            .map(|d| self.defs[d].occurrence);
         let (key, target) = match stage {
             None => (Key::Global(name.to_string()), None),
             // `ARG NAME` in a stage redeclares the global build argument of that name.
@@ -288,8 +338,11 @@ impl<'a> Builder<'a> {
             i,
             target,
         );
+        self.defs_by_name
+            .entry(name.to_string())
+            .or_default()
+            .push(self.defs.len());
         self.defs.push(Def {
-            name: name.to_string(),
             key,
             occurrence,
             instruction: i,
@@ -302,22 +355,18 @@ impl<'a> Builder<'a> {
         let doc = self.doc;
         let is_from = doc.instructions()[i].kind == Kind::From;
         let global_end = doc.stages().first().map_or(usize::MAX, |s| s.from);
-        let find = |pred: &dyn Fn(&Def) -> bool| {
-            self.defs
-                .iter()
-                .rposition(|d| d.name == name && d.instruction < i && pred(d))
-        };
         if is_from || stage.is_none() {
-            return find(&|d| d.instruction < global_end);
+            return self.last_before(name, i.min(global_end), 0, false);
         }
         let mut current = stage?;
-        if let Some(d) = find(&|d| doc.stages()[current].instructions.contains(&d.instruction)) {
+        let start = doc.stages()[current].instructions.start;
+        if let Some(d) = self.last_before(name, i, start, false) {
             return Some(d);
         }
         for _ in 0..doc.stages().len() {
-            current = parent_stage(doc, current)?;
+            current = self.parents[current]?;
             let range = doc.stages()[current].instructions.clone();
-            if let Some(d) = find(&|d| d.env && range.contains(&d.instruction)) {
+            if let Some(d) = self.last_before(name, range.end.min(i), range.start, true) {
                 return Some(d);
             }
         }
@@ -326,16 +375,6 @@ impl<'a> Builder<'a> {
 
     fn stage_names(&mut self, i: usize, ins: &Instruction) {
         let doc = self.doc;
-        let stage_named = |name: &str, before: Option<usize>| {
-            doc.stages()
-                .iter()
-                .take(before.unwrap_or(usize::MAX))
-                .any(|s| {
-                    s.name
-                        .as_deref()
-                        .is_some_and(|n| n.eq_ignore_ascii_case(name))
-                })
-        };
         let add = |this: &mut Self, range: Range<usize>, name: &str, role: Role| {
             let key = Key::Stage(name.to_ascii_lowercase());
             this.push(range, name.to_string(), key, role, i, None);
@@ -343,7 +382,7 @@ impl<'a> Builder<'a> {
         if ins.kind == Kind::From {
             let stage = doc.stage_of(i).map(|s| s.index);
             if let Some(image) = &ins.image {
-                if image.vars.is_empty() && stage_named(&image.text, stage) {
+                if image.vars.is_empty() && self.stage_named(&image.text, stage) {
                     add(
                         self,
                         image.range.clone(),
@@ -364,13 +403,13 @@ impl<'a> Builder<'a> {
             if flag.name.eq_ignore_ascii_case("from") && matches!(ins.kind, Kind::Copy | Kind::Add)
             {
                 let (range, name) = unquoted(text, value_range.start);
-                if !name.is_empty() && flag.vars.is_empty() && stage_named(name, None) {
+                if !name.is_empty() && flag.vars.is_empty() && self.stage_named(name, None) {
                     add(self, range, name, Role::Reference);
                 }
             }
             if flag.name.eq_ignore_ascii_case("mount") && ins.kind == Kind::Run {
                 if let Some((range, name)) = mount_option(text, value_range.start, "from") {
-                    if stage_named(name, None) && !name.contains('$') {
+                    if self.stage_named(name, None) && !name.contains('$') {
                         add(self, range, name, Role::Reference);
                     }
                 }
