@@ -192,8 +192,9 @@ pub fn code_actions(
     // (`only: ["source"]`, `["source.fixAll"]`, as on save), never with the quick fixes of a range, where it would
     // cost a fix run of the whole file on every cursor move.
     let asked = only.is_some_and(|o| {
-        o.iter()
-            .any(|k| k.as_str().starts_with("source") && wanted(Some(&[k.clone()]), &fix_all_kind))
+        o.iter().any(|k| {
+            k.as_str().starts_with("source") && wanted(Some(std::slice::from_ref(k)), &fix_all_kind)
+        })
     });
     if asked {
         let mut action = CodeAction {
