@@ -23,6 +23,9 @@ pub struct Document {
     model: Lowered,
     /// Errors found before parsing (invalid UTF-8), kept across edits until the text is replaced.
     encoding_errors: Vec<SyntaxError>,
+    /// The stages of each lower-cased name, in order: built when first asked, dropped by every edit. Rules look
+    /// stages up by name for every FROM and `--from`; a scan of all stages each time is quadratic in their number.
+    stage_names: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
 }
 
 pub(crate) fn new_parser() -> Parser {
@@ -69,6 +72,7 @@ impl Document {
             line_index,
             model,
             encoding_errors: Vec::new(),
+            stage_names: std::sync::OnceLock::new(),
         }
     }
 
@@ -82,6 +86,7 @@ impl Document {
     /// instructions or that tree-sitter recovered from take the whole-file path: tree-sitter's incremental reparse with the old tree.
     /// Either way the result equals a fresh parse of the new text.
     pub fn apply_edit(&mut self, range: Range<usize>, new_text: &str) -> Reparsed {
+        self.stage_names = std::sync::OnceLock::new();
         let start = range.start.min(self.text.len());
         let old_end = range.end.clamp(start, self.text.len());
         let (start, old_end) = (
@@ -227,16 +232,25 @@ impl Document {
             .get(i)
             .filter(|s| s.instructions.contains(&instruction))
     }
+    /// The indices of the stages named `name` (case-insensitive, as Docker compares them), in order.
+    pub fn stages_named(&self, name: &str) -> &[usize] {
+        let map = self.stage_names.get_or_init(|| {
+            let mut map: std::collections::HashMap<String, Vec<usize>> = Default::default();
+            for s in &self.model.stages {
+                if let Some(n) = &s.name {
+                    map.entry(n.to_ascii_lowercase()).or_default().push(s.index);
+                }
+            }
+            map
+        });
+        map.get(&name.to_ascii_lowercase())
+            .map_or(&[][..], Vec::as_slice)
+    }
     /// Finds a stage by name (case-insensitive, as Docker does) or by index.
     pub fn stage_by_ref(&self, name: &str) -> Option<&Stage> {
-        self.model
-            .stages
-            .iter()
-            .find(|s| {
-                s.name
-                    .as_deref()
-                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
-            })
+        self.stages_named(name)
+            .first()
+            .and_then(|&i| self.model.stages.get(i))
             .or_else(|| {
                 name.parse::<usize>()
                     .ok()

@@ -29,11 +29,9 @@ pub fn line_with_ending(doc: &Document, line: usize) -> Range<usize> {
 
 /// The stage before `before` (a stage index) named `name`, compared case-insensitively as Docker does.
 pub fn earlier_stage<'a>(doc: &'a Document, before: usize, name: &str) -> Option<&'a Stage> {
-    doc.stages().iter().take(before).rev().find(|s| {
-        s.name
-            .as_deref()
-            .is_some_and(|n| n.eq_ignore_ascii_case(name))
-    })
+    let named = doc.stages_named(name);
+    let k = named.partition_point(|&i| i < before);
+    k.checked_sub(1).and_then(|k| doc.stages().get(named[k]))
 }
 
 /// Whether a stage's `FROM` names an earlier stage rather than an image.
