@@ -174,7 +174,12 @@ def main(argv):
             continue
         if only and not any(o in name for o in only):
             continue
-        r = run_case(cmd, name, make, needle, edits=5, timeout=120)
+        try:
+            r = run_case(cmd, name, make, needle, edits=5, timeout=120)
+        except (BrokenPipeError, TypeError) as e:  # the server died (a crash is a result too)
+            r = {"case": name, "bytes": len(make().encode()), "crashed": repr(e), "open_ms": "crashed",
+                 "edit_to_diagnostics_ms": None, "hover_ms": None, "code_action_ms": None,
+                 "formatting_ms": None, "peak_rss_mib": None, "peak_over_base_per_byte": None}
         print(json.dumps(r), flush=True)
         results.append(r)
     print("| document | bytes | open (ms) | edit to diagnostics (ms) | hover (ms) | codeAction, one line (ms) "

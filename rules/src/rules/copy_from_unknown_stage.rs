@@ -107,11 +107,14 @@ impl Rule for CopyFromUnknownStage {
     fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
         let f = Facts::new(ctx);
         let doc = ctx.doc();
+        // The first stage named by a variable: a `--from` after it may mean it. Names are looked up through
+        // `stages_named` rather than by scanning the earlier stages, so the rule stays linear in their number.
+        let first_variable_name = doc
+            .stages()
+            .iter()
+            .position(|s| s.name.as_deref().is_some_and(|n| n.contains('$')))
+            .unwrap_or(usize::MAX);
         for stage in doc.stages() {
-            let earlier: Vec<&str> = doc.stages()[..stage.index]
-                .iter()
-                .filter_map(|s| s.name.as_deref())
-                .collect();
             for i in stage.instructions.clone() {
                 if f.ins(i).kind != Kind::Copy {
                     continue;
@@ -131,10 +134,7 @@ impl Rule for CopyFromUnknownStage {
                     continue;
                 }
                 // A stage named by a variable may be the one meant.
-                if doc.stages()[..stage.index]
-                    .iter()
-                    .any(|s| s.name.as_deref().is_some_and(|n| n.contains('$')))
-                {
+                if first_variable_name < stage.index {
                     continue;
                 }
                 if let Ok(n) = name.parse::<usize>() {
@@ -147,15 +147,11 @@ impl Rule for CopyFromUnknownStage {
                     ));
                     continue;
                 }
-                if earlier.iter().any(|e| e.eq_ignore_ascii_case(name)) {
+                let named = doc.stages_named(name);
+                if named.first().is_some_and(|&s| s < stage.index) {
                     continue;
                 }
-                let later = doc.stages()[stage.index..].iter().any(|s| {
-                    s.name
-                        .as_deref()
-                        .is_some_and(|n| n.eq_ignore_ascii_case(name))
-                });
-                if later {
+                if !named.is_empty() {
                     out.push(ctx.diagnostic(
                         range.clone(),
                         format!("`--from={name}` names a stage defined later: a stage can only copy from stages above it"),
@@ -166,6 +162,10 @@ impl Rule for CopyFromUnknownStage {
                     continue;
                 }
                 // Short names are one edit away from many others (`set` and `test`): suggest only when it is telling.
+                let earlier: Vec<&str> = doc.stages()[..stage.index]
+                    .iter()
+                    .filter_map(|s| s.name.as_deref())
+                    .collect();
                 let close: Vec<&str> = did_you_mean(name, &earlier)
                     .into_iter()
                     .filter(|c| {

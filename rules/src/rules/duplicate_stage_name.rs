@@ -45,11 +45,14 @@ impl Rule for DuplicateStageName {
             let (Some(name), Some(range)) = (&stage.name, &stage.name_range) else {
                 continue;
             };
-            let Some(first) = stages[..i].iter().find(|s| {
-                s.name
-                    .as_deref()
-                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
-            }) else {
+            // The first stage of that name, from the document's index of names (a scan would be quadratic).
+            let Some(first) = ctx
+                .doc()
+                .stages_named(name)
+                .first()
+                .filter(|&&f| f < i)
+                .map(|&f| &stages[f])
+            else {
                 continue;
             };
             let line = ctx.doc().line_index().line(range.start);
