@@ -8,7 +8,8 @@ diagnostics. It opens one generated document, waits for its diagnostics, then me
 
 - edit to diagnostics: a one-character change in the middle of the file, until the diagnostics of that version
   arrive (median of a few edits);
-- hover on a name in the middle of the file, `textDocument/codeAction` for one line without `only`, and
+- hover on a name in the middle of the file, `textDocument/codeAction` for one line without `only` (from a client
+  without `codeAction/resolve`, so that every action offered carries its edit), and
   `textDocument/formatting` (one call each, after the edits);
 - the server's peak resident memory (VmHWM) minus what it had after `initialize`, per byte of the document.
 
@@ -109,6 +110,8 @@ def run_case(cmd, name, make, needle, edits, timeout):
     client.start()
     caps = lsp_probe.client_capabilities()
     caps["textDocument"].pop("diagnostic", None)
+    # Without `codeAction/resolve`, as several editors are: every offered action carries its edit.
+    caps["textDocument"]["codeAction"].pop("resolveSupport", None)
     init = {"processId": os.getpid(), "rootUri": root.as_uri(), "capabilities": caps,
             "workspaceFolders": [{"uri": root.as_uri(), "name": root.name}],
             "initializationOptions": {"diagnosticMode": "push"}}

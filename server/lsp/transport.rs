@@ -33,6 +33,8 @@ pub const UNAPPLIED_CHANGE: &str = "dflint/unappliedChange";
 const MAX_BODY: usize = 256 * 1024 * 1024;
 /// A header block longer than this is garbage.
 const MAX_HEADER: usize = 8 * 1024;
+/// The capacity the input and output buffers keep between messages.
+const KEPT_CAPACITY: usize = 256 * 1024;
 /// The longest header field name kept in the input while looking for the next header.
 const LONGEST_NAME: usize = 16;
 
@@ -526,6 +528,11 @@ impl<R: AsyncRead + Unpin> AsyncRead for Sanitized<R> {
                 if this.out_pos == this.output.len() {
                     this.output.clear();
                     this.out_pos = 0;
+                    // One large message (opening a big file) must not keep its size in buffers for good.
+                    this.output.shrink_to(KEPT_CAPACITY);
+                    if this.input.len() <= KEPT_CAPACITY {
+                        this.input.shrink_to(KEPT_CAPACITY);
+                    }
                 }
                 return Poll::Ready(Ok(()));
             }
@@ -638,6 +645,10 @@ impl<W: AsyncWrite + Unpin> Rewritten<W> {
         }
         self.out.clear();
         self.out_pos = 0;
+        self.out.shrink_to(KEPT_CAPACITY);
+        if self.pending.len() <= KEPT_CAPACITY {
+            self.pending.shrink_to(KEPT_CAPACITY);
+        }
         Poll::Ready(Ok(()))
     }
 }
