@@ -16,8 +16,11 @@ declare_rule! {
     /// kills the app, which never gets to close connections or flush data.
     /// The exec form runs the app as PID 1; when the shell is needed (variables, `&&`), `exec` makes it hand over.
     ///
-    /// A `CMD` that starts an interactive shell (`CMD /bin/bash`) is not reported: in exec form the same shell is
-    /// PID 1.
+    /// Not reported: a `CMD` that starts an interactive shell (`CMD /bin/bash`), where the same shell is PID 1 in
+    /// exec form; one whose last command prints or reads something and exits (`CMD cat /build.txt`,
+    /// `CMD echo a && ls b`), which is done before a signal could matter; and Windows stages, where shell form means
+    /// `cmd /S /C` (a file whose `escape` directive is the backtick, a Windows base image, or a stage named for
+    /// Windows).
     /// `CMD`s that are not in effect (an earlier one in the stage) are left to `multiple-cmd`; a `CMD` that feeds an
     /// exec-form `ENTRYPOINT` is `cmd-shell-form-with-entrypoint`'s; shell-form `ENTRYPOINT`s are
     /// `entrypoint-shell-form`'s.
@@ -74,9 +77,41 @@ fn runs_a_bare_shell(script: &Script) -> bool {
         .all(|w| w.value.starts_with('-') && w.value != "-c")
 }
 
+/// The last command (the one `exec` would hand PID 1 to) prints or reads something and exits.
+fn ends_with_a_quick_command(script: &Script) -> bool {
+    let Some(last) = script.commands.iter().rev().find(|c| !c.nested) else {
+        return false;
+    };
+    let Some(program) = last.program() else {
+        return false;
+    };
+    match program {
+        "cat" | "echo" | "printf" | "ls" | "head" | "pwd" | "date" | "env" | "printenv"
+        | "true" | "false" | "uname" | "whoami" | "id" | "hostname" | "wc" | "grep" | "cut"
+        | "sort" | "which" | "test" | "[" | "mkdir" | "cp" | "mv" | "rm" | "touch" | "dir"
+        | "stat" | "du" | "df" | "nproc" | "free" => true,
+        "tail" => !last.args().iter().any(|a| {
+            a.starts_with('-') && !a.starts_with("--") && a.contains(['f', 'F'])
+                || *a == "--follow"
+                || a.starts_with("--follow=")
+        }),
+        _ => false,
+    }
+}
+
+fn is_windows_image(base: &str) -> bool {
+    let b = base.to_ascii_lowercase();
+    b.contains("windows") || b.contains("servercore") || b.contains("nanoserver")
+}
+
 impl Rule for ShellCmdSignals {
     fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
         let f = Facts::new(ctx);
+        // A backtick escape is the Windows convention (`C:\path` needs its backslashes).
+        let windows = ctx
+            .doc()
+            .directive("escape")
+            .is_some_and(|d| d.value == "`");
         for stage in ctx.doc().stages() {
             let Some(cmd) = last_of(f, stage, Kind::Cmd) else {
                 continue;
@@ -91,6 +126,20 @@ impl Rule for ShellCmdSignals {
             }
             // `CMD /bin/bash`: in exec form the same shell is PID 1, so nothing changes.
             if runs_a_bare_shell(script) {
+                continue;
+            }
+            // `CMD cat /build.txt`, `CMD echo a && ls b`: done before a signal could matter.
+            if ends_with_a_quick_command(script) {
+                continue;
+            }
+            // Windows runs shell-form commands with `cmd /S /C`, and stops containers its own way.
+            if windows
+                || stage
+                    .name
+                    .as_deref()
+                    .is_some_and(|n| n.to_ascii_lowercase().contains("windows"))
+                || is_windows_image(&stage.base)
+            {
                 continue;
             }
             let Some(range) = shell_text_range(script) else {
@@ -142,6 +191,14 @@ mod tests {
                 ("FROM a\nCMD cd /app && node x\n", &["cd /app && node x"]),
                 ("FROM a\nCMD bash /run.sh\n", &["bash /run.sh"]),
                 (
+                    "FROM a\nCMD tail -f /var/log/x.log\n",
+                    &["tail -f /var/log/x.log"],
+                ),
+                (
+                    "FROM a\nCMD mkdir -p /x && node app.js\n",
+                    &["mkdir -p /x && node app.js"],
+                ),
+                (
                     "FROM a\nCMD [\"x\"]\nFROM b\nCMD python app.py\n",
                     &["python app.py"],
                 ),
@@ -162,6 +219,14 @@ mod tests {
                 // An interactive shell is PID 1 in exec form too.
                 "FROM a\nCMD /bin/bash\n",
                 "FROM a\nCMD sh -l\n",
+                // Short-lived commands: nothing runs long enough to be stopped.
+                "FROM a\nCMD cat /build.txt\n",
+                "FROM a\nCMD echo app- && ls app && echo docs- && ls docs\n",
+                "FROM a\nCMD head /logs/init.txt\n",
+                // Windows: `cmd /S /C`, not `/bin/sh`.
+                "# escape=`\nFROM a\nCMD C:\\generate-certs.bat x\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nCMD app.exe\n",
+                "FROM a AS windows\nCMD start /B app.exe && tail.exe\n",
             ],
         );
     }
