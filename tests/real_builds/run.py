@@ -167,8 +167,12 @@ class App:
         for k, v in run.get("env", {}).items():
             env += ["-e", f"{k}={v}"]
         if run["kind"] == "cli":
-            proc = sh(["podman", "run", "--rm", "--name", name, *env, self.tag(variant), *run.get("args", [])],
-                      timeout=120)
+            try:
+                proc = sh(["podman", "run", "--rm", "--name", name, *env, self.tag(variant), *run.get("args", [])],
+                          timeout=120)
+            except subprocess.TimeoutExpired:
+                sh(["podman", "rm", "-f", "-t", "0", name], timeout=60)
+                raise Failure(f"{variant}: still running after 120 s") from None
             return {"exit": proc.returncode, "stdout": proc.stdout}
         port = run["port"]
         host_port = run.get("host_port", 18000 + port % 1000)
@@ -273,6 +277,8 @@ class App:
     def run(self, mutant=None):
         OUT.joinpath("logs").mkdir(parents=True, exist_ok=True)
         self.log_tag = f"mutant-{mutant['name']}-" if mutant else ""
+        if mutant:  # the app's own row is already in the table
+            self.row = {**self.row, "size": {}}
         self.remove_images()
         orig = self.copy("original")
         before = self.dflint_json(orig)
@@ -345,6 +351,10 @@ class App:
                 if lone_cr or lone_lf or final:
                     raise Failure(f"{variant}: line ends broken: {lone_cr} lone CR, {lone_lf} lone LF, "
                                   f"final newline added: {final}; the file ends {data[-12:]!r}")
+        for variant, mb in self.spec.get("max_size_mb", {}).items():
+            size = self.row["size"].get(variant)
+            if not isinstance(size, int) or size > mb * 1e6:
+                raise Failure(f"{variant}: image is {fmt_size(size)}, more than the {mb} MB expect.json allows")
         smaller = self.spec.get("smaller")
         if smaller:
             s, o = self.row["size"].get(smaller), self.row["size"]["original"]
