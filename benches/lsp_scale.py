@@ -13,8 +13,8 @@ diagnostics. It opens one generated document, waits for its diagnostics, then me
   `textDocument/formatting` (one call each, after the edits);
 - the server's peak resident memory (VmHWM) minus what it had after `initialize`, per byte of the document.
 
-Documents: 1k, 10k and 100k lines of ../shared/tools/lsp_probe.py's multi-stage file; 100, 1,000 and 10,000 small
-stages that each copy from the one before; a 100,000-line RUN heredoc; a 5 MB file (with a safe fix in each of its
+Documents: 1k, 10k and 100k lines of ../shared/tools/lsp_probe.py's multi-stage file; 100, 1,000, 10,000 and 20,000
+small stages that each copy from the one before; a 100,000-line RUN heredoc; a 5 MB file (with a safe fix in each of its
 stages); one 1 MB line of `${x}`;
 100,000 continuation lines. Prints one JSON object per case, then a markdown table. Linux only; standard library only.
 """
@@ -70,6 +70,7 @@ CASES = [
     ("100 stages", lambda: stages(100), "COPY --from=s"),
     ("1,000 stages", lambda: stages(1000), "COPY --from=s"),
     ("10,000 stages", lambda: stages(10000), "COPY --from=s"),
+    ("20,000 stages", lambda: stages(20000), "COPY --from=s"),
     ("100k-line heredoc", lambda: heredoc(100000), "echo line-"),
     ("5 MB file", five_mb, "RUN echo step-"),
     ("1 MB line of ${x}", dollar_line, "RUN echo"),
