@@ -158,3 +158,32 @@ fn rust_dependencies_are_compiled_once_and_the_binary_is_named_by_cargo_toml() {
         f.text
     );
 }
+
+#[test]
+fn npm_start_becomes_node_and_the_node_user_stays() {
+    let f = fixed("node-start");
+    assert_eq!(final_image(&f.text), "node:20-slim");
+    let st = stages(&f.text);
+    // package.json's start script is `node dist/server.js`: that is what runs, as PID 1.
+    assert_eq!(
+        logical(&st[1], Kind::Cmd),
+        ["CMD [\"node\", \"dist/server.js\"]"]
+    );
+    // The node images have the `node` user: it is not created by the build, and the slim image has it.
+    assert_eq!(logical(&st[1], Kind::User), ["USER node"]);
+    // The install and the build were one RUN: split so the install is cached across source edits.
+    let build = &st[0];
+    let install = build
+        .iter()
+        .position(|i| i.kind == Kind::Run && i.logical.contains("npm ci"))
+        .unwrap();
+    let sources = build
+        .iter()
+        .position(|i| i.kind == Kind::Copy && i.logical == "COPY . .")
+        .unwrap();
+    let compile = build
+        .iter()
+        .position(|i| i.kind == Kind::Run && i.logical.contains("npm run build"))
+        .unwrap();
+    assert!(install < sources && sources < compile, "{}", f.text);
+}

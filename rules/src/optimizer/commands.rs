@@ -139,6 +139,79 @@ fn script_starts_with_exec(script: &Script) -> bool {
         .is_some_and(|w| w.value == "exec")
 }
 
+/// `npm start`, `npm run start`, `npm run-script start`, `yarn start`, `yarn run start`: commands that run
+/// package.json's start script with the package manager as the container's main process.
+pub(crate) fn is_npm_start<S: AsRef<str>>(words: &[S]) -> bool {
+    let w: Vec<&str> = words.iter().map(|w| w.as_ref()).collect();
+    matches!(
+        w.as_slice(),
+        ["npm" | "yarn", "start"]
+            | ["npm", "run" | "run-script", "start"]
+            | ["yarn", "run", "start"]
+    )
+}
+
+/// The `scripts` object's `name` entry of a package.json text.
+fn package_script(package_json: &str, name: &str) -> Option<String> {
+    let at = package_json.find("\"scripts\"")?;
+    let body = &package_json[at..];
+    let end = body.find('}')?;
+    crate::knowledge::json_string_field(&body[..end], name)
+}
+
+/// The words of package.json's start script when it is a plain `node FILE [args]` (no hooks around it, no shell
+/// syntax, variables or quotes): what `npm start` ends up running, as an exec form runs it.
+pub(crate) fn node_start_words(package_json: &str) -> Option<Vec<String>> {
+    if ["prestart", "poststart"]
+        .iter()
+        .any(|hook| package_script(package_json, hook).is_some())
+    {
+        return None;
+    }
+    let script = package_script(package_json, "start")?;
+    let words: Vec<String> = script.split_whitespace().map(str::to_string).collect();
+    let plain = words.iter().all(|w| {
+        !w.is_empty()
+            && w.chars().all(|c| {
+                c.is_ascii_alphanumeric()
+                    || matches!(c, '-' | '_' | '.' | '/' | '=' | ':' | ',' | '@' | '+')
+            })
+    });
+    (plain && words.len() >= 2 && words[0] == "node" && !words[1].contains('=')).then_some(words)
+}
+
+/// The package.json (a build context path) that a stage's instruction `at` sees in its working directory: copied
+/// there by name (`COPY app/package.json ./`) or with a folder (`COPY app/ .`).
+pub(crate) fn package_json_for(f: &Facts, stage: &Stage, at: usize) -> Option<String> {
+    use super::layers::{resolve, workdir_at};
+    let wd = workdir_at(f, stage, at, true)?;
+    let wd = wd.trim_end_matches('/');
+    (stage.instructions.start..at).rev().find_map(|i| {
+        let c = f.steps[i].copy.as_ref().filter(|c| c.in_context())?;
+        let dest = resolve(workdir_at(f, stage, i, true).as_deref(), &c.dest.value)?;
+        let dest = dest.trim_end_matches('/');
+        if let Some(src) = c.sources.iter().find(|s| {
+            let v = s.value.trim_start_matches("./");
+            v == "package.json" || v.ends_with("/package.json")
+        }) {
+            let lands = dest == wd || dest == format!("{wd}/package.json");
+            return lands.then(|| src.value.trim_start_matches("./").to_string());
+        }
+        let [one] = c.sources.as_slice() else {
+            return None;
+        };
+        let v = one.value.trim_start_matches("./").trim_end_matches('/');
+        if dest != wd || v.contains(['*', '?', '$']) {
+            return None;
+        }
+        Some(if v.is_empty() || v == "." {
+            "package.json".to_string()
+        } else {
+            format!("{v}/package.json")
+        })
+    })
+}
+
 /// Whether the command's last step already replaces the shell (`exec node x`).
 pub(crate) fn has_exec(script: &Script) -> bool {
     let (Some(m), Some(at)) = (&script.text, script.exec_point) else {
@@ -309,6 +382,35 @@ mod tests {
         assert!(with_exec(&script("a | b")).is_none());
         assert!(has_exec(&script("exec node x")));
         assert!(!has_exec(&script("node x")));
+    }
+
+    #[test]
+    fn npm_start_reads_the_start_script() {
+        assert!(is_npm_start(&["npm", "start"]) && is_npm_start(&["yarn", "run", "start"]));
+        assert!(
+            !is_npm_start(&["npm", "run", "dev"]) && !is_npm_start(&["npm", "start", "--", "-p"])
+        );
+        let pkg = |scripts: &str| {
+            format!("{{\"name\": \"x\", \"scripts\": {{{scripts}}}, \"start\": \"no\"}}")
+        };
+        assert_eq!(
+            node_start_words(&pkg(
+                "\"build\": \"tsc\", \"start\": \"node dist/server.js --port 8080\""
+            ))
+            .unwrap(),
+            ["node", "dist/server.js", "--port", "8080"]
+        );
+        for not_plain in [
+            "\"start\": \"NODE_ENV=production node server.js\"",
+            "\"start\": \"node server.js && echo done\"",
+            "\"start\": \"nodemon server.js\"",
+            "\"start\": \"node $ENTRY\"",
+            "\"start\": \"node\"",
+            "\"prestart\": \"npm run build\", \"start\": \"node server.js\"",
+            "\"build\": \"tsc\"",
+        ] {
+            assert_eq!(node_start_words(&pkg(not_plain)), None, "{not_plain}");
+        }
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! `shell-cmd-signals`: a shell-form CMD that keeps the shell as PID 1.
 use crate::engine::{declare_rule, Context, Diagnostic, Edit, Fix, Peer, Rule};
 use crate::optimizer::commands::{
-    exec_array, has_exec, last_of, plain_words, runs_a_program, shell_text_range,
+    exec_array, has_exec, is_npm_start, last_of, node_start_words, package_json_for, plain_words,
+    runs_a_program, shell_text_range,
 };
 use crate::optimizer::facts::Facts;
 use crate::shell::{basename, Script, ScriptForm};
@@ -44,6 +45,10 @@ declare_rule! {
     /// ## Fix safety
     /// Plain words become a JSON array; a command that needs the shell gets `exec` before its last command
     /// (`cd /app && exec node server.js`).
+    /// `npm start` (and `npm run start`, `yarn start`) keeps the package manager as PID 1 even in exec form: when
+    /// the build context has the package.json the stage copies and its start script is a plain `node FILE [args]`
+    /// (no `prestart`/`poststart` hooks, no shell syntax), the fix writes that command instead
+    /// (`CMD ["node", "dist/server.js"]`).
     /// The app then receives signals itself, which changes how the container stops: the fix is unsafe.
     ///
     /// ## References
@@ -154,7 +159,14 @@ impl Rule for ShellCmdSignals {
                 // `CMD --flag`: BuildKit fails on the flag (`unknown-flag`), and what was meant is not known.
                 None
             } else if let Some(words) = plain_words(script) {
-                let json = exec_array(&words);
+                // `npm start` keeps npm as PID 1 even in exec form: run what its start script runs.
+                let start = is_npm_start(&words)
+                    .then(|| {
+                        let path = package_json_for(f, stage, cmd.index)?;
+                        node_start_words(&f.build_context?.read(&path)?)
+                    })
+                    .flatten();
+                let json = exec_array(start.as_deref().unwrap_or(&words));
                 Some(Fix::unsafe_(
                     format!("Replace `{written}` with `{json}`"),
                     vec![Edit::replace(range, json)],
@@ -229,6 +241,39 @@ mod tests {
                 "FROM a AS windows\nCMD start /B app.exe && tail.exe\n",
             ],
         );
+    }
+
+    #[test]
+    fn npm_start_becomes_the_node_command_of_the_start_script() {
+        use crate::engine::{fix, FixMode, MemoryBuildContext, Settings};
+        let settings = Settings::select([R.code]);
+        let ctx = MemoryBuildContext::new().with_file(
+            "web/package.json",
+            "{\"scripts\": {\"start\": \"node src/index.js --port 3000\"}}",
+        );
+        for (cmd, pkg_copy) in [
+            (
+                "npm start",
+                "COPY web/package.json ./\nRUN npm ci\nCOPY web/ .\n",
+            ),
+            ("yarn run start", "COPY web/ .\n"),
+        ] {
+            let src = format!("FROM node:20-slim\nWORKDIR /app\n{pkg_copy}CMD {cmd}\n");
+            let out = fix(&src, &settings, Some(&ctx), FixMode::Unsafe).text;
+            assert!(
+                out.ends_with("CMD [\"node\", \"src/index.js\", \"--port\", \"3000\"]\n"),
+                "{out}"
+            );
+        }
+        // Without the build context, or when package.json is not where the CMD runs: npm stays.
+        let src = "FROM node:20-slim\nWORKDIR /app\nCOPY web/ .\nCMD npm start\n";
+        assert!(fix(src, &settings, None, FixMode::Unsafe)
+            .text
+            .ends_with("CMD [\"npm\", \"start\"]\n"));
+        let elsewhere = "FROM node:20-slim\nWORKDIR /app\nCOPY web/ /srv/\nCMD npm start\n";
+        assert!(fix(elsewhere, &settings, Some(&ctx), FixMode::Unsafe)
+            .text
+            .ends_with("CMD [\"npm\", \"start\"]\n"));
     }
 
     #[test]

@@ -58,6 +58,9 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// The fix copies the manifests right where the sources were copied and moves the sources after the install;
+    /// when the same `RUN` goes on to build (`npm ci && npm run build`), it is split after the install and the
+    /// sources are copied in between (refused when the commands are joined otherwise than by `&&`, or rely on a
+    /// `cd` or `export` before them);
     /// for a build, it adds the ecosystem's download step (`go mod download`, `mvn -B dependency:go-offline`,
     /// `gradle dependencies`, a `cargo fetch` on a stub, `dotnet restore`, `poetry install --no-root`,
     /// `composer install --no-scripts --no-autoloader`) before the copy instead.
@@ -605,6 +608,86 @@ fn copy_lines(
     Some(text)
 }
 
+/// Programs that change the shell's state for the commands after them: a RUN split after one loses it.
+const STATEFUL: &[&str] = &[
+    "cd", "pushd", "popd", "export", "source", ".", "set", "shopt", "umask", "alias", "unset",
+];
+
+/// Where to split the install's RUN when commands after the install may read the sources: the range between the
+/// install and the next command (` && `, maybe across a line continuation) and the start of the new RUN
+/// (`RUN <its flags> `). `Ok(None)`: nothing after the install but cleanups, the RUN moves below as a whole.
+/// `Err` when the commands after it cannot be split off (another operator than `&&`, shell state they rely on).
+fn split_after_install(
+    ctx: &Context,
+    f: &Facts,
+    j: usize,
+    n: &Need,
+) -> Result<Option<(crate::syntax::Span, String)>, String> {
+    let step = &f.steps[j];
+    let script = step
+        .script
+        .as_ref()
+        .ok_or("the RUN is not a shell script")?;
+    let k = n.action.command;
+    let later: Vec<usize> = (k + 1..script.commands.len())
+        .filter(|&i| !script.commands[i].nested)
+        .collect();
+    let cleanup = |i: usize| {
+        let acts: Vec<&Action> = step.actions.iter().filter(|a| a.command == i).collect();
+        !acts.is_empty()
+            && acts.iter().all(|a| {
+                matches!(
+                    a.kind,
+                    ActionKind::CacheClean { .. }
+                        | ActionKind::SystemClean { .. }
+                        | ActionKind::Remove { .. }
+                )
+            })
+    };
+    let Some(&next) = later.iter().find(|&&i| !cleanup(i)) else {
+        return Ok(None);
+    };
+    let what = ctx
+        .slice(script.commands[next].range.clone())
+        .trim()
+        .to_string();
+    let refuse = || {
+        format!("`{what}` in the same `RUN` may need the sources: split the `RUN` after the install by hand")
+    };
+    if script.form != crate::shell::ScriptForm::Shell
+        || script.has_errors
+        || !f.ins(j).heredocs.is_empty()
+    {
+        return Err(refuse());
+    }
+    let first_after = *later.first().ok_or_else(refuse)?;
+    let stateful = script.commands[..=k].iter().any(|c| {
+        (c.words.is_empty() && !c.assignments.is_empty())
+            || c.program().is_some_and(|p| STATEFUL.contains(&p))
+    });
+    if stateful || script.commands[first_after].conditional {
+        return Err(refuse());
+    }
+    let gap = script.commands[k].range.end..script.commands[first_after].range.start;
+    let between = ctx.slice(gap.clone());
+    let escape = ctx.doc().escape();
+    let words: Vec<&str> = between
+        .split_whitespace()
+        .filter(|w| *w != escape.to_string())
+        .collect();
+    if words != ["&&"] {
+        return Err(refuse());
+    }
+    let ins = f.ins(j);
+    let mut run = keyword(&ins.keyword_text, "RUN");
+    for fl in &ins.flags {
+        run.push(' ');
+        run.push_str(ctx.slice(fl.range.clone()));
+    }
+    run.push(' ');
+    Ok(Some((gap, run)))
+}
+
 /// Instructions that may sit between the sources copy and the install when the copy moves below the install.
 fn independent(f: &Facts, i: usize, dest_absolute: bool) -> bool {
     let ins = f.ins(i);
@@ -785,7 +868,14 @@ impl SourceCopyBeforeInstall {
         } else {
             vec![Edit::replace(b.range.clone(), manifest_text)]
         };
-        edits.push(insertion(doc, after(doc, j), &b.text, nl));
+        // Commands after the install in the same RUN (`npm ci && npm run build`) may need the sources: the RUN is
+        // split there, and the sources are copied in between.
+        match split_after_install(ctx, f, j, n)? {
+            Some((range, run_start)) => {
+                edits.push(Edit::replace(range, format!("{nl}{}{run_start}", b.text)));
+            }
+            None => edits.push(insertion(doc, after(doc, j), &b.text, nl)),
+        }
         Ok(Fix::unsafe_(
             "Copy the manifests first and the sources after the install",
             edits,
@@ -878,8 +968,33 @@ mod tests {
                     "FROM node\nCOPY package.json .\nCOPY src/ ./\nRUN npm install\n",
                     "FROM node\nCOPY package.json .\nRUN npm install\nCOPY src/ ./\n",
                 ),
+                // The build after the install needs the sources: the RUN is split between them.
+                (
+                    "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN --mount=type=cache,target=/root/.npm npm ci \\\n && npm run build\n",
+                    "FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN --mount=type=cache,target=/root/.npm npm ci\nCOPY . .\nRUN --mount=type=cache,target=/root/.npm npm run build\n",
+                ),
+                // Cleanups after the install do not read the sources: the RUN stays whole.
+                (
+                    "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm cache clean --force && rm -rf /tmp/x\n",
+                    "FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci && npm cache clean --force && rm -rf /tmp/x\nCOPY . .\n",
+                ),
             ],
         );
+        // A split would lose the `cd`, or `||` decides what runs: no fix.
+        for src in [
+            "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN cd /app && npm ci && npm run build\n",
+            "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci; npm run build\n",
+        ] {
+            let d = spec::diagnostics(R, src);
+            assert!(
+                d[0].fix.is_none()
+                    && d[0]
+                        .message
+                        .contains("split the `RUN` after the install by hand"),
+                "{src}: {}",
+                d[0].message
+            );
+        }
     }
 
     #[test]
