@@ -45,7 +45,7 @@ fn selectors_resolve_to_sets_of_rules() {
     assert_eq!(names("DF30").unwrap(), ["latest-tag", "untagged-image"]);
     assert_eq!(
         names("meta").unwrap(),
-        ["syntax-error", "unused-suppression"]
+        ["syntax-error", "unused-suppression", "too-deeply-nested"]
     );
     assert_eq!(names("ALL").unwrap().len(), all_rules().len());
     assert_eq!(names("DL3007").unwrap(), ["latest-tag"]);

@@ -461,18 +461,32 @@ static EXTRA_MANIFESTS: &[&str] = &[
 ];
 
 /// `*` matches any run of characters (`/` included).
+///
+/// One pass that backtracks only to the last `*`: time is at most the product of the lengths and the stack stays
+/// flat, whatever a COPY source holds (`a*a*a*...` tried by recursion takes exponential time and one frame per `*`).
+/// Bytes are compared, which is the same as comparing characters: a literal run of UTF-8 only matches at a boundary.
 pub fn glob_match(pattern: &str, name: &str) -> bool {
-    let Some((head, rest)) = pattern.split_once('*') else {
-        return pattern == name;
-    };
-    if !name.starts_with(head) {
-        return false;
+    let (p, n) = (pattern.as_bytes(), name.as_bytes());
+    let (mut pi, mut ni) = (0, 0);
+    // The last `*` seen and where in the name its run currently ends.
+    let mut star: Option<(usize, usize)> = None;
+    while ni < n.len() {
+        if p.get(pi) == Some(&b'*') {
+            star = Some((pi, ni));
+            pi += 1;
+        } else if p.get(pi) == Some(&n[ni]) {
+            pi += 1;
+            ni += 1;
+        } else if let Some((sp, sn)) = star {
+            // Let the last `*` take one more byte and retry the rest of the pattern from there.
+            star = Some((sp, sn + 1));
+            pi = sp + 1;
+            ni = sn + 1;
+        } else {
+            return false;
+        }
     }
-    let name = &name[head.len()..];
-    if rest.is_empty() {
-        return true;
-    }
-    (0..=name.len()).any(|i| name.is_char_boundary(i) && glob_match(rest, &name[i..]))
+    p[pi..].iter().all(|&c| c == b'*')
 }
 
 /// Whether a copied path (as written in a COPY, maybe a glob) is a manifest or lock file.
@@ -541,6 +555,17 @@ mod tests {
         }
         assert!(glob_match("a*b*c", "aXbYc"));
         assert!(!glob_match("a*b", "ab/c"));
+        assert!(glob_match("*", ""));
+        assert!(glob_match("a**", "a"));
+        assert!(!glob_match("a", "ab"));
+        assert!(glob_match("*.csproj", "app.csproj"));
+        assert!(glob_match("é*ü", "éaü"));
+        assert!(!glob_match("é*ü", "éa"));
+        // Many stars that cannot match: answered at once (recursion took exponential time here).
+        let stars = format!("p{}z", "*a".repeat(5_000));
+        assert!(!glob_match(&stars, "package.json"));
+        assert!(!glob_match(&stars, &"pa".repeat(3_000)));
+        assert!(glob_match(&stars, &format!("{}z", "pa".repeat(5_000))));
     }
 
     #[test]

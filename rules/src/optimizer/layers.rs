@@ -39,8 +39,30 @@ pub(crate) fn workdir_at(
     index: usize,
     base_root: bool,
 ) -> Option<String> {
-    let mut wd: Option<String> = match super::facts::base_stage(f.doc, stage) {
-        Some(parent) => workdir_at(f, parent, parent.instructions.end, base_root),
+    // The stages this one is built on, nearest first, walked from the root down (a loop, not recursion: a generated
+    // file may chain thousands of stages).
+    let mut chain = vec![(stage, index)];
+    while let Some(parent) = super::facts::base_stage(f.doc, chain[chain.len() - 1].0) {
+        chain.push((parent, parent.instructions.end));
+    }
+    let mut wd = None;
+    for (i, (stage, index)) in chain.into_iter().rev().enumerate() {
+        wd = workdir_in(f, stage, index, base_root, (i > 0).then_some(wd));
+    }
+    wd
+}
+
+/// The working directory at `index` of `stage`, starting from its parent stage's final one (`None` for a stage
+/// built on an image).
+fn workdir_in(
+    f: &Facts,
+    stage: &Stage,
+    index: usize,
+    base_root: bool,
+    parent: Option<Option<String>>,
+) -> Option<String> {
+    let mut wd: Option<String> = match parent {
+        Some(parent) => parent,
         None if base_root => Some("/".into()),
         // An official image whose WORKDIR is known.
         None => f

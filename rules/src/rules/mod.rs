@@ -27,6 +27,7 @@ mod reserved_stage_name;
 mod shell_cmd_signals;
 mod source_copy_before_install;
 mod syntax_error;
+mod too_deeply_nested;
 mod toolchain_in_final_image;
 mod unknown_flag;
 mod unknown_instruction;
@@ -65,6 +66,7 @@ pub use reserved_stage_name::ReservedStageName;
 pub use shell_cmd_signals::ShellCmdSignals;
 pub use source_copy_before_install::SourceCopyBeforeInstall;
 pub use syntax_error::SyntaxError;
+pub use too_deeply_nested::TooDeeplyNested;
 pub use toolchain_in_final_image::ToolchainInFinalImage;
 pub use unknown_flag::{known_flags, UnknownFlag};
 pub use unknown_instruction::UnknownInstruction;
@@ -110,4 +112,5 @@ pub static RULES: &[RuleMeta] = &[
     MaintainerDeprecated::META,
     SyntaxError::META,
     UnusedSuppression::META,
+    TooDeeplyNested::META,
 ];

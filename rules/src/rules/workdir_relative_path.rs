@@ -71,20 +71,26 @@ fn is_drive_root(path: &str) -> bool {
         && b[2..].iter().all(|&c| c == b'\\' || c == b'/')
 }
 
-/// Whether the stage, or a stage it is built `FROM`, sets an absolute WORKDIR before instruction `before`.
+/// Whether the stage, or a stage it is built `FROM`, sets an absolute WORKDIR before instruction `before`; at most
+/// `depth` stages up (a loop, not recursion: a generated file may chain thousands of stages).
 fn has_absolute_workdir(doc: &Document, stage: &Stage, before: usize, depth: usize) -> bool {
-    let own = doc.instructions()[stage.instructions.start..before]
-        .iter()
-        .filter(|i| i.kind == Kind::Workdir)
-        .any(|i| i.words.first().is_some_and(absolute_or_unknown));
-    if own {
-        return true;
-    }
-    // A stage built on an earlier stage inherits its working directory.
-    if depth > 0 && query::from_is_stage_ref(doc, stage) {
-        if let Some(parent) = query::earlier_stage(doc, stage.index, &stage.base) {
-            return has_absolute_workdir(doc, parent, parent.instructions.end, depth - 1);
+    let (mut stage, mut before) = (stage, before);
+    for _ in 0..=depth {
+        let own = doc.instructions()[stage.instructions.start..before]
+            .iter()
+            .filter(|i| i.kind == Kind::Workdir)
+            .any(|i| i.words.first().is_some_and(absolute_or_unknown));
+        if own {
+            return true;
         }
+        // A stage built on an earlier stage inherits its working directory.
+        if !query::from_is_stage_ref(doc, stage) {
+            return false;
+        }
+        let Some(parent) = query::earlier_stage(doc, stage.index, &stage.base) else {
+            return false;
+        };
+        (stage, before) = (parent, parent.instructions.end);
     }
     false
 }

@@ -11,6 +11,8 @@ mod recognize;
 use crate::syntax::ext_optimizer::{self, Mapped};
 use crate::syntax::{Instruction, Kind, Span};
 
+#[cfg(test)]
+pub(crate) use parse::MAX_NESTING;
 pub use recognize::*;
 
 /// A word of a simple command.
@@ -165,6 +167,9 @@ pub struct Script {
     pub text: Option<Mapped>,
     /// Where `exec ` goes so that the shell replaces itself with the last command (logical offset into `text`).
     pub exec_point: Option<usize>,
+    /// Where the analysis stopped descending, in the source: constructs (or heredocs run by shells) nested deeper
+    /// than it follows. The commands inside are not in `commands`.
+    pub too_deep: Option<Span>,
 }
 
 impl Script {
@@ -231,6 +236,7 @@ pub fn script_of(text: &str, ins: &Instruction, args: &ext_optimizer::Args) -> O
             append: None,
             text: None,
             exec_point: None,
+            too_deep: None,
         });
     }
     let rest = &args.rest;
@@ -283,7 +289,8 @@ pub fn script_of(text: &str, ins: &Instruction, args: &ext_optimizer::Args) -> O
 fn from_text(m: &Mapped, form: ScriptForm, inline_append: bool) -> Script {
     let mut commands = Vec::new();
     let mut has_errors = false;
-    collect(m, &mut commands, &mut has_errors, 0);
+    let mut too_deep = None;
+    collect(m, &mut commands, &mut has_errors, &mut too_deep, 0);
     let raw = parse::parse(&m.text);
     let append = if inline_append {
         raw.last_statement_end
@@ -298,13 +305,33 @@ fn from_text(m: &Mapped, form: ScriptForm, inline_append: bool) -> Script {
         append,
         text: matches!(form, ScriptForm::Shell | ScriptForm::ExecShell).then(|| m.clone()),
         exec_point: raw.exec_point,
+        too_deep,
     }
 }
 
+/// The length of the character at `at` (0 at the end), so a one-character range never splits one.
+fn char_len(text: &str, at: usize) -> usize {
+    text.get(at..)
+        .and_then(|t| t.chars().next())
+        .map_or(0, char::len_utf8)
+}
+
+/// How many heredocs run by shells inside heredocs run by shells (`sh <<A` whose body runs `sh <<B` ...) are read.
+const MAX_HEREDOC_DEPTH: usize = 4;
+
 /// Parses `m` and maps its commands to the source; heredocs fed to a shell (`sh <<EOF`) are parsed too.
-fn collect(m: &Mapped, out: &mut Vec<SimpleCommand>, has_errors: &mut bool, depth: usize) {
+fn collect(
+    m: &Mapped,
+    out: &mut Vec<SimpleCommand>,
+    has_errors: &mut bool,
+    too_deep: &mut Option<Span>,
+    depth: usize,
+) {
     let raw = parse::parse(&m.text);
     *has_errors |= raw.has_errors;
+    if let (Some(at), None) = (raw.too_deep, &too_deep) {
+        *too_deep = Some(m.source_range(at..at + char_len(&m.text, at)));
+    }
     for c in &raw.commands {
         let map_word = |w: &parse::RawWord| Word {
             range: m.source_range(w.range.clone()),
@@ -323,8 +350,11 @@ fn collect(m: &Mapped, out: &mut Vec<SimpleCommand>, has_errors: &mut bool, dept
             cmd.program().is_some_and(is_shell) && !cmd.args().iter().any(|a| is_dash_c(a));
         out.push(cmd);
         if let (Some(body), true) = (&c.heredoc_body, runs_body) {
-            if depth < 4 {
-                collect(&m.slice(body.clone()), out, has_errors, depth + 1);
+            if depth < MAX_HEREDOC_DEPTH {
+                collect(&m.slice(body.clone()), out, has_errors, too_deep, depth + 1);
+            } else if too_deep.is_none() {
+                let at = body.start;
+                *too_deep = Some(m.source_range(at..at + char_len(&m.text, at)));
             }
         }
     }

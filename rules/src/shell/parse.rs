@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::rc::Rc;
 
-use tree_sitter::{Node, Parser};
+use tree_sitter::{Node, Parser, TreeCursor};
 
 /// A word of a simple command, in the coordinates of the parsed text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,7 +37,15 @@ pub(crate) struct RawScript {
     /// Where `exec ` would go to make the shell replace itself with the last command: the start of that command, when
     /// the script is one simple command or an `&&` chain of them.
     pub exec_point: Option<usize>,
+    /// Where the walk stopped descending because constructs nest deeper than [`MAX_NESTING`]: the commands inside
+    /// are not in `commands`.
+    pub too_deep: Option<usize>,
 }
+
+/// How many compound commands, substitutions and expansions may nest before the walk stops descending.
+/// Hand-written scripts stay far below it; past it the text is generated, and every level copies the text of the
+/// words around it, so the work grows with the square of the depth.
+pub(crate) const MAX_NESTING: usize = 256;
 
 const CACHE_LIMIT: usize = 2048;
 
@@ -78,8 +86,9 @@ fn parse_uncached(text: &str) -> RawScript {
     let mut w = Walker {
         text,
         out: Vec::new(),
+        too_deep: None,
     };
-    w.walk(root, Flags::default());
+    w.walk(root);
     let mut cursor = root.walk();
     let last_statement_end = root
         .named_children(&mut cursor)
@@ -101,6 +110,7 @@ fn parse_uncached(text: &str) -> RawScript {
         has_errors: root.has_error(),
         last_statement_end,
         exec_point,
+        too_deep: w.too_deep,
     }
 }
 
@@ -131,57 +141,149 @@ fn exec_point(n: Node) -> Option<usize> {
 struct Flags {
     conditional: bool,
     nested: bool,
+    /// Nesting constructs around the node (see [`nests`]).
+    depth: usize,
+}
+
+/// Whether a node opens a level of nesting; `a && b && c` and pipelines are deep trees but not nesting.
+fn nests(kind: &str) -> bool {
+    matches!(
+        kind,
+        "subshell"
+            | "compound_statement"
+            | "if_statement"
+            | "while_statement"
+            | "for_statement"
+            | "c_style_for_statement"
+            | "case_statement"
+            | "function_definition"
+            | "command_substitution"
+            | "process_substitution"
+            | "arithmetic_expansion"
+            | "parenthesized_expression"
+            | "expansion"
+    )
+}
+
+fn is_substitution(kind: &str) -> bool {
+    matches!(kind, "command_substitution" | "process_substitution")
 }
 
 struct Walker<'a> {
     text: &'a str,
     out: Vec<RawCommand>,
+    too_deep: Option<usize>,
 }
 
-impl Walker<'_> {
+/// Work left for the walker. The walk is a loop over an explicit stack, so no nesting or chain length can exhaust the
+/// thread's stack (`a && b && ...` is a left-nested tree as deep as the chain is long).
+enum Task<'t> {
+    Walk(Node<'t>, Flags),
+    /// The command and process substitutions inside a word, assignment or redirect.
+    Substitutions(Node<'t>, Flags),
+    /// The targets of a redirect (`> $(cmd)`), but not its heredoc body.
+    RedirectTargets(Node<'t>, Flags),
+}
+
+impl<'t> Walker<'_> {
     fn t(&self, n: Node) -> &str {
         &self.text[n.byte_range()]
     }
 
-    fn walk(&mut self, n: Node, f: Flags) {
-        match n.kind() {
-            "command" => self.command(n, f, &[]),
-            "redirected_statement" => {
-                let mut redirects = Vec::new();
-                let mut cursor = n.walk();
-                for c in n.children(&mut cursor) {
-                    if matches!(
-                        c.kind(),
-                        "file_redirect" | "heredoc_redirect" | "herestring_redirect"
-                    ) {
-                        redirects.push(c);
+    /// Every simple command under `root`, in source order (a command before the substitutions in its words).
+    fn walk(&mut self, root: Node<'t>) {
+        let mut stack = vec![Task::Walk(root, Flags::default())];
+        let mut cursor = root.walk();
+        let mut found: Vec<Task<'t>> = Vec::new();
+        while let Some(mut task) = stack.pop() {
+            // A substitution reached while looking for substitutions is counted once, by the walk it becomes.
+            let handed_over =
+                matches!(&task, Task::Substitutions(n, _) if is_substitution(n.kind()));
+            let (Task::Walk(n, f) | Task::Substitutions(n, f) | Task::RedirectTargets(n, f)) =
+                &mut task;
+            if nests(n.kind()) && !handed_over {
+                f.depth += 1;
+                if f.depth > MAX_NESTING {
+                    self.too_deep.get_or_insert(n.start_byte());
+                    continue;
+                }
+            }
+            // Tasks for the children go to `found` in source order, then onto the stack reversed.
+            match task {
+                Task::Walk(n, f) => self.visit(n, f, &mut cursor, &mut found),
+                Task::Substitutions(n, f) => {
+                    if matches!(n.kind(), "command_substitution" | "process_substitution") {
+                        found.push(Task::Walk(n, f));
+                    } else {
+                        for c in n.named_children(&mut cursor) {
+                            match c.kind() {
+                                "command_substitution" | "process_substitution" => {
+                                    found.push(Task::Walk(c, f))
+                                }
+                                "heredoc_body" => {}
+                                _ => found.push(Task::Substitutions(c, f)),
+                            }
+                        }
                     }
                 }
+                Task::RedirectTargets(n, f) => {
+                    for c in n.named_children(&mut cursor) {
+                        if c.kind() != "heredoc_body" {
+                            found.push(Task::Walk(c, f));
+                        }
+                    }
+                }
+            }
+            stack.extend(found.drain(..).rev());
+        }
+    }
+
+    fn visit(
+        &mut self,
+        n: Node<'t>,
+        f: Flags,
+        cursor: &mut TreeCursor<'t>,
+        found: &mut Vec<Task<'t>>,
+    ) {
+        let children = |cursor: &mut TreeCursor<'t>, found: &mut Vec<Task<'t>>, f: Flags| {
+            found.extend(n.named_children(cursor).map(|c| Task::Walk(c, f)));
+        };
+        match n.kind() {
+            "command" => self.command(n, f, &[], found),
+            "redirected_statement" => {
+                let redirects: Vec<Node> = n
+                    .children(cursor)
+                    .filter(|c| {
+                        matches!(
+                            c.kind(),
+                            "file_redirect" | "heredoc_redirect" | "herestring_redirect"
+                        )
+                    })
+                    .collect();
                 match n.child_by_field_name("body") {
-                    Some(body) if body.kind() == "command" => self.command(body, f, &redirects),
-                    Some(body) => self.walk(body, f),
+                    Some(body) if body.kind() == "command" => {
+                        self.command(body, f, &redirects, found)
+                    }
+                    Some(body) => found.push(Task::Walk(body, f)),
                     None => {}
                 }
-                for r in redirects {
-                    // Commands inside redirect targets (`> $(cmd)`) still run.
-                    self.walk_children_except_bodies(r, f);
-                }
+                // Commands inside redirect targets (`> $(cmd)`) still run.
+                found.extend(redirects.into_iter().map(|r| Task::RedirectTargets(r, f)));
             }
             "list" => {
                 // `a || b`: b runs only when a fails.
-                let mut cursor = n.walk();
                 let mut after_or = false;
-                for c in n.children(&mut cursor) {
+                for c in n.children(cursor) {
                     match c.kind() {
                         "||" => after_or = true,
                         "&&" => {}
-                        _ if c.is_named() => self.walk(
+                        _ if c.is_named() => found.push(Task::Walk(
                             c,
                             Flags {
                                 conditional: f.conditional || after_or,
                                 ..f
                             },
-                        ),
+                        )),
                         _ => {}
                     }
                 }
@@ -191,40 +293,29 @@ impl Walker<'_> {
             | "for_statement"
             | "c_style_for_statement"
             | "case_statement"
-            | "function_definition" => self.walk_children(
-                n,
+            | "function_definition" => children(
+                cursor,
+                found,
                 Flags {
                     conditional: true,
                     ..f
                 },
             ),
             "command_substitution" | "process_substitution" => {
-                self.walk_children(n, Flags { nested: true, ..f })
+                children(cursor, found, Flags { nested: true, ..f })
             }
             "heredoc_body" | "comment" => {}
-            _ => self.walk_children(n, f),
+            _ => children(cursor, found, f),
         }
     }
 
-    fn walk_children(&mut self, n: Node, f: Flags) {
-        let mut cursor = n.walk();
-        let children: Vec<Node> = n.named_children(&mut cursor).collect();
-        for c in children {
-            self.walk(c, f);
-        }
-    }
-
-    fn walk_children_except_bodies(&mut self, n: Node, f: Flags) {
-        let mut cursor = n.walk();
-        let children: Vec<Node> = n.named_children(&mut cursor).collect();
-        for c in children {
-            if c.kind() != "heredoc_body" {
-                self.walk(c, f);
-            }
-        }
-    }
-
-    fn command(&mut self, n: Node, f: Flags, redirect_nodes: &[Node]) {
+    fn command(
+        &mut self,
+        n: Node<'t>,
+        f: Flags,
+        redirect_nodes: &[Node<'t>],
+        found: &mut Vec<Task<'t>>,
+    ) {
         let mut assignments = Vec::new();
         let mut words = Vec::new();
         let mut redirects = Vec::new();
@@ -280,25 +371,7 @@ impl Walker<'_> {
             heredoc_body,
         });
         // Substitutions inside the words run too.
-        for c in nested_nodes {
-            self.walk_substitutions(c, f);
-        }
-    }
-
-    fn walk_substitutions(&mut self, n: Node, f: Flags) {
-        if matches!(n.kind(), "command_substitution" | "process_substitution") {
-            self.walk(n, f);
-            return;
-        }
-        let mut cursor = n.walk();
-        let children: Vec<Node> = n.named_children(&mut cursor).collect();
-        for c in children {
-            match c.kind() {
-                "command_substitution" | "process_substitution" => self.walk(c, f),
-                "heredoc_body" => {}
-                _ => self.walk_substitutions(c, f),
-            }
-        }
+        found.extend(nested_nodes.into_iter().map(|c| Task::Substitutions(c, f)));
     }
 
     fn redirect(&self, r: Node, redirects: &mut Vec<RawWord>, heredoc: &mut Option<Range<usize>>) {
@@ -385,7 +458,14 @@ impl Walker<'_> {
                     if c.start_byte() > pos {
                         unescape_unquoted(&self.text[pos..c.start_byte()], out);
                     }
-                    dynamic |= self.value_into(c, out);
+                    // One level only: the parts of a concatenation are never concatenations themselves, and the
+                    // recursion stays bounded whatever the tree holds.
+                    dynamic |= if c.kind() == "concatenation" {
+                        out.push_str(self.t(c));
+                        true
+                    } else {
+                        self.value_into(c, out)
+                    };
                     pos = c.end_byte();
                 }
                 if pos < n.end_byte() {

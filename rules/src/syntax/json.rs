@@ -65,6 +65,8 @@ impl Parser<'_> {
         }
     }
 
+    /// The top-level array and the kind of each element; nested values are only checked, without recursion (an
+    /// input can nest `[` as deep as it likes).
     fn value(&mut self) -> Option<Value> {
         self.ws();
         match *self.s.get(self.i)? {
@@ -78,7 +80,14 @@ impl Parser<'_> {
                     return Some(Value::Array(items));
                 }
                 loop {
-                    items.push(self.value()?);
+                    self.ws();
+                    let item = if self.s.get(self.i) == Some(&b'"') {
+                        Value::String(self.string()?)
+                    } else {
+                        self.skip_value(1)?;
+                        Value::Other
+                    };
+                    items.push(item);
                     self.ws();
                     match *self.s.get(self.i)? {
                         b',' => self.i += 1,
@@ -90,42 +99,92 @@ impl Parser<'_> {
                     }
                 }
             }
-            b'{' => {
-                self.i += 1;
-                self.ws();
-                if self.s.get(self.i) == Some(&b'}') {
-                    self.i += 1;
-                    return Some(Value::Other);
-                }
-                loop {
-                    self.ws();
-                    if self.s.get(self.i) != Some(&b'"') {
-                        return None;
-                    }
+            _ => {
+                self.skip_value(0)?;
+                Some(Value::Other)
+            }
+        }
+    }
+
+    /// Reads one JSON value inside `depth` open containers, with an explicit stack of the containers it opens.
+    /// Nesting deeper than Go's `maxNestingDepth` is an error there ("exceeded max depth"), so it is here.
+    fn skip_value(&mut self, depth: usize) -> Option<()> {
+        const MAX_DEPTH: usize = 10_000;
+        let mut open: Vec<u8> = Vec::new();
+        loop {
+            self.ws();
+            match *self.s.get(self.i)? {
+                b'"' => {
                     self.string()?;
-                    self.ws();
-                    if self.s.get(self.i) != Some(&b':') {
+                }
+                c @ (b'[' | b'{') => {
+                    self.i += 1;
+                    if depth + open.len() + 1 > MAX_DEPTH {
                         return None;
                     }
-                    self.i += 1;
-                    self.value()?;
+                    let close = if c == b'[' { b']' } else { b'}' };
                     self.ws();
-                    match *self.s.get(self.i)? {
-                        b',' => self.i += 1,
-                        b'}' => {
-                            self.i += 1;
-                            return Some(Value::Other);
+                    if self.s.get(self.i) == Some(&close) {
+                        self.i += 1;
+                    } else {
+                        open.push(close);
+                        if close == b'}' {
+                            self.key()?;
                         }
-                        _ => return None,
+                        continue;
                     }
+                }
+                b't' => {
+                    self.literal(b"true")?;
+                }
+                b'f' => {
+                    self.literal(b"false")?;
+                }
+                b'n' => {
+                    self.literal(b"null")?;
+                }
+                b'-' | b'0'..=b'9' => {
+                    self.number()?;
+                }
+                _ => return None,
+            }
+            // A value ended: close the containers it ends, or go on to the next element.
+            loop {
+                let Some(&close) = open.last() else {
+                    return Some(());
+                };
+                self.ws();
+                match *self.s.get(self.i)? {
+                    b',' => {
+                        self.i += 1;
+                        if close == b'}' {
+                            self.key()?;
+                        }
+                        break;
+                    }
+                    c if c == close => {
+                        self.i += 1;
+                        open.pop();
+                    }
+                    _ => return None,
                 }
             }
-            b't' => self.literal(b"true"),
-            b'f' => self.literal(b"false"),
-            b'n' => self.literal(b"null"),
-            b'-' | b'0'..=b'9' => self.number(),
-            _ => None,
         }
+    }
+
+    /// `"name":` in an object.
+    fn key(&mut self) -> Option<()> {
+        self.ws();
+        if self.s.get(self.i) != Some(&b'"') {
+            return None;
+        }
+        self.string()?;
+        self.ws();
+        if self.s.get(self.i) != Some(&b':') {
+            return None;
+        }
+        self.i += 1;
+        Some(())
     }
 
     fn literal(&mut self, word: &[u8]) -> Option<Value> {
@@ -241,6 +300,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn nesting_past_go_limit_is_not_json() {
+        // Go's decoder accepts 10,000 levels and rejects 10,001; a deeper array is never read by recursion.
+        let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert_eq!(parse_exec_array(&nested(10_000)), JsonArray::NotStrings);
+        assert_eq!(parse_exec_array(&nested(10_001)), JsonArray::Invalid);
+        assert_eq!(parse_exec_array(&nested(1_000_000)), JsonArray::Invalid);
+        let objects = format!("[{}1{}]", "{\"a\":".repeat(20_000), "}".repeat(20_000));
+        assert_eq!(parse_exec_array(&objects), JsonArray::Invalid);
+    }
+
+    #[test]
     fn exec_forms() {
         assert_eq!(
             parse_exec_array(r#" ["a", "b\"c"] trailing"#),
@@ -254,6 +324,12 @@ mod tests {
             JsonArray::NotStrings
         );
         assert_eq!(parse_exec_array(r#"["a", 1]"#), JsonArray::NotStrings);
+        assert_eq!(
+            parse_exec_array(r#"["a", {"k": [1, {"m": null}], "n": true}, [[]]]"#),
+            JsonArray::NotStrings
+        );
+        assert_eq!(parse_exec_array(r#"["a", {"k" 1}]"#), JsonArray::Invalid);
+        assert_eq!(parse_exec_array(r#"["a", [1,]]"#), JsonArray::Invalid);
         assert_eq!(
             parse_exec_array(r#"["\u00e9\ud83d\ude00"]"#),
             JsonArray::Strings(vec!["é😀".into()])
