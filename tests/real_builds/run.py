@@ -9,8 +9,8 @@ require the dependency install to come from the layer cache.
 
 Then the test of the test: deliberately wrong rewrites (an app's "mutants") must make that app fail.
 
-Prints a table and writes it to target/real-builds/report.md (build logs beside it); the last line is
-`N passed, N failed`; exits non-zero on any failure. Needs podman and the stand-in images
+Prints a table and writes it to tests/artifacts/real-builds/report.md (build logs beside it); the
+last line is `N passed, N failed`; exits non-zero on any failure. Needs podman and the stand-in images
 (scripts/install-real-build-deps) and a built dflint binary ($DFLINT, else target/{release,debug}).
 """
 
@@ -20,6 +20,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -31,8 +32,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 APPS = HERE / "apps"
-OUT = ROOT / "target" / "real-builds"
-IMAGE_PREFIX = "localhost/dflint-rb"
+OUT = ROOT / "tests" / "artifacts" / "real-builds"
+# Runs on one machine share podman's store and cache: names carry the run's pid so that two runs
+# never remove or replace each other's images and containers.
+RUN_ID = os.getpid()
+IMAGE_PREFIX = f"localhost/dflint-rb-{RUN_ID}"
 CACHE_RULES = {"source-copy-before-install", "volatile-layer-before-stable"}
 BUILD_TIMEOUT = 900
 HTTP_DEADLINE = 45
@@ -63,6 +67,12 @@ def find_dflint():
     if not found:
         sys.exit("run.py: no dflint binary: run `cargo build` or set DFLINT")
     return str(max(found, key=lambda p: p.stat().st_mtime))
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def tree_digest(folder):
@@ -148,6 +158,13 @@ class App:
                 "-f", str(folder / self.dockerfile), str(folder / self.context)]
         proc = sh(args, timeout=BUILD_TIMEOUT)
         out = proc.stdout + proc.stderr
+        for _ in range(2):
+            # podman 4.3 sometimes trips over its own cache right after images were removed
+            # ("checking if cached image exists ...: layer not known"); a second try goes through.
+            if proc.returncode == 0 or "layer not known" not in out:
+                break
+            proc = sh(args, timeout=BUILD_TIMEOUT)
+            out += "\n(retried after a podman cache error)\n" + proc.stdout + proc.stderr
         path = self.write_log(f"build-{what or variant}", " ".join(args) + "\n" + out)
         if proc.returncode != 0:
             tail = "\n".join(out.strip().splitlines()[-6:])
@@ -161,7 +178,7 @@ class App:
     def behaviour(self, variant):
         """What the image does: the CLI's exit code and output, or the HTTP answers, and PID 1."""
         run = self.spec["run"]
-        name = f"dflint-rb-{self.name}-{variant}"
+        name = f"dflint-rb-{RUN_ID}-{self.name}-{variant}"
         sh(["podman", "rm", "-f", "-t", "0", name])
         env = []
         for k, v in run.get("env", {}).items():
@@ -175,7 +192,7 @@ class App:
                 raise Failure(f"{variant}: still running after 120 s") from None
             return {"exit": proc.returncode, "stdout": proc.stdout}
         port = run["port"]
-        host_port = run.get("host_port", 18000 + port % 1000)
+        host_port = free_port()
         start = sh(["podman", "run", "-d", "--name", name, "-p", f"127.0.0.1:{host_port}:{port}", *env,
                     self.tag(variant), *run.get("args", [])], timeout=60)
         if start.returncode != 0:
@@ -452,7 +469,6 @@ def main():
                     mutant_rows.append(row)
                     if not args.keep_images:
                         app.remove_images()
-    sh(["podman", "image", "prune", "-f"], timeout=300)  # dangling layers only: the stand-ins stay
 
     report = ["# Real builds", "", table(rows), ""]
     if mutant_rows:
@@ -462,7 +478,7 @@ def main():
         report.append("")
     if failures:
         report += ["## Failures", ""] + ["- " + f.replace("\n", "\n  ") for f in failures] + [""]
-    report.append(f"Total time {time.monotonic() - started:.0f} s; logs in target/real-builds/logs.")
+    report.append(f"Total time {time.monotonic() - started:.0f} s; logs in tests/artifacts/real-builds/logs.")
     (OUT / "report.md").write_text("\n".join(report) + "\n")
     log("\n" + "\n".join(report))
     log(f"{passed} passed, {len(failures)} failed")

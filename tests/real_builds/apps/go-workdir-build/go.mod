@@ -1,0 +1,3 @@
+module example.com/workdir
+
+go 1.19
