@@ -32,7 +32,8 @@ pub struct Listings(Arc<Mutex<HashMap<PathBuf, Vec<String>>>>);
 pub enum Origin {
     /// `--context`.
     Given,
-    /// The Dockerfile copies nothing from a context, so its own folder serves.
+    /// The Dockerfile names no particular file of its context (it copies nothing, or all of it: `COPY . .`), so
+    /// its own folder serves, as it does for `docker build` in that folder.
     NothingCopied,
     /// The nearest folder at or above the Dockerfile that holds every path it copies; `levels` above it.
     Found { levels: usize, sources: Vec<String> },
@@ -61,7 +62,7 @@ impl fmt::Display for Discovered {
         root(f)?;
         match &self.origin {
             Origin::Given => write!(f, " (--context)")?,
-            Origin::NothingCopied => write!(f, " (the Dockerfile's folder: it copies nothing from a context)")?,
+            Origin::NothingCopied => write!(f, " (the Dockerfile's folder: it names no particular file of its context)")?,
             Origin::Found { levels: 0, .. } => write!(f, " (the Dockerfile's folder holds every file it copies)")?,
             Origin::Found { levels, sources } => write!(
                 f,
@@ -106,8 +107,8 @@ fn quoted(paths: &[String]) -> String {
 /// Finds the build context of the Dockerfile at `dockerfile` (which need not exist: stdin's `--stdin-filename`).
 /// `given` (`--context`) wins. Otherwise the walk starts at the Dockerfile's folder and goes up to the nearest
 /// folder that holds every path the Dockerfile copies from its context; it stops at `boundary` (an editor's
-/// workspace folder), at a git repository's root, and below the home folder and the file system's root, which
-/// are never a project's context.
+/// workspace folder, or the working folder when it lies above the Dockerfile), at a git repository's root, and
+/// below the home folder and the file system's root, which are never a project's context.
 pub fn find_context(
     dockerfile: &Path,
     doc: &Document,
@@ -179,6 +180,15 @@ fn holds(dir: &Path, source: &ContextSource) -> bool {
     } else {
         std::fs::symlink_metadata(path).is_ok()
     }
+}
+
+/// The working folder when it lies strictly above the Dockerfile's folder: `dflint check` run there treats it as
+/// the project, so the search for the context does not leave it (a `README.md` two folders further up is not
+/// what the build copies). From inside the Dockerfile's folder, the search goes on up.
+pub fn working_folder_above(dockerfile: &Path) -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    let dir = std::path::absolute(folder_of(dockerfile)).ok()?;
+    (dir != cwd && dir.starts_with(&cwd)).then_some(cwd)
 }
 
 /// A Dockerfile's folder, `.` for a bare name.

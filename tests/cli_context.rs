@@ -326,3 +326,29 @@ fn a_diff_applies_with_git_apply_too() {
     assert!(p.read_string("crlf/Dockerfile").contains("RUN echo a\r\n"));
     assert!(p.path("node/.dockerignore").is_file());
 }
+
+#[test]
+fn the_search_does_not_leave_the_working_folder_above_the_dockerfile() {
+    // No git repository: only the working folder bounds the search.
+    let p = Project::new();
+    p.file("README.md", "# a project\n").file(
+        "work/app/Dockerfile",
+        "FROM nginx\nCOPY README.md /usr/share/doc/\n",
+    );
+    let inside = cli_support::run_in(&p.path("work"), &["-v", "app/Dockerfile"], None);
+    assert!(
+        inside
+            .stderr
+            .contains("app/Dockerfile: build context not found: no folder from the Dockerfile's up to `.` holds every file it copies (`README.md` not beside it)"),
+        "{}",
+        inside.stderr
+    );
+    let above = p.run(&["-v", "work/app/Dockerfile"]);
+    assert!(
+        above.stderr.contains(
+            "work/app/Dockerfile: build context `.` (2 folders above the Dockerfile: the nearest that holds `README.md`)"
+        ),
+        "{}",
+        above.stderr
+    );
+}

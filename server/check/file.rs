@@ -7,7 +7,9 @@ use dflint_rules::syntax::Document;
 use super::guard::fix_guarded;
 use super::settings_cache::SettingsCache;
 use crate::config::{ConfigError, ConfigResolver, Threshold};
-use crate::context::{find_context, Discovered, DiskBuildContext, Listings, Origin};
+use crate::context::{
+    find_context, working_folder_above, Discovered, DiskBuildContext, Listings, Origin,
+};
 use crate::fs::{
     create_atomic, creation_diff, read_source, template_reason, unified_diff, write_source,
     FileError, SourceFile,
@@ -234,9 +236,11 @@ fn read(input: &Input, job: &Job) -> Result<SourceFile, FileError> {
 /// was given.
 fn build_context(input: &Input, doc: &Document, explicit: Option<&Path>) -> Discovered {
     match input {
-        Input::Path { path, .. } => find_context(path, doc, explicit, None),
+        Input::Path { path, .. } => {
+            find_context(path, doc, explicit, working_folder_above(path).as_deref())
+        }
         Input::Stdin { name, named } if *named || explicit.is_some() => {
-            find_context(name, doc, explicit, None)
+            find_context(name, doc, explicit, working_folder_above(name).as_deref())
         }
         Input::Stdin { .. } => Discovered {
             context: None,

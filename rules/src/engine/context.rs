@@ -28,8 +28,8 @@ pub trait BuildContext {
     }
 }
 
-/// A path a build reads from its context: a COPY or ADD source that is neither another stage or image
-/// (`--from`), nor a URL, nor a heredoc, nor written with a variable.
+/// A path a build reads from its context: a COPY or ADD source, or the source of a `RUN --mount=type=bind`, that
+/// is neither from another stage or image (`from`), nor a URL, nor a heredoc, nor written with a variable.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ContextSource {
     /// Relative to the context root, cleaned as BuildKit cleans it (`./a/../b` is `b`, `/x` is `x`, `.` is `""`).
@@ -39,15 +39,20 @@ pub struct ContextSource {
     pub glob: bool,
 }
 
-/// The context paths the build's COPY and ADD instructions read, in order (ONBUILD ones run in another build).
+/// The context paths the build's COPY, ADD and `RUN --mount=type=bind` read, in order (ONBUILD ones run in
+/// another build).
 pub fn context_sources(doc: &Document) -> Vec<ContextSource> {
     let text = doc.text();
     let mut out = Vec::new();
     for ins in doc.instructions() {
-        if !matches!(ins.kind, Kind::Copy | Kind::Add) {
+        if !matches!(ins.kind, Kind::Copy | Kind::Add | Kind::Run) {
             continue;
         }
         let args = ext_optimizer::args(text, ins, doc.escape());
+        if ins.kind == Kind::Run {
+            out.extend(bind_sources(&args));
+            continue;
+        }
         if args.flag("from").is_some() {
             continue;
         }
@@ -73,6 +78,36 @@ pub fn context_sources(doc: &Document) -> Vec<ContextSource> {
             };
             out.push(ContextSource { path, glob });
         }
+    }
+    out
+}
+
+/// The context paths of a RUN's bind mounts (`type=bind` is the default type; `source` defaults to the root).
+fn bind_sources(args: &ext_optimizer::Args) -> Vec<ContextSource> {
+    let mut out = Vec::new();
+    for flag in args.flags.iter().filter(|f| f.name == "mount") {
+        let options = flag.options();
+        let get = |keys: &[&str]| {
+            options
+                .iter()
+                .find(|(k, _)| keys.contains(&k.as_str()))
+                .map(|(_, v)| v.clone().unwrap_or_default())
+        };
+        let bind = get(&["type"]).is_none_or(|t| t == "bind");
+        if !bind || get(&["from"]).is_some() {
+            continue;
+        }
+        let Some(source) = get(&["source", "src"]) else {
+            continue;
+        };
+        let source = source.trim_matches('"');
+        if source.contains('$') {
+            continue;
+        }
+        out.push(ContextSource {
+            path: clean_source(source),
+            glob: false,
+        });
     }
     out
 }
@@ -272,7 +307,7 @@ mod tests {
 
     #[test]
     fn sources_from_the_context_only() {
-        let src = "FROM a AS b\nCOPY . .\nCOPY ./src/../lib/ /lib/\nCOPY --from=b /x /y\nADD https://x/y.tgz git@github.com:a/b.git /z/\nCOPY $APP /app\nCOPY <<EOF /e\nhi\nEOF\nCOPY [\"/abs/f\", \"src/*.go\", \"/dst/\"]\nADD pkg*.json yarn.lock ./\nONBUILD COPY later /later\n";
+        let src = "FROM a AS b\nCOPY . .\nCOPY ./src/../lib/ /lib/\nCOPY --from=b /x /y\nADD https://x/y.tgz git@github.com:a/b.git /z/\nCOPY $APP /app\nCOPY <<EOF /e\nhi\nEOF\nCOPY [\"/abs/f\", \"src/*.go\", \"/dst/\"]\nADD pkg*.json yarn.lock ./\nONBUILD COPY later /later\nRUN --mount=type=bind,source=go.sum,target=/s --mount=target=/all --mount=type=cache,source=c,target=/c --mount=from=b,source=x,target=/x go build\n";
         let doc = Document::parse(src);
         let got: Vec<(String, bool)> = context_sources(&doc)
             .into_iter()
@@ -285,6 +320,7 @@ mod tests {
             ("src", true),
             ("", true),
             ("yarn.lock", false),
+            ("go.sum", false),
         ];
         let want: Vec<(String, bool)> = want.iter().map(|(p, g)| (p.to_string(), *g)).collect();
         assert_eq!(got, want);

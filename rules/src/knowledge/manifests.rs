@@ -250,7 +250,7 @@ pub fn manifests_for(
     let mut out: Vec<String> = Vec::new();
     let Some(ctx) = ctx else {
         if spec.blind.is_empty() && files.is_empty() {
-            return Err("the build context is needed to know which project files to copy".into());
+            return Err("the build context is needed to know which project files to copy: build context not found; pass --context".into());
         }
         out.extend(spec.blind.iter().map(|f| join(src_dir, f)));
         out.extend(files.iter().map(|f| join(src_dir, f)));
