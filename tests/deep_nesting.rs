@@ -15,7 +15,7 @@ use dflint::lsp::ide::{
 };
 use dflint_rules::engine::{fix, lint, FixMode, Settings};
 use dflint_rules::syntax::Document;
-use lsp_support::{pos, Client};
+use lsp_support::{pos, range, Client};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{json, Value};
@@ -222,9 +222,9 @@ async fn every_feature(c: &mut Client, uri: &str, middle: Value) {
 }
 
 /// One `dflint server` session over stdio: every construct at a size drawn for it, opened, diagnosed and asked for
-/// every feature. The server's threads keep their usual stacks; it survives because the analysis is iterative or
-/// bounded.
-fn serve_all(sizes: &[(&'static str, usize)]) -> Result<(), String> {
+/// every feature, then (with `edit`) edited inside the construct and diagnosed again. The server's threads keep their
+/// usual stacks; it survives because the analysis is iterative or bounded.
+fn serve_all(sizes: &[(&'static str, usize)], edit: bool) -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -255,7 +255,26 @@ fn serve_all(sizes: &[(&'static str, usize)]) -> Result<(), String> {
                 .collect();
             check_codes(name, n, &codes)?;
             let line = text.lines().nth(1).unwrap_or_default();
-            every_feature(&mut c, &uri, pos(1, (line.len() / 2) as u32)).await;
+            let middle = (line.len() / 2) as u32;
+            every_feature(&mut c, &uri, pos(1, middle)).await;
+            if edit {
+                // A space inside the construct: the line is parsed again, incrementally.
+                c.change(
+                    &uri,
+                    2,
+                    json!([{"range": range(1, middle, 1, middle), "text": " "}]),
+                )
+                .await;
+                let codes: Vec<String> = c
+                    .diagnostics(&uri, 2)
+                    .await
+                    .iter()
+                    .map(|d| d["code"].as_str().unwrap_or_default().to_string())
+                    .collect();
+                if !codes.iter().any(|c| c == "DF505") {
+                    return Err(format!("{name} x{n}: not linted after an edit: {codes:?}"));
+                }
+            }
         }
         c.shutdown().await;
         let status = tokio::time::timeout(lsp_support::TIMEOUT, child.wait())
@@ -278,22 +297,25 @@ fn the_server_survives_every_construct() {
     runner
         .run(&sizes, |sizes| {
             let drawn: Vec<(&str, usize)> = CONSTRUCTS.iter().copied().zip(sizes).collect();
-            serve_all(&drawn).map_err(TestCaseError::fail)
+            serve_all(&drawn, false).map_err(TestCaseError::fail)
         })
         .unwrap();
 }
 
 #[test]
 fn the_server_survives_the_sizes_of_the_report() {
-    serve_all(&[
-        ("and-chain", 4_000),
-        ("or-chain", 4_000),
-        ("subshell", 3_000),
-        ("if", 3_000),
-        ("parameter", 8_000),
-        ("command-substitution", 3_000),
-        ("arithmetic", 3_000),
-        ("exec-json-nested", 30_000),
-    ])
+    serve_all(
+        &[
+            ("and-chain", 4_000),
+            ("or-chain", 4_000),
+            ("subshell", 3_000),
+            ("if", 3_000),
+            ("parameter", 8_000),
+            ("command-substitution", 3_000),
+            ("arithmetic", 3_000),
+            ("exec-json-nested", 30_000),
+        ],
+        true,
+    )
     .unwrap();
 }
