@@ -94,6 +94,7 @@ class App:
         self.dockerfile = self.spec.get("dockerfile", "Dockerfile")
         self.context = self.spec.get("context", ".")
         self.logs = []
+        self.layers = []  # the images the builds created, the intermediate ones included
         self.log_tag = ""
         self.row = {"app": self.name, "safe": "-", "unsafe": "-", "size": {}, "same": "", "cache": "-", "result": ""}
 
@@ -158,6 +159,7 @@ class App:
                 "-f", str(folder / self.dockerfile), str(folder / self.context)]
         proc = sh(args, timeout=BUILD_TIMEOUT)
         out = proc.stdout + proc.stderr
+        self.layers += re.findall(r"^--> (?:Using cache )?([0-9a-f]{12,64})$", out, flags=re.M)
         for _ in range(2):
             # podman 4.3 sometimes trips over its own cache right after images were removed
             # ("checking if cached image exists ...: layer not known"); a second try goes through.
@@ -391,6 +393,11 @@ class App:
         existing = [t for t in tags if sh(["podman", "image", "exists", t]).returncode == 0]
         if existing:
             sh(["podman", "rmi", "-f", *existing], timeout=120)
+        # The intermediate images of this app's builds, newest first so that children go before their
+        # parents; one still in use (a child elsewhere, another run's image) is refused and stays.
+        for layer in dict.fromkeys(reversed(self.layers)):
+            sh(["podman", "rmi", layer], timeout=120)
+        self.layers = []
 
 
 def fmt_size(v):
