@@ -31,6 +31,11 @@ use dflint_rules::syntax::Document;
 /// - `shell-cmd-signals`: `CMD /bin/sh` and `CMD /bin/bash` (12) run the same shell as PID 1 in exec form;
 ///   `CMD cat /build.txt`, `CMD echo a && ls b` and the book's other print-and-exit commands (16) end before a
 ///   signal could matter; two Windows `CMD`s run under `cmd /S /C`: fixed.
+/// - `invalid-instruction`, `instruction-before-from`, `invalid-healthcheck`, `invalid-expose`: BuildKit's refusals
+///   (every hit read): 22 `FROM` lines of docker-library templates (`FROM {{ ... }}`), three fixtures written to be
+///   wrong (docker-language-server's `FROM` and `FROM scratch AS`, imagebuilder's bare `HEALTHCHECK`), and buildah and imagebuilder
+///   tests whose stage names BuildKit refuses (`AS platform-arm/v7`, `AS ${TARGET3}`: buildah accepts them,
+///   BuildKit does not expand variables in a stage name).
 /// - `copy-from-unknown-stage`: docker/compose and buildx's docs tool copy `--from=set` where the stage is
 ///   `license-set`: real bugs.
 /// - `too-deeply-nested`: no hits; no script in the corpus nests anywhere near 256 levels.
@@ -40,6 +45,10 @@ const COUNTS: &[(&str, usize, usize)] = &[
     ("workdir-relative-path", 10, 10),
     ("duplicate-stage-name", 2, 2),
     ("reserved-stage-name", 0, 0),
+    ("invalid-instruction", 30, 30),
+    ("instruction-before-from", 0, 0),
+    ("invalid-healthcheck", 0, 0),
+    ("invalid-expose", 0, 0),
     ("untrusted-registry", 0, 0),
     ("latest-tag", 58, 58),
     ("untagged-image", 668, 650),

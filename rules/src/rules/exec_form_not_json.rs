@@ -7,6 +7,8 @@ use crate::syntax::Kind;
 declare_rule! {
     /// Reports a bracketed `RUN`, `CMD` or `ENTRYPOINT` that is not valid JSON, such as `CMD ['node', 'server.js']`.
     ///
+    /// A missing closing bracket (`CMD ["node", "server.js"`) is the same mistake.
+    ///
     /// ## Why is this bad?
     /// Docker reads `[...]` as the exec form only when it is a valid JSON array of strings.
     /// Anything else (single quotes, a trailing comma, an unknown escape like `"C:\app"`) silently falls back to the
@@ -51,11 +53,13 @@ declare_rule! {
     }
 }
 
-/// Reads `[ 'a', "b", ]`: strings in single or double quotes (double-quoted ones with JSON escapes where valid,
+/// Reads `[ 'a', "b", ]` (or without its `]`): strings in single or double quotes (double-quoted ones with JSON escapes where valid,
 /// other backslashes kept), commas between them, a trailing comma allowed. `None` when it is not that shape.
 fn lenient_array(text: &str) -> Option<Vec<String>> {
     let t = text.trim();
-    let inner = t.strip_prefix('[')?.strip_suffix(']')?;
+    let open = t.strip_prefix('[')?;
+    // A missing `]` is the same mistake: `[` runs as the `test` command, which fails without its `]`.
+    let inner = open.strip_suffix(']').unwrap_or(open);
     let chars: Vec<char> = inner.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -182,6 +186,8 @@ mod tests {
                     &["[\"C:\\app\\run.exe\"]"],
                 ),
                 ("FROM a\nCMD [\"x\", 'y']  \n", &["[\"x\", 'y']"]),
+                ("FROM a\nCMD [\"x\"\n", &["[\"x\""]),
+                ("FROM a\nENTRYPOINT [\"a\", \"b\",\n", &["[\"a\", \"b\","]),
             ],
         );
     }
@@ -196,6 +202,8 @@ mod tests {
                 "FROM a\nRUN [ \"$A\" = \"b\" ] || exit 1\n",
                 "FROM a\nCMD []\n",
                 "FROM a\nCMD node x\n",
+                "FROM a\nRUN [ \"$A\" = \"b\" && echo\n",
+                "FROM a\nRUN [ \"a\" ] && b\n",
             ],
         );
     }
@@ -217,6 +225,10 @@ mod tests {
                 (
                     "FROM a\nRUN [\"C:\\app\\run.exe\"]\n",
                     "FROM a\nRUN [\"C:\\\\app\\\\run.exe\"]\n",
+                ),
+                (
+                    "FROM a\nCMD [\"x\", \"y\"\n",
+                    "FROM a\nCMD [\"x\", \"y\"]\n",
                 ),
                 // Under an ENTRYPOINT the CMD is its arguments: not safe.
                 (

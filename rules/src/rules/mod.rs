@@ -13,7 +13,11 @@ mod exec_form_not_json;
 mod exec_form_single_string;
 mod final_stage_from_builder;
 mod from_as_casing;
+mod instruction_before_from;
 mod instruction_casing;
+mod invalid_expose;
+mod invalid_healthcheck;
+mod invalid_instruction;
 mod latest_tag;
 mod legacy_key_value_format;
 mod maintainer_deprecated;
@@ -52,7 +56,11 @@ pub use exec_form_not_json::ExecFormNotJson;
 pub use exec_form_single_string::ExecFormSingleString;
 pub use final_stage_from_builder::FinalStageFromBuilder;
 pub use from_as_casing::FromAsCasing;
+pub use instruction_before_from::InstructionBeforeFrom;
 pub use instruction_casing::InstructionCasing;
+pub use invalid_expose::InvalidExpose;
+pub use invalid_healthcheck::InvalidHealthcheck;
+pub use invalid_instruction::InvalidInstruction;
 pub use latest_tag::LatestTag;
 pub use legacy_key_value_format::LegacyKeyValueFormat;
 pub use maintainer_deprecated::MaintainerDeprecated;
@@ -83,6 +91,10 @@ pub static RULES: &[RuleMeta] = &[
     WorkdirRelativePath::META,
     DuplicateStageName::META,
     ReservedStageName::META,
+    InvalidInstruction::META,
+    InstructionBeforeFrom::META,
+    InvalidHealthcheck::META,
+    InvalidExpose::META,
     UntrustedRegistry::META,
     LatestTag::META,
     UntaggedImage::META,

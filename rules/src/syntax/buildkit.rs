@@ -125,8 +125,15 @@ fn parse_line(line: &str, escape: char) -> Result<Parsed, String> {
             } else {
                 let inner = parse_line(&args, escape)?;
                 json = inner.json;
+                // BuildKit's node for a nested `ONBUILD` holds its trigger as a child, not a value: the value
+                // list shows one empty string.
+                let value = if Kind::from_keyword(&inner.cmd) == Kind::Onbuild {
+                    vec![String::new()]
+                } else {
+                    inner.value
+                };
                 sub_cmd = Some(inner.cmd);
-                inner.value
+                value
             }
         }
         Kind::Unknown => vec![String::new()],

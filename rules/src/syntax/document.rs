@@ -286,6 +286,11 @@ impl Document {
             self.tree.clone()
         }
     }
+    /// BuildKit's reading of one instruction (by index), or its parser's complaint.
+    pub fn buildkit_instruction(&self, index: usize) -> Option<Result<BkInstruction, String>> {
+        let ins = self.model.instructions.get(index)?;
+        Some(buildkit::view(ins, &self.text, self.model.escape))
+    }
     /// BuildKit's reading of the file: each instruction as its parser returns it, or its error.
     pub fn buildkit_view(&self) -> Result<Vec<BkInstruction>, String> {
         if let Some(e) = self.syntax_errors().first() {
