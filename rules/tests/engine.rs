@@ -93,7 +93,10 @@ fn selection_prefers_the_more_specific_selector() {
     };
     assert_eq!(
         enabled(&s),
-        ["DF101", "DF102", "DF103", "DF104", "DF105", "DF201", "DF301", "DF302"]
+        [
+            "DF101", "DF102", "DF103", "DF104", "DF105", "DF106", "DF107", "DF108", "DF109",
+            "DF201", "DF301", "DF302"
+        ]
     );
 }
 

@@ -108,7 +108,10 @@ pub(crate) fn go_duration(orig: &str) -> Result<f64, String> {
 }
 
 /// Each refusal with the span it is about.
-fn refusals(ins: &Instruction, args: &[String]) -> Vec<(std::ops::Range<usize>, String)> {
+pub(crate) fn refusals(
+    ins: &Instruction,
+    args: &[String],
+) -> Vec<(std::ops::Range<usize>, String)> {
     let mut out = Vec::new();
     let Some(typ) = args.first() else {
         return out;

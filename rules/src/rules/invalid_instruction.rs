@@ -1,6 +1,8 @@
 //! `invalid-instruction`: an instruction whose arguments BuildKit refuses (arity, empty, form, stage name, ONBUILD trigger).
 use crate::engine::{declare_rule, Context, Diagnostic, Peer, Rule};
-use crate::syntax::{BkInstruction, Instruction, Kind, SyntaxError};
+use crate::rules::invalid_expose::port_error;
+use crate::rules::invalid_healthcheck::refusals as healthcheck_refusals;
+use crate::syntax::{BkInstruction, Document, Instruction, Kind, SyntaxError};
 
 declare_rule! {
     /// Reports an instruction that Docker refuses to build because of its arguments.
@@ -59,6 +61,30 @@ fn is_heredoc(word: &str) -> bool {
     let rest = rest.strip_prefix('-').unwrap_or(rest);
     let name = rest.trim_matches(|c| c == '"' || c == '\'');
     !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// Whether Docker refuses some instruction of `doc`: its parser, or its instruction checks (this rule's,
+/// `invalid-healthcheck`'s and `invalid-expose`'s).
+pub(crate) fn refused(doc: &Document) -> bool {
+    if doc.has_syntax_errors() {
+        return true;
+    }
+    doc.instructions()
+        .iter()
+        .enumerate()
+        .any(|(i, ins)| match doc.buildkit_instruction(i) {
+            Some(Ok(bk)) => {
+                refusal(ins, &bk).is_some()
+                    || (ins.kind == Kind::Healthcheck
+                        && !healthcheck_refusals(ins, &bk.value).is_empty())
+                    || (ins.kind == Kind::Expose
+                        && ins
+                            .words
+                            .iter()
+                            .any(|w| w.vars.is_empty() && port_error(&w.value).is_some()))
+            }
+            _ => true,
+        })
 }
 
 /// Whether a syntax error starts on one of the instruction's lines (the tree may leave the refused part outside

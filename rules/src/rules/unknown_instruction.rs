@@ -1,7 +1,8 @@
 //! `unknown-instruction`: a keyword Docker does not know.
 use crate::engine::text::{case_of, did_you_mean, to_case, Case};
 use crate::engine::{declare_rule, Context, Diagnostic, Fix, Rule};
-use crate::syntax::{Instruction, Kind};
+use crate::rules::invalid_instruction::refused;
+use crate::syntax::{Document, Instruction, Kind};
 
 declare_rule! {
     /// Reports an instruction whose keyword Docker does not know.
@@ -64,11 +65,19 @@ fn check_one(ctx: &Context, ins: &Instruction, out: &mut Vec<Diagnostic>) {
     let word = ins.keyword_text.as_str();
     let keywords: Vec<&str> = Kind::ALL.iter().map(|k| k.keyword()).collect();
     // Only words can be typos of keywords; `--x` or `"a"` at a line start are something else.
-    let candidates = if word.chars().all(|c| c.is_ascii_alphabetic()) {
+    let mut candidates = if word.chars().all(|c| c.is_ascii_alphabetic()) {
         did_you_mean(word, &keywords)
     } else {
         Vec::new()
     };
+    // A keyword that makes an instruction Docker refuses is no better a guess (`end` is two edits from `ENV`,
+    // `export A=1` from `EXPOSE A=1`: template text and lost continuations, not typos).
+    let before_from = ctx
+        .doc()
+        .stages()
+        .first()
+        .is_none_or(|s| ins.range.start < ctx.doc().instructions()[s.from].range.start);
+    candidates.retain(|c| accepted(c, ins, before_from));
     let mut message = format!("unknown instruction `{word}`");
     if !candidates.is_empty() {
         let list: Vec<String> = candidates.iter().map(|c| format!("`{c}`")).collect();
@@ -92,6 +101,18 @@ fn check_one(ctx: &Context, ins: &Instruction, out: &mut Vec<Diagnostic>) {
         ctx.diagnostic(ins.keyword.clone(), message)
             .with_fix_opt(fix),
     );
+}
+
+/// Whether Docker would accept the instruction with `keyword` in place of its unknown one.
+fn accepted(keyword: &str, ins: &Instruction, before_from: bool) -> bool {
+    if before_from && keyword != "ARG" {
+        return false;
+    }
+    let rest = ins.logical.trim_start();
+    let rest = &rest[rest.find(char::is_whitespace).unwrap_or(rest.len())..];
+    !refused(&Document::parse(&format!(
+        "FROM scratch\n{keyword}{rest}\n"
+    )))
 }
 
 #[cfg(test)]
@@ -128,6 +149,10 @@ mod tests {
                 ("FROM a\nRUNN x\n", "FROM a\nRUN x\n"),
                 ("from a\nworkdri /x\n", "from a\nworkdir /x\n"),
                 ("FROM a\nXYZZY x\n", "FROM a\nXYZZY x\n"),
+                // `ENV` alone, `EXPOSE A=1` and a `COPY` before `FROM` would be refused: no guess.
+                ("FROM a\nENVV\n", "FROM a\nENVV\n"),
+                ("FROM a\nexport A=1\n", "FROM a\nexport A=1\n"),
+                ("COPPY a b\nFROM a\n", "COPPY a b\nFROM a\n"),
             ],
         );
     }
