@@ -96,6 +96,28 @@ fn starts_header(bytes: &[u8]) -> bool {
         .any(|name| bytes.len() >= name.len() && bytes[..name.len()].eq_ignore_ascii_case(name))
 }
 
+/// How many bytes come before a header name that is still arriving at the end of `bytes` (all of them when
+/// their last line cannot be the start of one): a broken body taken on a stall must not take the next header.
+fn before_partial_header(bytes: &[u8]) -> usize {
+    let line = bytes
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |nl| nl + 1);
+    let tail = &bytes[line..];
+    let partial = !tail.is_empty()
+        && [&b"content-length"[..], b"content-type"]
+            .iter()
+            .any(|name| {
+                let n = tail.len().min(name.len());
+                name[..n].eq_ignore_ascii_case(&tail[..n])
+            });
+    if partial {
+        line
+    } else {
+        bytes.len()
+    }
+}
+
 /// Where the next known header field starts in `bytes`.
 fn next_header(bytes: &[u8]) -> Option<usize> {
     (0..bytes.len()).find(|&i| matches!(bytes[i], b'c' | b'C') && starts_header(&bytes[i..]))
@@ -275,6 +297,12 @@ impl<R> Sanitized<R> {
                 }
                 return;
             };
+            if header.body_start == 0 {
+                // A known field name with a value no header has (a control or non-ASCII byte): a garbage line.
+                let line = first_line.map_or(self.input.len(), |nl| nl + 1);
+                self.drop_garbage(line);
+                continue;
+            }
             let start = header.body_start;
             let available = &self.input[start..];
             let end = match header.length.filter(|&n| fits(available, n)) {
@@ -312,7 +340,13 @@ impl<R> Sanitized<R> {
                             // the body is broken; answer that rather than wait.
                             match next_header(available) {
                                 Some(at) => header.length.unwrap_or(at).min(at),
-                                None => header.length.unwrap_or(available.len()),
+                                None => match header.length {
+                                    Some(n) => n,
+                                    None => match before_partial_header(available) {
+                                        0 => return,
+                                        n => n,
+                                    },
+                                },
                             }
                         }
                         Extent::Invalid => {
@@ -320,8 +354,20 @@ impl<R> Sanitized<R> {
                             match (header.length, next_header(available)) {
                                 (Some(n), Some(h)) if n <= h => n,
                                 (_, Some(h)) => h,
-                                (Some(n), None) if available.len() >= n => n,
-                                (_, None) if stalled || self.eof => available.len(),
+                                // Never into a header name that is still arriving.
+                                (Some(n), None) if available.len() >= n => {
+                                    match n.min(before_partial_header(available)) {
+                                        0 if !self.eof => return,
+                                        0 => available.len(),
+                                        n => n,
+                                    }
+                                }
+                                (_, None) if stalled || self.eof => {
+                                    match before_partial_header(available) {
+                                        0 if !self.eof => return,
+                                        n => n,
+                                    }
+                                }
                                 (_, None) => return,
                             }
                         }
@@ -755,6 +801,95 @@ mod tests {
                 && fits(b"{oops\r\n", 5)
                 && !fits(br#"{"a":1}Content-Length: 2"#, 8)
         );
+    }
+
+    /// Whatever garbage comes first (pieces of headers and JSON at random), the valid message after it gets
+    /// through whole, and the reader ends.
+    #[tokio::test]
+    async fn any_garbage_is_followed_by_a_resynchronisation() {
+        let ok = r#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#;
+        let pieces: [&[u8]; 12] = [
+            b"Content-Length: ",
+            b"3",
+            b"-1",
+            b"99999999999",
+            b"\r\n",
+            b"\r\n\r\n",
+            b"{",
+            b"}",
+            b"\"",
+            b"Content-Type: x",
+            br#"{"jsonrpc":"2.0","method":"x"}"#,
+            b"\xff",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for round in 0..300 {
+            let mut input = Vec::new();
+            for _ in 0..next(12) {
+                input.extend_from_slice(pieces[next(pieces.len())]);
+            }
+            // A message is known to end where a blank line or the end of a JSON value is; garbage that leaves
+            // a header or a string open is closed by what a real client sends next: a line end.
+            input.extend_from_slice(b"\"}\r\n\r\n");
+            input.extend_from_slice(frame(ok).as_bytes());
+            let out = sanitize(&input).await;
+            assert!(
+                out.ends_with(ok),
+                "round {round}: {:?} gave {out:?}",
+                String::from_utf8_lossy(&input)
+            );
+            // The same bytes in small pieces, the input stalling after each.
+            let mut out = String::new();
+            let chunked = Chunked {
+                data: input.clone(),
+                pos: 0,
+                size: 1 + next(40),
+                stall: false,
+            };
+            Sanitized::new(chunked)
+                .read_to_string(&mut out)
+                .await
+                .unwrap();
+            assert!(
+                out.ends_with(ok),
+                "round {round} in pieces: {:?} gave {out:?}",
+                String::from_utf8_lossy(&input)
+            );
+        }
+    }
+
+    /// A reader that gives `size` bytes at a time and has nothing between two pieces.
+    struct Chunked {
+        data: Vec<u8>,
+        pos: usize,
+        size: usize,
+        stall: bool,
+    }
+
+    impl AsyncRead for Chunked {
+        fn poll_read(
+            mut self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+            buf: &mut ReadBuf<'_>,
+        ) -> Poll<io::Result<()>> {
+            if self.stall {
+                self.stall = false;
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
+            }
+            let end = (self.pos + self.size).min(self.data.len());
+            let n = (end - self.pos).min(buf.remaining());
+            buf.put_slice(&self.data[self.pos..self.pos + n]);
+            self.pos += n;
+            self.stall = true;
+            Poll::Ready(Ok(()))
+        }
     }
 
     #[tokio::test]
