@@ -138,7 +138,12 @@ pub fn find_context(
     let mut levels = 0;
     loop {
         if wanted.iter().all(|s| holds(&here, s)) {
-            let root = if levels == 0 { dir } else { shown(&here) };
+            // An absolute Dockerfile path (the language server's) gets an absolute root.
+            let root = match levels {
+                0 => dir,
+                _ if dockerfile.is_absolute() => here.clone(),
+                _ => shown(&here),
+            };
             return Discovered {
                 context: Some(DiskBuildContext::new(root).with_ignore_for(dockerfile)),
                 origin: Origin::Found {

@@ -68,6 +68,28 @@ async fn each_workspace_folder_bounds_the_search_for_the_context() {
     c.open(&first, GO_FROM_ROOT).await;
     let diags = c.diagnostics(&first, 1).await;
     assert_eq!(codes(&diags), ["DF404"], "{diags:?}");
+    // Its quick fix creates the `.dockerignore` at the context root, where BuildKit reads it.
+    let actions = c
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": first}, "range": diags[0]["range"],
+                   "context": {"diagnostics": diags, "only": ["quickfix"]}}),
+        )
+        .await;
+    let created: Vec<String> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| {
+            a["edit"]["documentChanges"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .filter(|op| op["kind"] == "create")
+        .map(|op| op["uri"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(created, [uri(one.path(), ".dockerignore")], "{actions}");
 
     let second = uri(&two, "Dockerfile");
     c.open(&second, GO_FROM_ROOT).await;

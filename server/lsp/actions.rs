@@ -143,7 +143,9 @@ pub fn code_actions(
         let data: Option<Data> = d.data.clone().and_then(|v| serde_json::from_value(v).ok());
         if let Some(data) = data.as_ref().filter(|data| data.version == snap.version) {
             let offered = !(hide_unsafe && data.fix.as_ref().is_some_and(|f| !f.is_safe()));
-            if let Some(action) = quick_fix(snap, uri, d, data, &negotiated).filter(|_| offered) {
+            if let Some(action) =
+                quick_fix(state, snap, uri, d, data, &negotiated).filter(|_| offered)
+            {
                 if wanted(only, action.kind.as_ref().expect("set")) {
                     out.push(CodeActionOrCommand::CodeAction(action));
                 }
@@ -217,6 +219,7 @@ pub fn code_actions(
 }
 
 fn quick_fix(
+    state: &State,
     snap: &Snapshot,
     uri: &Uri,
     d: &Diagnostic,
@@ -238,7 +241,11 @@ fn quick_fix(
         if !negotiated.resource_create {
             return None;
         }
-        let dir = snap.slot.path.as_ref()?.parent()?;
+        // Files a fix creates (a `.dockerignore`) belong at the build context's root, not beside the Dockerfile.
+        let effective = state.effective(&snap.slot);
+        let context =
+            super::state::build_context(&snap.doc, snap.slot.path.as_deref(), &effective)?;
+        let dir = context.root();
         let mut create = Vec::new();
         for (rel, content) in &fix.create_files {
             let uri: Uri = Uri::from_file_path(dir.join(rel))?;
