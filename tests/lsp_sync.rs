@@ -146,3 +146,20 @@ async fn an_open_that_cannot_be_read() {
     expect_resync(&mut c, 2).await;
     c.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_change_to_a_document_that_is_not_open_opens_nothing() {
+    let mut c = Client::in_process();
+    open(&mut c).await;
+    let other = "file:///tmp/dflint-lsp-sync/other/Dockerfile";
+    c.change(other, 2_147_483_648, json!([{"text": "FROM a\n"}]))
+        .await;
+    let r = c
+        .request_raw(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": other}}),
+        )
+        .await;
+    assert_eq!(r["error"]["code"], -32602, "not open, not out of sync: {r}");
+    c.shutdown().await;
+}

@@ -62,6 +62,14 @@ impl Server {
             return;
         };
         if !self.state.lose_track(&uri, params.reason.clone()) {
+            if !params.open {
+                eprintln!(
+                    "dflint server: {} (to a document that is not open: {})",
+                    params.reason,
+                    uri.as_str()
+                );
+                return;
+            }
             // An open that could not be read: open it empty, out of sync, so that its changes are not applied.
             self.state.open(uri.clone(), "", 0);
             self.state.lose_track(&uri, params.reason.clone());

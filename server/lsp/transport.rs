@@ -50,6 +50,9 @@ pub struct Invalid {
 pub struct Unapplied {
     pub uri: Option<String>,
     pub reason: String,
+    /// It was the document's `didOpen`.
+    #[serde(default)]
+    pub open: bool,
 }
 
 /// The prefix of the ids given to replacement requests.
@@ -190,8 +193,8 @@ enum Verdict {
     Pass,
     /// Answer with this error code and message, to this id.
     Invalid(i64, String, Value),
-    /// A document change that cannot be applied: the document, and why.
-    Unapplied(Option<String>, String),
+    /// A document change that cannot be applied: the document, why, and whether it was its `didOpen`.
+    Unapplied(Option<String>, String, bool),
 }
 
 impl<R> Sanitized<R> {
@@ -230,8 +233,8 @@ impl<R> Sanitized<R> {
         match check(body) {
             Verdict::Pass => self.push_frame(body),
             Verdict::Invalid(code, message, id) => self.push_invalid(code, &message, id),
-            Verdict::Unapplied(uri, reason) => {
-                let note = json!({"jsonrpc": "2.0", "method": UNAPPLIED_CHANGE, "params": {"uri": uri, "reason": reason}});
+            Verdict::Unapplied(uri, reason, open) => {
+                let note = json!({"jsonrpc": "2.0", "method": UNAPPLIED_CHANGE, "params": {"uri": uri, "reason": reason, "open": open}});
                 let body = serde_json::to_vec(&note).expect("a JSON value serializes");
                 self.push_frame(&body);
             }
@@ -502,6 +505,7 @@ fn check(body: &[u8]) -> Verdict {
                 return Verdict::Unapplied(
                     uri_of(&value["params"]),
                     format!("{method} with a lone UTF-16 surrogate in its text"),
+                    method == "textDocument/didOpen",
                 );
             }
             let id = value
@@ -537,7 +541,8 @@ fn check(body: &[u8]) -> Verdict {
             }
             if id.is_none() {
                 if let Some(reason) = unapplicable(method, &value["params"]) {
-                    return Verdict::Unapplied(uri_of(&value["params"]), reason);
+                    let open = method == "textDocument/didOpen";
+                    return Verdict::Unapplied(uri_of(&value["params"]), reason, open);
                 }
             }
         }
