@@ -107,6 +107,21 @@ fn go_without_cgo_builds_static_on_a_static_image() {
 }
 
 #[test]
+fn cgo_turned_on_in_the_stage_stays_on() {
+    let dir = fixtures().join("go-static");
+    let ctx = DirContext(dir);
+    let src = "FROM golang:1.22-bookworm\nWORKDIR /src\nCOPY . .\nENV CGO_ENABLED=1\nRUN go build -o /out/hello .\nCMD [\"/out/hello\"]\n";
+    let out = fix(src, &Settings::default(), Some(&ctx), FixMode::Unsafe);
+    assert_eq!(
+        final_image(&out.text),
+        "debian:bookworm-slim",
+        "{}",
+        out.text
+    );
+    assert!(!out.text.contains("CGO_ENABLED=0"), "{}", out.text);
+}
+
+#[test]
 fn go_with_cgo_runs_on_the_builders_debian_release() {
     let f = fixed("go-cgo");
     assert_eq!(final_image(&f.text), "debian:bookworm-slim");

@@ -151,6 +151,22 @@ pub(crate) fn is_npm_start<S: AsRef<str>>(words: &[S]) -> bool {
     )
 }
 
+/// The words of a plain command, with `npm start` replaced by the `node FILE` its start script runs when the build
+/// context shows it (npm would otherwise stay PID 1 even in exec form).
+pub(crate) fn npm_start_replaced(
+    f: &Facts,
+    stage: &Stage,
+    at: usize,
+    words: Vec<String>,
+) -> Vec<String> {
+    if !is_npm_start(&words) {
+        return words;
+    }
+    package_json_for(f, stage, at)
+        .and_then(|path| node_start_words(&f.build_context?.read(&path)?))
+        .unwrap_or(words)
+}
+
 /// The `scripts` object's `name` entry of a package.json text.
 fn package_script(package_json: &str, name: &str) -> Option<String> {
     let at = package_json.find("\"scripts\"")?;
@@ -319,7 +335,10 @@ pub(crate) fn exec_form_for(f: &Facts, stage: &Stage, step: &Step) -> Option<(St
         return None;
     }
     if let Some(words) = plain_words(script) {
-        return Some((exec_array(&words), true));
+        return Some((
+            exec_array(&npm_start_replaced(f, stage, step.index, words)),
+            true,
+        ));
     }
     let body = if has_exec(script) {
         script.text.as_ref()?.text.trim().to_string()

@@ -201,6 +201,31 @@ fn kept_build_packages(f: &Facts, stage: &Stage) -> Vec<String> {
     out
 }
 
+/// Whether the stage sets `CGO_ENABLED` to anything but `0` (an ENV, an ARG default, or on the build command).
+fn cgo_enabled_explicitly(f: &Facts, stage: &Stage, build: usize) -> bool {
+    let env = stage.instructions.clone().any(|i| {
+        let ins = f.ins(i);
+        matches!(ins.kind, Kind::Env | Kind::Arg)
+            && ins
+                .pairs
+                .iter()
+                .any(|p| p.key == "CGO_ENABLED" && p.value.as_ref().is_some_and(|v| v.value != "0"))
+    });
+    let on_command = f.steps[build]
+        .script
+        .iter()
+        .flat_map(|s| s.commands.iter())
+        .any(|c| {
+            c.assignments
+                .iter()
+                .any(|(k, v)| k == "CGO_ENABLED" && v != "0")
+                || c.words
+                    .iter()
+                    .any(|w| w.value.starts_with("CGO_ENABLED=") && w.value != "CGO_ENABLED=0")
+        });
+    env || on_command
+}
+
 /// Whether the stage sets `CGO_ENABLED=0` (its base image's ENV, an ENV, or on the build command).
 fn cgo_disabled(f: &Facts, stage: &Stage, build: usize, image: &str) -> bool {
     if image_env(image, "CGO_ENABLED") == Some("0") {
@@ -325,7 +350,8 @@ pub(crate) fn analyse(ctx: &Context, f: &Facts) -> Option<Finding> {
                 static_site,
                 console_app: dotnet_console(f, &src_dir),
             };
-            let cgo_unused = cgo == Some(Some(false));
+            // `CGO_ENABLED=1` written in the stage is a decision the rewrite keeps.
+            let cgo_unused = cgo == Some(Some(false)) && !cgo_enabled_explicitly(f, stage, b);
             let rw = compiled_rewrite(
                 ctx,
                 f,

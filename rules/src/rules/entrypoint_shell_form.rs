@@ -33,7 +33,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// When the command is plain words, the fix writes them as a JSON array.
+    /// When the command is plain words, the fix writes them as a JSON array; `npm start` becomes the plain
+    /// `node FILE [args]` of package.json's start script when the build context shows one (as in `shell-cmd-signals`).
     /// When it needs the shell (variables, `&&`), the fix keeps the shell but makes it hand over to the app:
     /// `["/bin/sh", "-c", "cd /app && exec node server.js"]` (the stage's `SHELL` is used when it sets one).
     /// Either way `CMD` and run arguments now reach the entrypoint where they were ignored before, and the app
@@ -129,6 +130,27 @@ mod tests {
                 "FROM a\nCMD node server.js\n",
                 "FROM a\nSHELL [\"powershell\", \"-Command\"]\nENTRYPOINT Write-Host hi\n",
             ],
+        );
+    }
+
+    #[test]
+    fn npm_start_runs_node_itself() {
+        use crate::engine::{fix, FixMode, MemoryBuildContext, Settings};
+        let ctx = MemoryBuildContext::new().with_file(
+            "package.json",
+            "{\"scripts\": {\"start\": \"node server.js\"}}",
+        );
+        let src = "FROM node:20-slim\nWORKDIR /app\nCOPY . .\nENTRYPOINT npm start\n";
+        let out = fix(
+            src,
+            &Settings::select([R.code]),
+            Some(&ctx),
+            FixMode::Unsafe,
+        );
+        assert!(
+            out.text.ends_with("ENTRYPOINT [\"node\", \"server.js\"]\n"),
+            "{}",
+            out.text
         );
     }
 

@@ -1,8 +1,8 @@
 //! `shell-cmd-signals`: a shell-form CMD that keeps the shell as PID 1.
 use crate::engine::{declare_rule, Context, Diagnostic, Edit, Fix, Peer, Rule};
 use crate::optimizer::commands::{
-    exec_array, has_exec, is_npm_start, last_of, node_start_words, package_json_for, plain_words,
-    runs_a_program, shell_text_range,
+    exec_array, has_exec, last_of, npm_start_replaced, plain_words, runs_a_program,
+    shell_text_range,
 };
 use crate::optimizer::facts::Facts;
 use crate::shell::{basename, Script, ScriptForm};
@@ -159,14 +159,7 @@ impl Rule for ShellCmdSignals {
                 // `CMD --flag`: BuildKit fails on the flag (`unknown-flag`), and what was meant is not known.
                 None
             } else if let Some(words) = plain_words(script) {
-                // `npm start` keeps npm as PID 1 even in exec form: run what its start script runs.
-                let start = is_npm_start(&words)
-                    .then(|| {
-                        let path = package_json_for(f, stage, cmd.index)?;
-                        node_start_words(&f.build_context?.read(&path)?)
-                    })
-                    .flatten();
-                let json = exec_array(start.as_deref().unwrap_or(&words));
+                let json = exec_array(&npm_start_replaced(f, stage, cmd.index, words));
                 Some(Fix::unsafe_(
                     format!("Replace `{written}` with `{json}`"),
                     vec![Edit::replace(range, json)],
