@@ -36,6 +36,10 @@ use dflint_rules::syntax::Document;
 ///   wrong (docker-language-server's `FROM` and `FROM scratch AS`, imagebuilder's bare `HEALTHCHECK`), and buildah and imagebuilder
 ///   tests whose stage names BuildKit refuses (`AS platform-arm/v7`, `AS ${TARGET3}`: buildah accepts them,
 ///   BuildKit does not expand variables in a stage name).
+/// - `pipe-without-pipefail` (new; hadolint 2.15.1's DL4006 gives 666 on the corpus, counting `RUN`s that set
+///   `pipefail` themselves, pipes from `echo`/`printf`/`yes`, and stages that inherit a `pipefail` SHELL): samples
+///   read (`scanelf ... | tr | sort -u | xargs` in docker-library/php, `wget -O- ... | sh` in buildkit's lint
+///   image, `locale -a | grep` in postgres): a failure on the left would pass unnoticed; right.
 /// - `copy-from-unknown-stage`: docker/compose and buildx's docs tool copy `--from=set` where the stage is
 ///   `license-set`: real bugs.
 /// - `too-deeply-nested`: no hits; no script in the corpus nests anywhere near 256 levels.
@@ -70,6 +74,7 @@ const COUNTS: &[(&str, usize, usize)] = &[
     ("multiple-entrypoint", 1, 1),
     ("multiple-healthcheck", 2, 2),
     ("shell-cmd-signals", 60, 30),
+    ("pipe-without-pipefail", 350, 350),
     ("instruction-casing", 11, 11),
     ("from-as-casing", 233, 233),
     ("legacy-key-value-format", 1537, 1537),

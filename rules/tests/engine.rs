@@ -95,7 +95,7 @@ fn selection_prefers_the_more_specific_selector() {
         enabled(&s),
         [
             "DF101", "DF102", "DF103", "DF104", "DF105", "DF106", "DF107", "DF108", "DF109",
-            "DF201", "DF301", "DF302"
+            "DF141", "DF201", "DF301", "DF302"
         ]
     );
 }

@@ -2,6 +2,7 @@
 use crate::engine::RuleMeta;
 
 mod build_deps_in_final_stage;
+mod cd_in_run;
 mod chmod_after_copy;
 mod cmd_shell_form_with_entrypoint;
 mod copy_from_missing_artifact;
@@ -27,7 +28,9 @@ mod multiple_cmd;
 mod multiple_entrypoint;
 mod multiple_healthcheck;
 mod package_cache_in_layer;
+mod pipe_without_pipefail;
 mod reserved_stage_name;
+mod run_scripts;
 mod shell_cmd_signals;
 mod source_copy_before_install;
 mod syntax_error;
@@ -45,6 +48,7 @@ mod workdir_relative_path;
 pub(crate) mod spec;
 
 pub use build_deps_in_final_stage::BuildDepsInFinalStage;
+pub use cd_in_run::CdInRun;
 pub use chmod_after_copy::ChmodAfterCopy;
 pub use cmd_shell_form_with_entrypoint::CmdShellFormWithEntrypoint;
 pub use copy_from_missing_artifact::CopyFromMissingArtifact;
@@ -70,6 +74,7 @@ pub use multiple_cmd::MultipleCmd;
 pub use multiple_entrypoint::MultipleEntrypoint;
 pub use multiple_healthcheck::MultipleHealthcheck;
 pub use package_cache_in_layer::PackageCacheInLayer;
+pub use pipe_without_pipefail::PipeWithoutPipefail;
 pub use reserved_stage_name::ReservedStageName;
 pub use shell_cmd_signals::ShellCmdSignals;
 pub use source_copy_before_install::SourceCopyBeforeInstall;
@@ -95,6 +100,7 @@ pub static RULES: &[RuleMeta] = &[
     InstructionBeforeFrom::META,
     InvalidHealthcheck::META,
     InvalidExpose::META,
+    PipeWithoutPipefail::META,
     UntrustedRegistry::META,
     LatestTag::META,
     UntaggedImage::META,
@@ -122,6 +128,7 @@ pub static RULES: &[RuleMeta] = &[
     LegacyKeyValueFormat::META,
     EmptyContinuationLine::META,
     MaintainerDeprecated::META,
+    CdInRun::META,
     SyntaxError::META,
     UnusedSuppression::META,
     TooDeeplyNested::META,

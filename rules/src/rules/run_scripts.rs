@@ -1,0 +1,100 @@
+//! The RUN scripts the shell rules read: every RUN of a POSIX shell stage, `ONBUILD RUN` included.
+use std::borrow::Cow;
+
+use crate::engine::Context;
+use crate::optimizer::facts::Facts;
+use crate::shell::{self, Script};
+use crate::syntax::Kind;
+
+/// One RUN and its script.
+pub(crate) struct RunScript<'a> {
+    /// The instruction in the document (the ONBUILD for `ONBUILD RUN`).
+    pub index: usize,
+    pub script: Cow<'a, Script>,
+}
+
+/// The RUNs whose shell is a POSIX shell, in document order.
+pub(crate) fn run_scripts<'a>(ctx: &Context<'a>) -> Vec<RunScript<'a>> {
+    let facts = Facts::new(ctx);
+    let doc = ctx.doc();
+    let mut out = Vec::new();
+    for (i, ins) in doc.instructions().iter().enumerate() {
+        match ins.kind {
+            Kind::Run => {
+                if let Some(script) = &facts.steps[i].script {
+                    out.push(RunScript {
+                        index: i,
+                        script: Cow::Borrowed(script),
+                    });
+                }
+            }
+            Kind::Onbuild => {
+                let Some(inner) = ins.onbuild.as_deref() else {
+                    continue;
+                };
+                // The trigger runs in whatever image builds on this one; its shell is unknown, read it as POSIX
+                // unless this file's own stage chose another.
+                if inner.kind != Kind::Run || !posix_here(ctx, i) {
+                    continue;
+                }
+                if let Some(script) = shell::script(ctx.text(), inner, doc.escape()) {
+                    out.push(RunScript {
+                        index: i,
+                        script: Cow::Owned(script),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Whether a POSIX shell runs shell form at instruction `at`: the nearest RUN, CMD or ENTRYPOINT of the stage
+/// that the analysis read as POSIX tells, else no SHELL before it and no Windows escape.
+fn posix_here(ctx: &Context, at: usize) -> bool {
+    let facts = Facts::new(ctx);
+    let doc = ctx.doc();
+    let Some(stage) = doc.stages().iter().find(|s| s.instructions.contains(&at)) else {
+        return doc.escape() != '`';
+    };
+    let shell = (stage.instructions.start..at)
+        .rev()
+        .find(|&i| facts.ins(i).kind == Kind::Shell);
+    match shell {
+        Some(i) => facts.steps[i]
+            .args
+            .json
+            .as_ref()
+            .and_then(|e| e.first())
+            .is_some_and(|e| {
+                matches!(
+                    shell::basename(&e.value),
+                    "sh" | "bash" | "ash" | "dash" | "zsh" | "ksh"
+                )
+            }),
+        None => doc.escape() != '`',
+    }
+}
+
+/// The source between two commands of a script when the first ends before the second starts, with whitespace
+/// and line continuations trimmed from its start, and where that starts.
+pub(crate) fn operator_after(text: &str, end: usize, next_start: usize) -> Option<(usize, &str)> {
+    if end > next_start {
+        return None;
+    }
+    let mut gap = text.get(end..next_start)?;
+    loop {
+        let t = gap.trim_start();
+        let t = t
+            .strip_prefix("\\\n")
+            .or_else(|| t.strip_prefix("\\\r\n"))
+            .or_else(|| t.strip_prefix("`\n"))
+            .or_else(|| t.strip_prefix("`\r\n"))
+            .unwrap_or(t);
+        if t.len() == gap.len() {
+            return Some((next_start - gap.len(), gap));
+        }
+        gap = t;
+    }
+}

