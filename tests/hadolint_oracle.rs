@@ -96,6 +96,8 @@ const AGREE: &[(&str, &str)] = &[
     ("DL3003", "FROM debian:12\nRUN cd /app && make\nRUN make -C /app\nRUN echo cd\n"),
     ("DL3003", "FROM debian:12\nRUN (cd /app && make)\nRUN for d in a b; do cd $d; done\n"),
     ("DL3003", "FROM debian:12\nRUN cd /a && make && cd / && rm -rf /a\nCMD cd /app && ./run\n"),
+    ("DL3015", "FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN apt-get install -y --no-install-recommends git\n"),
+    ("DL3015", "FROM debian:12\nRUN apt-get -y install curl\nRUN apt-get install -y -o APT::Install-Recommends=false curl\nRUN apt-get remove -y curl\n"),
 ];
 
 /// Documented differences: (code, Dockerfile, hadolint's lines, dflint's lines).

@@ -40,6 +40,9 @@ use dflint_rules::syntax::Document;
 ///   `pipefail` themselves, pipes from `echo`/`printf`/`yes`, and stages that inherit a `pipefail` SHELL): samples
 ///   read (`scanelf ... | tr | sort -u | xargs` in docker-library/php, `wget -O- ... | sh` in buildkit's lint
 ///   image, `locale -a | grep` in postgres): a failure on the left would pass unnoticed; right.
+/// - `apt-install-recommends` (new; hadolint 2.15.1's DL3015 gives 72, one per `RUN` where dflint reports each
+///   install): samples read (microservices-demo's `apt-get install -y unzip procps wget`, kubernetes' cross
+///   image, docker-maven's corretto JDK): installs that take recommends nobody asked for; right.
 /// - `copy-from-unknown-stage`: docker/compose and buildx's docs tool copy `--from=set` where the stage is
 ///   `license-set`: real bugs.
 /// - `too-deeply-nested`: no hits; no script in the corpus nests anywhere near 256 levels.
@@ -75,6 +78,7 @@ const COUNTS: &[(&str, usize, usize)] = &[
     ("multiple-healthcheck", 2, 2),
     ("shell-cmd-signals", 60, 30),
     ("pipe-without-pipefail", 350, 350),
+    ("apt-install-recommends", 88, 88),
     ("instruction-casing", 11, 11),
     ("from-as-casing", 233, 233),
     ("legacy-key-value-format", 1537, 1537),

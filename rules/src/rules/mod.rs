@@ -1,6 +1,7 @@
 //! One file per rule; `RULES` is the registry, one line per rule.
 use crate::engine::RuleMeta;
 
+mod apt_install_recommends;
 mod build_deps_in_final_stage;
 mod cd_in_run;
 mod chmod_after_copy;
@@ -47,6 +48,7 @@ mod workdir_relative_path;
 #[cfg(test)]
 pub(crate) mod spec;
 
+pub use apt_install_recommends::AptInstallRecommends;
 pub use build_deps_in_final_stage::BuildDepsInFinalStage;
 pub use cd_in_run::CdInRun;
 pub use chmod_after_copy::ChmodAfterCopy;
@@ -115,6 +117,7 @@ pub static RULES: &[RuleMeta] = &[
     CopyFromUnknownStage::META,
     CopyFromMissingArtifact::META,
     ChmodAfterCopy::META,
+    AptInstallRecommends::META,
     EntrypointShellForm::META,
     CmdShellFormWithEntrypoint::META,
     ExecFormSingleString::META,
