@@ -98,6 +98,8 @@ const AGREE: &[(&str, &str)] = &[
     ("DL3003", "FROM debian:12\nRUN cd /a && make && cd / && rm -rf /a\nCMD cd /app && ./run\n"),
     ("DL3015", "FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN apt-get install -y --no-install-recommends git\n"),
     ("DL3015", "FROM debian:12\nRUN apt-get -y install curl\nRUN apt-get install -y -o APT::Install-Recommends=false curl\nRUN apt-get remove -y curl\n"),
+    ("DL3047", "FROM debian:12\nRUN wget http://x/y\nRUN wget -qO- http://x/y | tar -x\nRUN wget -O - http://x/y | tar -x\n"),
+    ("DL3047", "FROM debian:12\nRUN wget -nv http://x/y\nRUN wget --progress=dot:giga http://x/y\nRUN wget -nc http://x/y\nRUN wget -o log http://x/y\n"),
 ];
 
 /// Documented differences: (code, Dockerfile, hadolint's lines, dflint's lines).

@@ -43,6 +43,7 @@ mod untagged_image;
 mod untrusted_registry;
 mod unused_suppression;
 mod volatile_layer_before_stable;
+mod wget_progress;
 mod workdir_relative_path;
 
 #[cfg(test)]
@@ -89,6 +90,7 @@ pub use untagged_image::UntaggedImage;
 pub use untrusted_registry::UntrustedRegistry;
 pub use unused_suppression::UnusedSuppression;
 pub use volatile_layer_before_stable::VolatileLayerBeforeStable;
+pub use wget_progress::WgetProgress;
 pub use workdir_relative_path::WorkdirRelativePath;
 
 /// Every rule, by code.
@@ -132,6 +134,7 @@ pub static RULES: &[RuleMeta] = &[
     EmptyContinuationLine::META,
     MaintainerDeprecated::META,
     CdInRun::META,
+    WgetProgress::META,
     SyntaxError::META,
     UnusedSuppression::META,
     TooDeeplyNested::META,
