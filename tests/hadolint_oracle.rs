@@ -100,6 +100,7 @@ const AGREE: &[(&str, &str)] = &[
     ("DL3015", "FROM debian:12\nRUN apt-get -y install curl\nRUN apt-get install -y -o APT::Install-Recommends=false curl\nRUN apt-get remove -y curl\n"),
     ("DL3047", "FROM debian:12\nRUN wget http://x/y\nRUN wget -qO- http://x/y | tar -x\nRUN wget -O - http://x/y | tar -x\n"),
     ("DL3047", "FROM debian:12\nRUN wget -nv http://x/y\nRUN wget --progress=dot:giga http://x/y\nRUN wget -nc http://x/y\nRUN wget -o log http://x/y\n"),
+    ("DL3047", "FROM debian:12\nARG V=1\nRUN wget https://x/$V/y.tgz -O /tmp/y.tgz\n"),
 ];
 
 /// Documented differences: (code, Dockerfile, hadolint's lines, dflint's lines).

@@ -85,7 +85,8 @@ impl Rule for WgetProgress {
 fn quiet(c: &SimpleCommand) -> bool {
     c.argv().iter().skip(1).any(|w| {
         let v = w.value.as_str();
-        if w.dynamic {
+        // `$WGET_OPTS` could hold the option; a URL with a variable inside cannot.
+        if w.dynamic && v.starts_with('$') {
             return true;
         }
         if let Some(long) = v.strip_prefix("--") {
@@ -133,6 +134,10 @@ mod tests {
                 ("FROM a\nRUN wget -O - http://x/y | tar -x\n", &["wget"]),
                 ("FROM a\nRUN wget -O-q http://x/y\n", &["wget"]),
                 ("FROM a\nRUN wget -nc http://x/y\n", &["wget"]),
+                (
+                    "FROM a\nRUN wget https://x/$V/y.tgz -O /tmp/y.tgz\n",
+                    &["wget"],
+                ),
                 ("FROM a\nONBUILD RUN wget http://x/y\n", &["wget"]),
             ],
         );
