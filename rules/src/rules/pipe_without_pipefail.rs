@@ -67,8 +67,13 @@ impl Rule for PipeWithoutPipefail {
                 continue;
             }
             let cmds = &run.script.commands;
-            let pipe = cmds.windows(2).enumerate().find_map(|(i, pair)| {
-                let (at, op) = operator_after(ctx.text(), pair[0].range.end, pair[1].range.start)?;
+            // The command after each one is the first that starts where it ends: a substitution's commands sit
+            // inside the command that holds them.
+            let pipe = cmds.iter().enumerate().find_map(|(i, c)| {
+                let next = cmds[i + 1..]
+                    .iter()
+                    .find(|n| n.range.start >= c.range.end)?;
+                let (at, op) = operator_after(ctx.text(), c.range.end, next.range.start)?;
                 if !op.starts_with('|') || op.starts_with("||") {
                     return None;
                 }
@@ -76,7 +81,7 @@ impl Rule for PipeWithoutPipefail {
                 if cmds[..=i].iter().any(sets_pipefail) {
                     return None;
                 }
-                if pair[0].program().is_some_and(|p| PRINTERS.contains(&p)) {
+                if c.program().is_some_and(|p| PRINTERS.contains(&p)) {
                     return None;
                 }
                 let len = if op.starts_with("|&") { 2 } else { 1 };
@@ -171,6 +176,7 @@ mod tests {
                 // pipefail set after the pipe.
                 ("FROM a\nRUN curl x | sh; set -o pipefail\n", &["|"]),
                 ("FROM a\nRUN echo a | grep a | sort\n", &["|"]),
+                ("FROM a\nRUN curl x-$(uname -m).tgz | tar -xz\n", &["|"]),
             ],
         );
     }
