@@ -1,4 +1,6 @@
 //! dflint's core: the Dockerfile grammar binding, the typed syntax layer, the rule engine, the rules and the fixer. No IO.
+mod build;
+mod build_context;
 pub mod engine;
 pub mod graph;
 pub mod knowledge;

@@ -1,12 +1,14 @@
 //! `lint`: run the enabled rules on a document, withhold the fixes of the rules that ask for it while the file has
 //! syntax errors, apply suppressions, report unused ones.
 use super::context::{BuildContext, Context};
-use super::diagnostic::Diagnostic;
+use super::diagnostic::{Diagnostic, Edit};
+use super::fixer::apply_edits;
 use super::options::RuleOptions;
 use super::rule::{Phase, RuleMeta};
 use super::settings::Settings;
 use super::suppression::{Suppressions, UnusedSuppression};
-use crate::optimizer::facts::Facts;
+use crate::build::contract::{self, Snapshot};
+use crate::build::facts::Facts;
 use crate::syntax::Document;
 
 /// All diagnostics of the enabled rules on `doc`, sorted by range, then code.
@@ -18,12 +20,18 @@ pub fn lint(
     let enabled = settings.enabled_rules();
     let options: Vec<_> = enabled.iter().map(|r| settings.options_for(r)).collect();
     let facts = std::cell::OnceCell::new();
+    let original = std::cell::OnceCell::new();
+    let shared = Shared {
+        facts: &facts,
+        original: &original,
+    };
     let mut out = Vec::new();
     for (rule, options) in enabled.iter().zip(&options) {
         if rule.phase == Phase::Normal {
-            run(rule, doc, settings, ctx, options, &[], &facts, &mut out);
+            run(rule, doc, settings, ctx, options, &[], &shared, &mut out);
         }
     }
+
     if !settings.disable_suppressions {
         let suppressions = Suppressions::collect(doc);
         let used = suppressions.apply(doc, &mut out);
@@ -32,7 +40,7 @@ pub fn lint(
         for (rule, options) in enabled.iter().zip(&options) {
             if rule.phase == Phase::AfterSuppression {
                 run(
-                    rule, doc, settings, ctx, options, &unused, &facts, &mut late,
+                    rule, doc, settings, ctx, options, &unused, &shared, &mut late,
                 );
             }
         }
@@ -51,16 +59,86 @@ fn run<'a>(
     ctx: Option<&'a dyn BuildContext>,
     options: &'a RuleOptions,
     unused: &'a [UnusedSuppression],
-    facts: &'a std::cell::OnceCell<Facts<'a>>,
+    shared: &Shared<'a>,
     out: &mut Vec<Diagnostic>,
 ) {
-    let context = Context::new(doc, rule, settings.severity_of(rule), options, ctx, facts)
-        .with_unused(unused);
+    let context = Context::new(
+        doc,
+        rule,
+        settings.severity_of(rule),
+        options,
+        ctx,
+        shared.facts,
+    )
+    .with_unused(unused);
     let first = out.len();
     rule.rule.check(&context, out);
     if rule.withhold_fixes_on_syntax_errors && doc.has_syntax_errors() {
         withhold_fixes(&mut out[first..]);
     }
+    keep_contract(rule, doc, ctx, shared, &mut out[first..]);
+}
+
+/// What the rules of one lint share: the analysis of the document and the contract's reading of it.
+struct Shared<'a> {
+    facts: &'a std::cell::OnceCell<Facts<'a>>,
+    original: &'a std::cell::OnceCell<Snapshot>,
+}
+
+/// The after-fix check: every fix is applied, the result parsed and modelled again and compared with the original
+/// (image config, instructions, dependencies); a fix that changes more than its rule declares is dropped and its
+/// finding says what to do by hand.
+fn keep_contract<'a>(
+    rule: &'static RuleMeta,
+    doc: &'a Document,
+    ctx: Option<&'a dyn BuildContext>,
+    shared: &Shared<'a>,
+    out: &mut [Diagnostic],
+) {
+    for d in out.iter_mut() {
+        let Some(fix) = &d.fix else { continue };
+        if fix.edits.is_empty() {
+            continue;
+        }
+        let verdict = match quick_check(rule, doc, &fix.edits) {
+            Some(verdict) => verdict,
+            None => {
+                let before = shared.original.get_or_init(|| {
+                    let f = shared.facts.get_or_init(|| Facts::of(doc, ctx));
+                    Snapshot::with(doc, f.model())
+                });
+                let fixed = Document::parse(&apply_edits(doc.text(), &fix.edits));
+                let f = Facts::of(&fixed, ctx);
+                contract::compare(before, &Snapshot::with(&fixed, f.model()), rule.changes)
+            }
+        };
+        if let Err(why) = verdict {
+            d.fix = None;
+            d.message
+                .push_str(&format!(" (no fix: {why}; change it by hand)"));
+        }
+    }
+}
+
+/// The contract of a fix that rewrites one instruction, read on that instruction alone (`None`: the whole document
+/// must be compared).
+fn quick_check(rule: &RuleMeta, doc: &Document, edits: &[Edit]) -> Option<Result<(), String>> {
+    if contract::structural(rule.changes) {
+        return None;
+    }
+    let i = contract::holding_instruction(doc, edits.iter().map(|e| e.range.clone()))?;
+    let range = doc.instructions()[i].full_range.clone();
+    let shifted: Vec<Edit> = edits
+        .iter()
+        .map(|e| {
+            Edit::replace(
+                e.range.start - range.start..e.range.end - range.start,
+                e.content.clone(),
+            )
+        })
+        .collect();
+    let fixed = apply_edits(&doc.text()[range], &shifted);
+    contract::single_instruction(doc, i, &fixed, rule.changes)
 }
 
 /// The findings keep their message, say why they have no fix, and lose their fix.
@@ -78,4 +156,125 @@ pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
         (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{declare_rule, Edit, Fix, Rule};
+    use crate::syntax::Kind;
+
+    declare_rule! {
+        /// Moves the last RUN to the top of its stage, whatever it reads: a deliberately wrong fix.
+        pub struct HoistLastRun {
+            code: "DF999",
+            name: "hoist-last-run",
+            category: Meta,
+            severity: Warning,
+            fix: Always,
+            peers: [],
+            options: [],
+            changes: [Move],
+        }
+    }
+
+    impl Rule for HoistLastRun {
+        fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
+            let doc = ctx.doc();
+            let stage = &doc.stages()[0];
+            let Some(last) = stage
+                .instructions
+                .clone()
+                .rev()
+                .find(|&i| doc.instructions()[i].kind == Kind::Run)
+            else {
+                return;
+            };
+            let ins = &doc.instructions()[last];
+            let line = ctx.slice(ins.range.start..ins.range.end + 1).to_string();
+            let top = doc.instructions()[stage.from].range.end + 1;
+            let fix = Fix::safe(
+                "Hoist",
+                vec![
+                    Edit::insert(top, line),
+                    Edit::delete(ins.range.start..ins.range.end + 1),
+                ],
+            );
+            out.push(ctx.diagnostic(ins.range.clone(), "hoist me").with_fix(fix));
+        }
+    }
+
+    fn hoisted(src: &str) -> Diagnostic {
+        let doc = Document::parse(src);
+        let settings = Settings::default();
+        let (facts, original) = (std::cell::OnceCell::new(), std::cell::OnceCell::new());
+        let shared = Shared {
+            facts: &facts,
+            original: &original,
+        };
+        let options = RuleOptions::new();
+        let mut out = Vec::new();
+        run(
+            &HoistLastRun::META,
+            &doc,
+            &settings,
+            None,
+            &options,
+            &[],
+            &shared,
+            &mut out,
+        );
+        out.pop().expect("one finding")
+    }
+
+    #[test]
+    fn the_after_fix_check_drops_a_fix_that_breaks_a_dependency() {
+        // The fix moves the install above the repository it needs.
+        let d = hoisted("FROM centos\nCOPY internal.repo /etc/yum.repos.d/\nRUN yum install -y --enablerepo=internal tool\n");
+        assert!(d.fix.is_none(), "the fix reorders dependent instructions");
+        assert!(
+            d.message
+                .starts_with("hoist me (no fix: it would put `COPY internal.repo"),
+            "{}",
+            d.message
+        );
+        assert!(d.message.ends_with("change it by hand)"), "{}", d.message);
+        // The same fix past instructions the install does not depend on stays.
+        let d = hoisted("FROM centos\nCOPY app.py /app/\nLABEL a=b\nRUN yum install -y tool\n");
+        assert!(d.fix.is_some(), "{}", d.message);
+    }
+
+    #[test]
+    fn the_after_fix_check_holds_rules_to_what_they_declare() {
+        // A move from a rule that declares none.
+        static UNDECLARED: RuleMeta = RuleMeta {
+            changes: &[],
+            ..HoistLastRun::META
+        };
+        let doc = Document::parse("FROM a\nCOPY app.py /app/\nRUN apk add x\n");
+        let settings = Settings::default();
+        let (facts, original) = (std::cell::OnceCell::new(), std::cell::OnceCell::new());
+        let shared = Shared {
+            facts: &facts,
+            original: &original,
+        };
+        let options = RuleOptions::new();
+        let mut out = Vec::new();
+        run(
+            &UNDECLARED,
+            &doc,
+            &settings,
+            None,
+            &options,
+            &[],
+            &shared,
+            &mut out,
+        );
+        assert!(out[0].fix.is_none());
+        assert!(
+            out[0].message.contains("(no fix: it would"),
+            "{}",
+            out[0].message
+        );
+    }
 }

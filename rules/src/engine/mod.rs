@@ -1,7 +1,6 @@
 //! The rule engine: diagnostics, fixes, the rule trait and registry, settings, suppression and the fixer.
 mod context;
 pub mod diagnostic;
-mod dockerignore;
 pub mod docs;
 mod fixer;
 mod lint;
@@ -11,15 +10,17 @@ mod settings;
 mod suppression;
 pub(crate) mod text;
 
+pub use crate::build_context::DockerIgnore;
 pub use context::{context_sources, BuildContext, Context, ContextSource, MemoryBuildContext};
 pub use diagnostic::*;
-pub use dockerignore::DockerIgnore;
 pub use fixer::{
     apply_edits, apply_fix, fix, AppliedFix, FixMode, FixOutcome, WithCreatedFiles, MAX_ROUNDS,
 };
 pub use lint::{lint, sort};
 pub use options::{OptKind, OptValue, RuleOptions};
 pub(crate) use rule::declare_rule;
-pub use rule::{Category, FixAvailability, OptionSpec, Peer, Phase, Rule, RuleMeta};
+pub use rule::{
+    Category, Change, ConfigKey, FixAvailability, OptionSpec, Peer, Phase, Rule, RuleMeta,
+};
 pub use settings::{all_rules, resolve_rule, resolve_selector, Settings, SettingsError};
 pub use suppression::{suppression_fix, UnusedSuppression};

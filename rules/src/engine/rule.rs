@@ -5,6 +5,7 @@ use std::ops::Range;
 use super::context::Context;
 use super::diagnostic::{Diagnostic, Severity};
 use super::options::OptKind;
+pub use crate::build::contract::{Change, ConfigKey};
 
 /// What kind of problem a rule finds; each category owns a band of codes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -190,6 +191,9 @@ pub struct RuleMeta {
     /// While the file has syntax errors, the engine keeps this rule's findings but withholds their fixes (and says so
     /// in the message): for fixes that move, delete or rewrite lines, which the model of a broken file may have wrong.
     pub withhold_fixes_on_syntax_errors: bool,
+    /// What the rule's fixes may change besides text BuildKit reads the same way (moves, drops, config keys ...).
+    /// The engine re-models every fixed text and drops a fix that changes anything else (see `build::contract`).
+    pub changes: &'static [Change],
     /// The rule's doc comment, as written (each line keeps rustdoc's leading space).
     pub raw_doc: &'static str,
     pub rule: &'static dyn Rule,
@@ -275,7 +279,8 @@ impl Eq for RuleMeta {}
 /// ```
 ///
 /// Optional, after `options` and in this order: `default_enabled: false`, `phase: AfterSuppression`,
-/// `withhold_fixes_on_syntax_errors: true`.
+/// `withhold_fixes_on_syntax_errors: true`, `changes: [Move, Drop, Config(Cmd)]` (what its fixes may change; see
+/// [`Change`]).
 macro_rules! declare_rule {
     (
         $(#[doc = $doc:literal])+
@@ -290,6 +295,7 @@ macro_rules! declare_rule {
             $(, default_enabled: $enabled:literal)?
             $(, phase: $phase:ident)?
             $(, withhold_fixes_on_syntax_errors: $withhold:literal)?
+            $(, changes: [$($change:ident $(($key:ident))?),* $(,)?])?
             $(,)?
         }
     ) => {
@@ -308,6 +314,7 @@ macro_rules! declare_rule {
                 default_enabled: $crate::engine::rule::first_bool(&[$($enabled,)? true]),
                 phase: $crate::engine::rule::first_phase(&[$($crate::engine::Phase::$phase,)? $crate::engine::Phase::Normal]),
                 withhold_fixes_on_syntax_errors: $crate::engine::rule::first_bool(&[$($withhold,)? false]),
+                changes: &[$($($crate::engine::Change::$change $(($crate::engine::ConfigKey::$key))?),*)?],
                 raw_doc: concat!($($doc, "\n"),+),
                 rule: &$ty,
             };

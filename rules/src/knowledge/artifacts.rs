@@ -1,6 +1,6 @@
 //! Artifacts: what each build command produces, and where, so that a final stage can copy only that.
 use super::Tool;
-use crate::engine::BuildContext;
+use crate::build_context::BuildContext;
 use crate::shell::ActionKind;
 
 /// What a build produced. Paths are relative to the build's working directory unless absolute.
@@ -322,7 +322,7 @@ pub fn json_string_field(json: &str, key: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::MemoryBuildContext;
+    use crate::build_context::MemoryBuildContext;
 
     fn build(tool: Tool, output: Option<&str>, release: bool, operands: &[&str]) -> ActionKind {
         ActionKind::Build {

@@ -1,6 +1,6 @@
 //! Manifests: the files a dependency install reads, per tool, so that they can be copied before the sources.
 use super::Tool;
-use crate::engine::BuildContext;
+use crate::build_context::BuildContext;
 
 /// What to run before the broad copy when the install itself needs the sources (a build that also downloads).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -511,7 +511,7 @@ pub fn is_manifest(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::MemoryBuildContext;
+    use crate::build_context::MemoryBuildContext;
 
     #[test]
     fn every_tool_with_a_manifest_has_a_way_to_copy_it() {

@@ -6,6 +6,7 @@
 //! To teach dflint a new ecosystem or image, add a row here; each table has a test per entry.
 mod artifacts;
 mod cgo;
+mod config;
 mod images;
 mod manifests;
 mod packages;
@@ -14,6 +15,7 @@ mod users;
 
 pub use artifacts::*;
 pub use cgo::*;
+pub use config::*;
 pub use images::*;
 pub use manifests::*;
 pub use packages::*;

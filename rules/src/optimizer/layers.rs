@@ -5,97 +5,37 @@ use crate::knowledge::{artifact_of, Artifact};
 use crate::shell::ActionKind;
 use crate::syntax::{Kind, Stage};
 
-/// Joins a WORKDIR onto the current one (`None`: unknown).
-fn join(base: Option<&str>, dir: &str) -> Option<String> {
-    if dir.contains('$') {
-        return None;
-    }
-    if dir.starts_with('/') {
-        return Some(normalize(dir));
-    }
-    base.map(|b| normalize(&format!("{}/{dir}", b.trim_end_matches('/'))))
-}
+pub(crate) use crate::build::state::normalize;
+use crate::build::state::BASE_WORKDIR;
 
-/// `/a/./b/../c/` → `/a/c`.
-pub(crate) fn normalize(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for p in path.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    format!("/{}", parts.join("/"))
-}
-
-/// The working directory in effect at instruction `index` of `stage` (before it runs), when known. A stage built on
-/// an image starts in an unknown directory (the image's WORKDIR), unless `base_root` says to assume `/`.
+/// The working directory in effect at instruction `index` of `stage` (before it runs), when known: the build
+/// model's. A stage built on an image starts in an unknown directory (the image's WORKDIR), unless `base_root` says
+/// to assume `/`.
 pub(crate) fn workdir_at(
     f: &Facts,
     stage: &Stage,
     index: usize,
     base_root: bool,
 ) -> Option<String> {
-    // The stages this one is built on, nearest first, walked from the root down (a loop, not recursion: a generated
-    // file may chain thousands of stages).
-    let mut chain = vec![(stage, index)];
-    while let Some(parent) = super::facts::base_stage(f.doc, chain[chain.len() - 1].0) {
-        chain.push((parent, parent.instructions.end));
+    let states = &f.model().states;
+    let wd = if index < stage.instructions.end {
+        states.at.get(index)?.workdir.clone()
+    } else {
+        states.end.get(stage.index)?.workdir.clone()
+    }?;
+    match wd.strip_prefix(BASE_WORKDIR) {
+        Some(rest) if base_root => Some(normalize(rest)),
+        Some(_) => None,
+        None => Some(wd),
     }
-    let mut wd = None;
-    for (i, (stage, index)) in chain.into_iter().rev().enumerate() {
-        wd = workdir_in(f, stage, index, base_root, (i > 0).then_some(wd));
-    }
-    wd
-}
-
-/// The working directory at `index` of `stage`, starting from its parent stage's final one (`None` for a stage
-/// built on an image).
-fn workdir_in(
-    f: &Facts,
-    stage: &Stage,
-    index: usize,
-    base_root: bool,
-    parent: Option<Option<String>>,
-) -> Option<String> {
-    let mut wd: Option<String> = match parent {
-        Some(parent) => parent,
-        None if base_root => Some("/".into()),
-        // An official image whose WORKDIR is known.
-        None => f
-            .ins(stage.from)
-            .image
-            .as_ref()
-            .filter(|i| i.vars.is_empty())
-            .and_then(|i| crate::knowledge::default_workdir(&i.name))
-            .map(str::to_string),
-    };
-    let mut known_start = wd.is_some();
-    for i in stage.instructions.start..index.min(stage.instructions.end) {
-        let ins = f.ins(i);
-        if ins.kind != Kind::Workdir {
-            continue;
-        }
-        let Some(dir) = f.steps[i].args.words().first() else {
-            continue;
-        };
-        let next = join(wd.as_deref(), &dir.value);
-        if next.is_none() && !known_start {
-            wd = None;
-            continue;
-        }
-        known_start = true;
-        wd = next;
-    }
-    wd
 }
 
 /// Resolves a path against a working directory.
 pub(crate) fn resolve(wd: Option<&str>, path: &str) -> Option<String> {
-    join(wd, path)
+    if path.contains('$') {
+        return None;
+    }
+    crate::build::state::resolve(wd, path)
 }
 
 /// `--mount=type=cache,target=/root/.npm` targets on a RUN.

@@ -1,7 +1,7 @@
 //! Analysis shared by the optimizer rules (families cache, size and entrypoint): what each instruction does, and the
 //! line-level edits their fixes are made of.
 pub(crate) mod commands;
-pub(crate) mod facts;
+pub(crate) use crate::build::facts;
 pub(crate) mod layers;
 pub(crate) mod lines;
 pub(crate) mod multistage;

@@ -48,6 +48,7 @@ declare_rule! {
         fix: Always,
         peers: [Peer::Hadolint("DL3015")],
         options: [],
+        changes: [Rewrite],
     }
 }
 

@@ -66,6 +66,7 @@ declare_rule! {
         peers: [],
         options: [],
         withhold_fixes_on_syntax_errors: true,
+        changes: [Merge],
     }
 }
 

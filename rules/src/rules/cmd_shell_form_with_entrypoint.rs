@@ -58,6 +58,7 @@ declare_rule! {
         fix: Sometimes,
         peers: [],
         options: [],
+        changes: [Rewrite, Config(Cmd)],
     }
 }
 

@@ -64,6 +64,7 @@ declare_rule! {
         fix: Always,
         peers: [],
         options: [],
+        changes: [Rewrite],
     }
 }
 

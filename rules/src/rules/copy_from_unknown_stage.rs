@@ -69,6 +69,7 @@ declare_rule! {
         fix: Sometimes,
         peers: [Peer::Hadolint("DL3022")],
         options: [],
+        changes: [Rewrite],
     }
 }
 

@@ -54,6 +54,7 @@ declare_rule! {
         fix: Sometimes,
         peers: [],
         options: [],
+        changes: [Rewrite, Config(Entrypoint)],
     }
 }
 

@@ -50,6 +50,7 @@ declare_rule! {
         fix: Always,
         peers: [],
         options: [],
+        changes: [Rewrite, Config(Cmd), Config(Entrypoint), Config(Shell), Config(Healthcheck), Config(Volume)],
     }
 }
 

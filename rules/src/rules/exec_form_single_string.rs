@@ -62,6 +62,7 @@ declare_rule! {
         fix: Sometimes,
         peers: [],
         options: [],
+        changes: [Rewrite, Config(Cmd), Config(Entrypoint), Config(Healthcheck)],
     }
 }
 

@@ -47,6 +47,7 @@ declare_rule! {
         fix: Sometimes,
         peers: [Peer::BuildKit("LegacyKeyValueFormat")],
         options: [],
+        changes: [Rewrite, Config(Onbuild)],
     }
 }
 

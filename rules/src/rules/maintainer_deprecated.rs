@@ -43,6 +43,7 @@ declare_rule! {
         fix: Sometimes,
         peers: [Peer::Hadolint("DL4000"), Peer::BuildKit("MaintainerDeprecated")],
         options: [],
+        changes: [Rewrite, Config(Maintainer), Config(Label)],
     }
 }
 

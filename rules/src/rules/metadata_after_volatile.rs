@@ -73,6 +73,7 @@ declare_rule! {
         options: [],
         default_enabled: false,
         withhold_fixes_on_syntax_errors: true,
+        changes: [Move],
     }
 }
 
@@ -91,12 +92,17 @@ fn keys(ins: &Instruction) -> Vec<String> {
 }
 
 /// Whether `moving` can be moved above everything in `between` that stays.
-fn can_pass(f: &Facts, moving: &Instruction, between: &[usize], moved: &HashSet<usize>) -> bool {
+fn can_pass(f: &Facts, j: usize, between: &[usize], moved: &HashSet<usize>) -> bool {
+    let moving = f.ins(j);
     let own_keys = keys(moving);
     let uses: Vec<String> = moving.var_refs().iter().map(|v| v.name.clone()).collect();
     for &i in between {
         if moved.contains(&i) {
             continue;
+        }
+        // The build model: the two read or write something in common.
+        if f.model().depends(i, j) {
+            return false;
         }
         let other = f.ins(i);
         // The last CMD/ENTRYPOINT wins: never reorder two of them.
@@ -151,7 +157,7 @@ impl MetadataAfterVolatile {
             let mut order: Vec<usize> = Vec::new();
             for &j in &candidates {
                 let between: Vec<usize> = (v..j).collect();
-                if can_pass(f, f.ins(j), &between, &moved) {
+                if can_pass(f, j, &between, &moved) {
                     moved.insert(j);
                     order.push(j);
                 }

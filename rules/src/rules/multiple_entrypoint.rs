@@ -44,6 +44,7 @@ declare_rule! {
         fix: Always,
         peers: [Peer::Hadolint("DL4004")],
         options: [],
+        changes: [Drop],
     }
 }
 

@@ -43,6 +43,7 @@ declare_rule! {
         fix: Always,
         peers: [Peer::Hadolint("DL3012")],
         options: [],
+        changes: [Drop],
     }
 }
 

@@ -77,6 +77,7 @@ declare_rule! {
         ],
         options: [],
         withhold_fixes_on_syntax_errors: true,
+        changes: [Rewrite],
     }
 }
 

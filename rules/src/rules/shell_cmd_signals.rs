@@ -62,6 +62,7 @@ declare_rule! {
         fix: Sometimes,
         peers: [Peer::BuildKit("JSONArgsRecommended"), Peer::Hadolint("DL3025")],
         options: [],
+        changes: [Rewrite, Config(Cmd), Config(Entrypoint)],
     }
 }
 

@@ -90,6 +90,7 @@ declare_rule! {
         peers: [],
         options: [],
         withhold_fixes_on_syntax_errors: true,
+        changes: [Insert, Move, Rewrite],
     }
 }
 
@@ -964,9 +965,11 @@ mod tests {
                     "FROM python:3.12\nCOPY . /app\nWORKDIR /app\nRUN pip install -r requirements.txt",
                     "FROM python:3.12\nCOPY requirements.txt /app/\nWORKDIR /app\nRUN pip install -r requirements.txt\nCOPY . /app",
                 ),
+                // `src/`'s content lands in the folder `npm install` reads (a `.npmrc`, a workspace): without the
+                // build context the model cannot tell, so the copy stays.
                 (
                     "FROM node\nCOPY package.json .\nCOPY src/ ./\nRUN npm install\n",
-                    "FROM node\nCOPY package.json .\nRUN npm install\nCOPY src/ ./\n",
+                    "FROM node\nCOPY package.json .\nCOPY src/ ./\nRUN npm install\n",
                 ),
                 // The build after the install needs the sources: the RUN is split between them.
                 (

@@ -96,6 +96,7 @@ declare_rule! {
         peers: [],
         options: [],
         withhold_fixes_on_syntax_errors: true,
+        changes: [Stages],
     }
 }
 

@@ -53,6 +53,7 @@ declare_rule! {
         fix: Sometimes,
         peers: [],
         options: [],
+        changes: [Rewrite],
     }
 }
 

@@ -43,6 +43,7 @@ declare_rule! {
         fix: Sometimes,
         peers: [],
         options: [],
+        changes: [Rewrite, Config(Env), Config(Label), Config(Expose), Config(User), Config(Workdir), Config(Cmd), Config(Entrypoint), Config(Healthcheck), Config(Stopsignal), Config(Shell), Config(Volume), Config(Onbuild), Config(Maintainer)],
     }
 }
 

@@ -2,7 +2,7 @@
 use crate::engine::{declare_rule, Context, Diagnostic, Edit, Fix, Rule};
 use crate::knowledge::Tool;
 use crate::optimizer::facts::{Facts, Step};
-use crate::optimizer::layers::{resolve, stable_run, workdir_at};
+use crate::optimizer::layers::stable_run;
 use crate::optimizer::lines::{after, block, block_start, insertion, removals, Block};
 use crate::shell::ActionKind;
 use crate::syntax::{Kind, Stage};
@@ -65,6 +65,7 @@ declare_rule! {
         peers: [],
         options: [],
         withhold_fixes_on_syntax_errors: true,
+        changes: [Move],
     }
 }
 
@@ -76,17 +77,6 @@ fn first_line(ctx: &Context, f: &Facts, i: usize) -> String {
         .unwrap_or("")
         .trim()
         .to_string()
-}
-
-/// Absolute paths a RUN names, to check that it does not read what a copy wrote.
-fn absolute_words(step: &Step) -> Vec<String> {
-    step.script
-        .iter()
-        .flat_map(|s| s.commands.iter())
-        .flat_map(|c| c.words.iter().chain(c.redirects.iter()))
-        .filter(|w| w.value.starts_with('/'))
-        .map(|w| w.value.clone())
-        .collect()
 }
 
 fn is_language_step(step: &Step) -> bool {
@@ -104,7 +94,7 @@ fn is_language_step(step: &Step) -> bool {
 /// Where a stable RUN at `j` can go: the earliest volatile copy it can pass, and the ENV/ARG to take along.
 /// `Err` holds the first volatile copy it follows, when it cannot move.
 fn target(f: &Facts, stage: &Stage, j: usize) -> Option<Result<(usize, Vec<usize>), usize>> {
-    let reads = absolute_words(&f.steps[j]);
+    let model = f.model();
     let mut best: Option<usize> = None;
     let mut carried: Vec<usize> = Vec::new();
     let mut first_volatile: Option<usize> = None;
@@ -119,14 +109,8 @@ fn target(f: &Facts, stage: &Stage, j: usize) -> Option<Result<(usize, Vec<usize
             if blocked {
                 continue;
             }
-            let wd = workdir_at(f, stage, i, false);
-            let dest = resolve(wd.as_deref(), &c.dest.value);
-            let touches = match &dest {
-                Some(d) => reads
-                    .iter()
-                    .any(|r| r.starts_with(d.trim_end_matches('/')) && d != "/"),
-                None => false,
-            };
+            // The build model: the RUN (or an ENV/ARG taken along) reads or writes what the copy writes.
+            let touches = model.depends(i, j) || carried.iter().any(|&m| model.depends(i, m));
             if touches {
                 blocked = true;
                 continue;
@@ -137,6 +121,12 @@ fn target(f: &Facts, stage: &Stage, j: usize) -> Option<Result<(usize, Vec<usize
             continue;
         }
         if blocked {
+            continue;
+        }
+        if !matches!(ins.kind, Kind::Env | Kind::Arg)
+            && (model.depends(i, j) || carried.iter().any(|&m| model.depends(i, m)))
+        {
+            blocked = true;
             continue;
         }
         match ins.kind {
@@ -232,7 +222,7 @@ impl VolatileLayerBeforeStable {
                 "`{what}` runs again whenever the files copied before it change, though it reads none of them"
             );
             if fix.is_none() {
-                message.push_str(": move it above the copy by hand (a `USER`, `SHELL` or system `RUN` is in between)");
+                message.push_str(": move it above the copy by hand if nothing in between must run first (a `USER`, `SHELL`, system `RUN` or a step that reads or writes what it touches is in between)");
             }
             out.push(ctx.diagnostic(range, message).with_fix_opt(fix));
         }
@@ -291,6 +281,12 @@ impl VolatileLayerBeforeStable {
                     continue;
                 }
                 let embeds = tool == Tool::Go && f.go_embeds();
+                // The build model: nothing up to the build reads or writes what the copy writes.
+                let blocker = f
+                    .model()
+                    .check_move(stage.instructions.clone(), &[c], j + 1)
+                    .err()
+                    .map(|(_, later)| first_line(ctx, f, later));
                 let build = ctx
                     .slice(
                         f.steps[j]
@@ -315,16 +311,21 @@ impl VolatileLayerBeforeStable {
                         .last()
                         .map(|s| s.range.end)
                         .unwrap_or(f.ins(c).range.end);
-                let fix = (!embeds).then(|| {
+                let fix = (!embeds && blocker.is_none()).then(|| {
                     let b = block(doc, c, true, ctx.newline());
                     let mut edits = removals(doc, &[&b]);
                     edits.push(insertion(doc, after(doc, j), &b.text, ctx.newline()));
                     Fix::unsafe_(format!("Move `{copied}` after `{build}`"), edits)
                 });
-                let message = format!(
+                let mut message = format!(
                     "`{copied}` comes before `{build}`, which does not read it: every change to it rebuilds the program{}",
                     if embeds { " (a Go file embeds files, so move it by hand if it is not embedded)" } else { "" }
                 );
+                if let (Some(b), false) = (&blocker, embeds) {
+                    message.push_str(&format!(
+                        " (`{b}` may read or write what it copies: move it by hand if it does not)"
+                    ));
+                }
                 out.push(ctx.diagnostic(range, message).with_fix_opt(fix));
             }
         }
@@ -396,6 +397,39 @@ mod tests {
         assert!(d[0].message.contains("by hand"));
     }
 
+    /// What real files showed: the install reads a file copied before it (a repository, the CA store).
+    #[test]
+    fn installs_stay_below_the_configuration_they_read() {
+        spec::fixes(
+            R,
+            FixMode::Unsafe,
+            &[
+                (
+                    "FROM centos\nCOPY internal.repo /etc/yum.repos.d/\nCOPY . /app\nRUN yum install -y --enablerepo=internal tool\n",
+                    "FROM centos\nCOPY internal.repo /etc/yum.repos.d/\nRUN yum install -y --enablerepo=internal tool\nCOPY . /app\n",
+                ),
+                (
+                    "FROM debian\nCOPY mirror.sources /etc/apt/sources.list.d/\nCOPY . /app\nRUN apt-get update && apt-get install -y curl\n",
+                    "FROM debian\nCOPY mirror.sources /etc/apt/sources.list.d/\nRUN apt-get update && apt-get install -y curl\nCOPY . /app\n",
+                ),
+                (
+                    "FROM debian\nCOPY corp.crt /usr/local/share/ca-certificates/\nCOPY . /app\nRUN update-ca-certificates && apt-get update && apt-get install -y curl\n",
+                    "FROM debian\nCOPY corp.crt /usr/local/share/ca-certificates/\nRUN update-ca-certificates && apt-get update && apt-get install -y curl\nCOPY . /app\n",
+                ),
+            ],
+        );
+    }
+
+    /// `go generate` runs generators that may read any file: the copies before it stay.
+    #[test]
+    fn a_generator_in_the_build_step_pins_the_copies() {
+        let d = spec::diagnostics(
+            R,
+            "FROM golang\nWORKDIR /app/src/cmd/x\nCOPY main.go .\nCOPY assets.go.tmpl /app/src/\nCOPY README.md /app/\nRUN go generate ./... && go build -o /out/x\n",
+        );
+        assert!(d.iter().all(|d| d.fix.is_none()), "{d:?}");
+    }
+
     #[test]
     fn fix() {
         spec::fixes(
@@ -406,9 +440,10 @@ mod tests {
                     "FROM a\nWORKDIR /app\n# sources\nCOPY . .\nENV DEBIAN_FRONTEND=noninteractive\nRUN apt-get update \\\n && apt-get install -y curl\nCMD [\"x\"]\n",
                     "FROM a\nWORKDIR /app\nENV DEBIAN_FRONTEND=noninteractive\nRUN apt-get update \\\n && apt-get install -y curl\n# sources\nCOPY . .\nCMD [\"x\"]\n",
                 ),
+                // A global install may change what `npm ci` does (`npm install -g npm@10`): it stays below it.
                 (
                     "FROM a\nCOPY . .\nRUN npm ci\nRUN npm install -g serve\n",
-                    "FROM a\nRUN npm install -g serve\nCOPY . .\nRUN npm ci\n",
+                    "FROM a\nCOPY . .\nRUN npm ci\nRUN npm install -g serve\n",
                 ),
                 (
                     "FROM a\r\n\r\nWORKDIR web\r\nCOPY index.html .\r\nCOPY main.go .\r\n\r\nRUN go build -o /web/server\r\nRUN chmod +x /web/server",

@@ -51,6 +51,7 @@ declare_rule! {
         peers: [Peer::Hadolint("DL3047")],
         options: [],
         default_enabled: false,
+        changes: [Rewrite],
     }
 }
 

@@ -1,6 +1,6 @@
 //! The syntax layer: the only module that touches tree-sitter. Bytes in, a tree plus typed views and
 //! syntax errors out; parsing never fails.
-mod buildkit;
+pub(crate) mod buildkit;
 mod document;
 pub mod ext_optimizer;
 pub mod json;

@@ -1,6 +1,6 @@
 //! What each instruction of a document does, as the optimizer rules ask it: arguments read from the source, COPY
 //! sources and destination, RUN scripts and their recognised actions, stage bases.
-use crate::engine::{BuildContext, Context};
+use crate::build_context::BuildContext;
 use crate::knowledge;
 use crate::shell::{self, Action, Script};
 use crate::syntax::ext_optimizer::{self, ArgWord, Args, CopyArgs};
@@ -58,6 +58,8 @@ pub(crate) struct Facts<'a> {
     pub doc: &'a Document,
     pub steps: Vec<Step>,
     pub build_context: Option<&'a dyn BuildContext>,
+    /// The state in force and the effects of each instruction, built on first use.
+    model: std::cell::OnceCell<super::model::BuildModel>,
 }
 
 fn is_windows_image(name: &str) -> bool {
@@ -66,11 +68,6 @@ fn is_windows_image(name: &str) -> bool {
 }
 
 impl<'a> Facts<'a> {
-    /// The document's analysis, shared by every rule of one lint.
-    pub fn new(ctx: &Context<'a>) -> &'a Facts<'a> {
-        ctx.facts()
-    }
-
     pub fn of(doc: &'a Document, build_context: Option<&'a dyn BuildContext>) -> Facts<'a> {
         let text = doc.text();
         let escape = doc.escape();
@@ -146,7 +143,15 @@ impl<'a> Facts<'a> {
             doc,
             steps,
             build_context,
+            model: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The build model of the document: what is in force, what each instruction reads and writes, what depends on
+    /// what.
+    pub fn model(&self) -> &super::model::BuildModel {
+        self.model
+            .get_or_init(|| super::model::BuildModel::of(self.doc, self))
     }
 
     pub fn ins(&self, i: usize) -> &'a Instruction {
@@ -386,7 +391,7 @@ mod tests {
 
     #[test]
     fn go_embeds_looks_through_the_build_context() {
-        use crate::engine::MemoryBuildContext;
+        use crate::build_context::MemoryBuildContext;
         let doc = Document::parse("FROM golang\nCOPY . .\n");
         assert!(!Facts::of(&doc, None).go_embeds());
         let plain = MemoryBuildContext::new()

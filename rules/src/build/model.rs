@@ -1,0 +1,298 @@
+//! The model of one document: the state in force and the effects of every instruction, the dependencies between the
+//! instructions of a stage, and each stage's image config. Rules ask it before they move, drop or merge lines.
+use std::collections::BTreeMap;
+
+use super::effects::{self, Effects};
+use super::facts::{base_stage, Facts};
+use super::state::States;
+use crate::syntax::{buildkit, Document, Kind};
+
+/// The build model of a document.
+pub(crate) struct BuildModel {
+    pub states: States,
+    /// Per instruction.
+    pub effects: Vec<Effects>,
+}
+
+impl BuildModel {
+    pub fn of(doc: &Document, f: &Facts) -> BuildModel {
+        let states = States::of(doc);
+        let effects = effects::of_document(doc, f, &states);
+        BuildModel { states, effects }
+    }
+
+    /// Whether instructions `a` and `b` (of one stage) must keep their order.
+    pub fn depends(&self, a: usize, b: usize) -> bool {
+        self.effects[a].conflicts(&self.effects[b])
+    }
+
+    /// Whether running the instructions of a stage in `order` (old indices, every instruction once) keeps every
+    /// dependent pair in its order; `Err` holds the first pair (earlier, later) it would swap.
+    pub fn check_order(&self, order: &[usize]) -> Result<(), (usize, usize)> {
+        for (p, &x) in order.iter().enumerate() {
+            for &y in &order[p + 1..] {
+                if y < x && self.depends(y, x) {
+                    return Err((y, x));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether `moving` (ascending indices of one stage) can be taken out and put, in their order, right before
+    /// instruction `before` (`stage_end` for after the last instruction of the stage `range`). `Err` holds the pair
+    /// that would swap.
+    pub fn check_move(
+        &self,
+        range: std::ops::Range<usize>,
+        moving: &[usize],
+        before: usize,
+    ) -> Result<(), (usize, usize)> {
+        let mut order: Vec<usize> = Vec::with_capacity(range.len());
+        for i in range.clone() {
+            if i == before {
+                order.extend_from_slice(moving);
+            }
+            if !moving.contains(&i) {
+                order.push(i);
+            }
+        }
+        if before >= range.end {
+            order.extend_from_slice(moving);
+        }
+        self.check_order(&order)
+    }
+
+    /// The image config each stage ends with, as key → value (BuildKit's reading of the values, not expanded).
+    /// A stage built on an image starts from an empty config (the image's is not known); `FROM <stage>` inherits.
+    pub fn config(&self, doc: &Document) -> Vec<BTreeMap<String, String>> {
+        let text = doc.text();
+        let escape = doc.escape();
+        let mut out: Vec<BTreeMap<String, String>> = Vec::new();
+        for stage in doc.stages() {
+            let mut c = base_stage(doc, stage)
+                .filter(|p| p.index < stage.index)
+                .map(|p| out[p.index].clone())
+                .unwrap_or_default();
+            let mut cmd_set = false;
+            let mut onbuild = 0;
+            for i in stage.instructions.start + 1..stage.instructions.end {
+                let ins = &doc.instructions()[i];
+                let kind = ins.kind;
+                if !matches!(
+                    kind,
+                    Kind::Env
+                        | Kind::Label
+                        | Kind::Expose
+                        | Kind::User
+                        | Kind::Cmd
+                        | Kind::Entrypoint
+                        | Kind::Healthcheck
+                        | Kind::Stopsignal
+                        | Kind::Shell
+                        | Kind::Volume
+                        | Kind::Onbuild
+                        | Kind::Maintainer
+                ) {
+                    continue;
+                }
+                let view = match buildkit::view(ins, text, escape) {
+                    Ok(v) => v,
+                    Err(_) => {
+                        c.insert(format!("{} ?{i}", kind.keyword()), ins.logical.clone());
+                        continue;
+                    }
+                };
+                let joined = || {
+                    let mut s = String::new();
+                    if view.json {
+                        s.push_str("json ");
+                    }
+                    for f in &view.flags {
+                        s.push_str(f);
+                        s.push('\u{1f}');
+                    }
+                    s.push_str(&view.value.join("\u{1f}"));
+                    s
+                };
+                match kind {
+                    // The values with quotes removed: `ENV a b` and `ENV a="b"` set the same.
+                    Kind::Env | Kind::Label => {
+                        for p in &ins.pairs {
+                            let v = p
+                                .value
+                                .as_ref()
+                                .map(|w| w.value.clone())
+                                .unwrap_or_default();
+                            c.insert(format!("{} {}", kind.keyword(), p.key), v);
+                        }
+                    }
+                    Kind::Expose | Kind::Volume => {
+                        for v in &view.value {
+                            c.insert(format!("{} {v}", kind.keyword()), String::new());
+                        }
+                    }
+                    Kind::Onbuild => {
+                        c.insert(format!("ONBUILD {onbuild}"), joined());
+                        onbuild += 1;
+                    }
+                    Kind::Cmd => {
+                        cmd_set = true;
+                        c.insert("CMD".into(), joined());
+                    }
+                    Kind::Entrypoint => {
+                        if !cmd_set {
+                            c.remove("CMD");
+                        }
+                        c.insert("ENTRYPOINT".into(), joined());
+                    }
+                    _ => {
+                        c.insert(kind.keyword().to_string(), joined());
+                    }
+                }
+            }
+            if let Some(wd) = &self
+                .states
+                .end
+                .get(stage.index)
+                .and_then(|s| s.workdir.clone())
+            {
+                c.insert("WORKDIR".into(), wd.clone());
+            } else {
+                c.insert("WORKDIR".into(), "?".into());
+            }
+            out.push(c);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(src: &str) -> (Document, BuildModel) {
+        let doc = Document::parse(src);
+        let f = Facts::of(&doc, None);
+        let m = BuildModel::of(&doc, &f);
+        (doc, m)
+    }
+
+    /// Whether instruction `a` and `b` (0-based, FROM included) depend on each other.
+    fn dep(src: &str, a: usize, b: usize) -> bool {
+        let (_, m) = model(src);
+        m.depends(a, b)
+    }
+
+    // The failure classes real files showed: each must create an edge.
+
+    #[test]
+    fn yum_reads_the_repo_file_copied_before_it() {
+        let src = "FROM centos:7\nCOPY internal.repo /etc/yum.repos.d/\nCOPY . /app\nRUN yum install -y --enablerepo=internal tool\n";
+        assert!(dep(src, 1, 3));
+        assert!(!dep(src, 2, 3), "the sources are not read by yum");
+    }
+
+    #[test]
+    fn apt_reads_its_sources_and_the_ca_store() {
+        let src = "FROM debian\nCOPY mirror.sources /etc/apt/sources.list.d/\nCOPY corp.crt /usr/local/share/ca-certificates/\nRUN update-ca-certificates\nRUN apt-get update && apt-get install -y curl\n";
+        assert!(dep(src, 1, 4), "apt reads /etc/apt");
+        assert!(
+            dep(src, 2, 3),
+            "update-ca-certificates reads the certificate"
+        );
+        assert!(dep(src, 3, 4), "apt reads the CA store it wrote");
+        assert!(dep(src, 2, 4), "and the certificate folder");
+    }
+
+    #[test]
+    fn a_build_reads_the_folder_it_runs_in() {
+        let src = "FROM golang\nCOPY src /app/src\nWORKDIR /app/src/cmd/x\nRUN go build -o /out/x\nCOPY index.html /app/static/\n";
+        assert!(dep(src, 1, 3));
+        assert!(!dep(src, 3, 4), "Go does not read HTML");
+        let src = "FROM node\nWORKDIR /app/web\nCOPY docs /srv/docs\nRUN npm run build\n";
+        assert!(!dep(src, 2, 3), "a folder elsewhere");
+        let src = "FROM node\nWORKDIR /app/web\nCOPY shared /app/shared\nRUN npm run build\n";
+        assert!(
+            dep(src, 2, 3),
+            "a folder beside the project may be a workspace"
+        );
+        let src = "FROM node\nWORKDIR /app/web\nCOPY package.json /app/\nRUN npm run build\n";
+        assert!(dep(src, 2, 3), "a workspace file in a folder above");
+    }
+
+    #[test]
+    fn relative_paths_resolve_against_workdir() {
+        let src = "FROM golang\nWORKDIR /w\nCOPY src ./src\nRUN go build ./src\n";
+        assert!(dep(src, 2, 3));
+        let src = "FROM golang\nCOPY src ./src\nRUN go build ./src\n";
+        assert!(dep(src, 1, 2), "an unknown WORKDIR is the same for both");
+        let src = "FROM a\nWORKDIR /app\nRUN make\n";
+        assert!(dep(src, 1, 2), "make runs in the folder WORKDIR set");
+        let src = "FROM a\nWORKDIR /app\nRUN apt-get install -y curl\n";
+        assert!(!dep(src, 1, 2), "apt does not care where it runs");
+    }
+
+    #[test]
+    fn variables_create_edges() {
+        let src = "FROM a\nARG DIR=/opt/x\nCOPY x $DIR/\nENV PIP_INDEX_URL=https://mirror\nRUN pip install tool\nLABEL a=b\n";
+        assert!(dep(src, 1, 2), "the copy references the ARG");
+        assert!(dep(src, 3, 4), "pip reads PIP_* from its environment");
+        assert!(!dep(src, 3, 5), "a label reads no variable");
+        assert!(!dep(src, 2, 3));
+    }
+
+    #[test]
+    fn state_instructions_create_edges() {
+        let src = "FROM a\nUSER app\nRUN apk add x\nSHELL [\"bash\", \"-c\"]\nCMD run\nCOPY --chown=app x /x\nRUN useradd app\n";
+        assert!(dep(src, 1, 2), "a RUN runs as the user");
+        assert!(dep(src, 3, 4), "a shell-form CMD uses SHELL");
+        assert!(dep(src, 5, 6), "--chown looks the name up in /etc/passwd");
+    }
+
+    #[test]
+    fn unknown_pins() {
+        let src = "FROM a\nCOPY . .\nRUN ./install.sh\nRUN curl -fsSL https://x | sh\nCOPY $UNSET /x\nLABEL a=b\n";
+        let (_, m) = model(src);
+        assert!(m.effects[2].is_unknown(), "a script it executes");
+        assert!(m.effects[3].is_unknown(), "`sh` runs what it downloads");
+        assert!(m.depends(1, 2) && m.depends(2, 4));
+        assert!(
+            !m.effects[4].is_unknown(),
+            "an unknown source still writes /x"
+        );
+        assert!(!m.depends(2, 5), "config reaches no file");
+        let src = "FROM a\nRUN cd $(mktemp -d) && make\nWORKDIR $NOPE\nCOPY a b\n";
+        let (_, m) = model(src);
+        assert!(m.effects[1].is_unknown());
+        assert!(
+            m.effects[3].writes.unknown,
+            "relative to an unknown WORKDIR"
+        );
+    }
+
+    #[test]
+    fn moves_keep_dependent_pairs() {
+        let src =
+            "FROM a\nCOPY internal.repo /etc/yum.repos.d/\nCOPY . /app\nRUN yum install -y tool\n";
+        let (doc, m) = model(src);
+        let range = doc.stages()[0].instructions.clone();
+        assert_eq!(m.check_move(range.clone(), &[3], 2), Ok(()));
+        assert_eq!(m.check_move(range, &[3], 1), Err((1, 3)));
+    }
+
+    #[test]
+    fn config_follows_inheritance_and_entrypoint_resets_cmd() {
+        let src = "FROM a AS base\nCMD [\"x\"]\nENV A=1\nEXPOSE 80\nFROM base\nENTRYPOINT [\"y\"]\nENV A 2\nFROM base\nCMD z\nENTRYPOINT [\"y\"]\n";
+        let (doc, m) = model(src);
+        let c = m.config(&doc);
+        assert_eq!(c[0]["CMD"], "json x");
+        assert!(
+            !c[1].contains_key("CMD"),
+            "ENTRYPOINT resets an inherited CMD"
+        );
+        assert_eq!(c[1]["ENV A"], "2");
+        assert!(c[1].contains_key("EXPOSE 80"));
+        assert_eq!(c[2]["CMD"], "z", "a CMD of the stage stays");
+    }
+}
