@@ -60,6 +60,8 @@ pub(crate) struct Facts<'a> {
     pub build_context: Option<&'a dyn BuildContext>,
     /// The state in force and the effects of each instruction, built on first use.
     model: std::cell::OnceCell<super::model::BuildModel>,
+    /// The state in force alone (cheaper), built on first use.
+    states: std::cell::OnceCell<super::state::States>,
 }
 
 fn is_windows_image(name: &str) -> bool {
@@ -144,6 +146,17 @@ impl<'a> Facts<'a> {
             steps,
             build_context,
             model: std::cell::OnceCell::new(),
+            states: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// What is in force at each instruction (ARG/ENV, WORKDIR, USER, SHELL).
+    pub fn states(&self) -> &super::state::States {
+        match self.model.get() {
+            Some(m) => &m.states,
+            None => self
+                .states
+                .get_or_init(|| super::state::States::of(self.doc)),
         }
     }
 

@@ -17,7 +17,7 @@ pub(crate) fn workdir_at(
     index: usize,
     base_root: bool,
 ) -> Option<String> {
-    let states = &f.model().states;
+    let states = f.states();
     let wd = if index < stage.instructions.end {
         states.at.get(index)?.workdir.clone()
     } else {
