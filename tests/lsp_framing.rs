@@ -10,28 +10,12 @@ use std::process::{ExitStatus, Stdio};
 
 use lsp_support::Client;
 use serde_json::{json, Value};
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 
 const URI: &str = "file:///tmp/dflint-lsp-framing/Dockerfile";
 
-fn command() -> Command {
-    match std::env::var("DFLINT_SERVER_CMD") {
-        Ok(cmd) => {
-            let mut words = cmd.split_whitespace();
-            let mut c = Command::new(words.next().expect("a command"));
-            c.args(words);
-            c
-        }
-        Err(_) => {
-            let mut c = Command::new(env!("CARGO_BIN_EXE_dflint"));
-            c.arg("server");
-            c
-        }
-    }
-}
-
 fn spawn() -> (Child, Client) {
-    let mut child = command()
+    let mut child = lsp_support::server_command()
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

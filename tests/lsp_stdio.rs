@@ -9,27 +9,10 @@ use std::process::Stdio;
 use lsp_support::{pos, range, Client};
 use serde_json::{json, Value};
 use tokio::io::AsyncReadExt;
-use tokio::process::Command;
-
-fn command() -> Command {
-    match std::env::var("DFLINT_SERVER_CMD") {
-        Ok(cmd) => {
-            let mut words = cmd.split_whitespace();
-            let mut c = Command::new(words.next().expect("a command"));
-            c.args(words);
-            c
-        }
-        Err(_) => {
-            let mut c = Command::new(env!("CARGO_BIN_EXE_dflint"));
-            c.arg("server");
-            c
-        }
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_binary_serves_over_stdio() {
-    let mut child = command()
+    let mut child = lsp_support::server_command()
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

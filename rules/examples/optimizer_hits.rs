@@ -3,30 +3,13 @@
 //! (default rules: those of the review in `tests/optimizer_corpus_review.rs`: toolchain-in-final-image,
 //! source-copy-before-install, build-deps-in-final-stage). Files are linted without a build context, as the corpus
 //! holds Dockerfiles only.
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use dflint_rules::engine::{lint, Settings};
 use dflint_rules::syntax::Document;
 
-fn files(root: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(p) = stack.pop() {
-        if p.is_dir() {
-            stack.extend(
-                std::fs::read_dir(&p)
-                    .into_iter()
-                    .flatten()
-                    .flatten()
-                    .map(|e| e.path()),
-            );
-        } else {
-            out.push(p);
-        }
-    }
-    out.sort();
-    out
-}
+#[path = "../tests/support/mod.rs"]
+mod support;
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -41,7 +24,7 @@ fn main() {
     }
     let settings = Settings::select(rules.iter().cloned());
     let mut total = 0;
-    for path in files(&root) {
+    for path in support::files(&root) {
         let Ok(bytes) = std::fs::read(&path) else {
             continue;
         };

@@ -6,30 +6,15 @@ use std::path::{Path, PathBuf};
 use dflint_rules::engine::{fix, lint, FixMode, Settings};
 use dflint_rules::syntax::Document;
 
+mod support;
+
 fn corpus_files() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
-    let mut out = Vec::new();
-    for sub in ["public", "parser-edge"] {
-        let Ok(owners) = std::fs::read_dir(root.join(sub)) else {
-            continue;
-        };
-        for owner in owners.flatten() {
-            let mut stack = vec![owner.path()];
-            while let Some(p) = stack.pop() {
-                if p.is_dir() {
-                    stack.extend(
-                        std::fs::read_dir(&p)
-                            .into_iter()
-                            .flatten()
-                            .flatten()
-                            .map(|e| e.path()),
-                    );
-                } else if p.file_name().is_some_and(|n| n != "result") {
-                    out.push(p);
-                }
-            }
-        }
-    }
+    let mut out: Vec<PathBuf> = ["public", "parser-edge"]
+        .iter()
+        .flat_map(|sub| support::files(&root.join(sub)))
+        .filter(|p| p.file_name().is_some_and(|n| n != "result"))
+        .collect();
     out.sort();
     out
 }

@@ -116,26 +116,6 @@ const FIXED: &[(&str, usize, &str, &str)] = &[
     ("BretFisher__udemy-docker-mastery/dockerfile-sample-5__bad.Dockerfile", 5, "metadata-after-volatile", "off by default"),
 ];
 
-fn files(root: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(p) = stack.pop() {
-        if p.is_dir() {
-            stack.extend(
-                std::fs::read_dir(&p)
-                    .into_iter()
-                    .flatten()
-                    .flatten()
-                    .map(|e| e.path()),
-            );
-        } else {
-            out.push(p);
-        }
-    }
-    out.sort();
-    out
-}
-
 #[test]
 fn metadata_after_volatile_is_off_by_default() {
     let rule = all_rules()
@@ -157,7 +137,7 @@ fn default_rule_hits_are_the_reviewed_ones() {
         std::env::var_os("DFLINT_REVIEW_DUMP").map(|p| std::fs::File::create(p).unwrap());
     let mut got: BTreeMap<&str, usize> = BTreeMap::new();
     let mut hits: Vec<(String, usize, &str)> = Vec::new();
-    for path in files(&root) {
+    for path in support::files(&root) {
         let doc = Document::parse_bytes(&std::fs::read(&path).unwrap());
         let rel = path
             .strip_prefix(&root)

@@ -57,26 +57,6 @@ const FIXED: &[(&str, usize, &str, &str)] = &[
     ("kubernetes__release/images__releng__k8s-ci-builder__Dockerfile", 82, "build-deps-in-final-stage", "a CI builder (its ENTRYPOINT wraps the job's command): the final stage installs Go from dl.google.com for the jobs and builds nothing with it"),
 ];
 
-fn files(root: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(p) = stack.pop() {
-        if p.is_dir() {
-            stack.extend(
-                std::fs::read_dir(&p)
-                    .into_iter()
-                    .flatten()
-                    .flatten()
-                    .map(|e| e.path()),
-            );
-        } else {
-            out.push(p);
-        }
-    }
-    out.sort();
-    out
-}
-
 #[test]
 fn corpus_hits_are_the_reviewed_ones() {
     let Some(root) = support::corpus() else {
@@ -88,7 +68,7 @@ fn corpus_hits_are_the_reviewed_ones() {
         "build-deps-in-final-stage",
     ]);
     let mut got: Vec<(String, usize, &'static str)> = Vec::new();
-    for path in files(&root) {
+    for path in support::files(&root) {
         let doc = Document::parse_bytes(&std::fs::read(&path).unwrap());
         for d in lint(&doc, &settings, None) {
             let rel = path

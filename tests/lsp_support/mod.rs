@@ -27,6 +27,23 @@ pub struct Client {
 }
 
 /// Frames one message.
+/// `dflint server` as built for the tests, or the command line in `DFLINT_SERVER_CMD` (another build of the server).
+pub fn server_command() -> tokio::process::Command {
+    match std::env::var("DFLINT_SERVER_CMD") {
+        Ok(cmd) => {
+            let mut words = cmd.split_whitespace();
+            let mut c = tokio::process::Command::new(words.next().expect("a command"));
+            c.args(words);
+            c
+        }
+        Err(_) => {
+            let mut c = tokio::process::Command::new(env!("CARGO_BIN_EXE_dflint"));
+            c.arg("server");
+            c
+        }
+    }
+}
+
 pub fn frame(body: &[u8]) -> Vec<u8> {
     let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
     out.extend_from_slice(body);

@@ -39,6 +39,27 @@ pub fn corpus() -> Option<PathBuf> {
     p.is_dir().then_some(p)
 }
 
+/// Every file under `root`, in path order (none when `root` is missing).
+pub fn files(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(p) = stack.pop() {
+        if p.is_dir() {
+            stack.extend(
+                std::fs::read_dir(&p)
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .map(|e| e.path()),
+            );
+        } else if p.is_file() {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
 /// Compares `got` with the file `expected`; `DFLINT_UPDATE_FIXTURES=1` writes it instead (review the diff).
 #[track_caller]
 pub fn snapshot(expected: &Path, got: &str) {
