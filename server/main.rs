@@ -12,7 +12,7 @@ use dflint::rules_cmd::{self, ListFormat};
 #[derive(Parser)]
 #[command(
     name = "dflint",
-    version,
+    version = env!("DFLINT_VERSION"),
     about = "A Dockerfile linter and optimizer that fixes what it finds",
     args_conflicts_with_subcommands = true
 )]
@@ -46,6 +46,8 @@ enum Command {
     Graph {
         #[arg(long, value_enum, default_value_t = dflint::graph::GraphFormat::Mermaid)]
         format: dflint::graph::GraphFormat,
+        /// The Dockerfile (one file; `-` reads stdin).
+        #[arg(value_name = "FILE")]
         file: PathBuf,
     },
     /// Run the language server (LSP over stdin/stdout; logs go to stderr).
@@ -103,18 +105,41 @@ fn main() -> ExitCode {
         }
         Some(Command::Server { .. }) => dflint::lsp::run_stdio(),
         Some(Command::Dump { tree, files }) => dump(tree, files),
-        Some(Command::Graph { format, file }) => match std::fs::read(&file) {
+        Some(Command::Graph { format, file }) => match read_one_dockerfile(&file) {
             Ok(bytes) => {
                 let text = String::from_utf8_lossy(&bytes);
                 let _ = write!(stdout.lock(), "{}", dflint::graph::render(&text, format));
                 ExitCode::SUCCESS
             }
-            Err(e) => {
-                eprintln!("error: {}: {e}", file.display());
+            Err(message) => {
+                eprintln!("error: {message}");
                 ExitStatus::Error.into()
             }
         },
     }
+}
+
+/// The bytes of the one Dockerfile `graph` draws: `-` is stdin; a folder is refused with what to name instead.
+fn read_one_dockerfile(file: &std::path::Path) -> Result<Vec<u8>, String> {
+    if file.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        return std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+            .map(|_| bytes)
+            .map_err(|e| format!("stdin: {e}"));
+    }
+    if file.is_dir() {
+        let inside = file.join("Dockerfile");
+        let hint = if inside.is_file() {
+            format!("; did you mean `{}`?", inside.display())
+        } else {
+            String::new()
+        };
+        return Err(format!(
+            "{}: is a folder; `dflint graph` draws one Dockerfile, name the file{hint}",
+            file.display()
+        ));
+    }
+    std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))
 }
 
 fn dump(tree: bool, files: Vec<PathBuf>) -> ExitCode {
