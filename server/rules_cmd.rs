@@ -2,7 +2,9 @@
 use std::io::{self, Write};
 
 use dflint_rules::engine::docs::render_page;
-use dflint_rules::engine::{all_rules, resolve_rule, RuleMeta};
+use dflint_rules::engine::{
+    absence, all_rules, peer_tool_of, resolve_rule, rules_for_peer, RuleMeta,
+};
 use serde_json::json;
 
 /// `dflint rules --format`.
@@ -73,19 +75,63 @@ pub fn list(format: ListFormat, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// The documentation page of the rule a code, name or peer code names; `Err` says why there is none.
+///
+/// A peer's code that several rules share gets the list of them; one that dflint leaves out on purpose gets the
+/// reason and what to use instead; one that no rule covers yet says so.
 pub fn page(id: &str) -> Result<String, String> {
-    match resolve_rule(id) {
-        Some(rule) => Ok(render_page(rule)),
-        None => {
-            let near = suggestions(id);
-            let hint = if near.is_empty() {
-                " (`dflint rules` lists them)".to_string()
-            } else {
-                format!("; did you mean {}?", near.join(", "))
-            };
-            Err(format!("no rule `{id}`{hint}"))
-        }
+    if let Some(rule) = resolve_rule(id) {
+        return Ok(render_page(rule));
     }
+    let code = id.trim();
+    let shared = rules_for_peer(code);
+    if shared.len() > 1 {
+        let mut out = format!("`{code}` is covered by {} dflint rules:\n\n", shared.len());
+        for r in shared {
+            out.push_str(&format!(
+                "- {} `{}`: {} (`dflint rule {}`)\n",
+                r.code,
+                r.name,
+                r.summary(),
+                r.code
+            ));
+        }
+        return Ok(out.trim_end().to_string());
+    }
+    if let Some(a) = absence(code) {
+        let mut out = format!(
+            "# {} {} (no dflint equivalent)\n\n{} checks {}.\ndflint leaves it out on purpose: {}.\n",
+            a.peer.tool(),
+            a.peer.code(),
+            a.peer.tool(),
+            a.checks,
+            a.why
+        );
+        for name in a.instead {
+            if let Some(r) = resolve_rule(name) {
+                out.push_str(&format!(
+                    "\nInstead: {} `{}`: {} (`dflint rule {}`)\n",
+                    r.code,
+                    r.name,
+                    r.summary(),
+                    r.code
+                ));
+            }
+        }
+        out.push_str(&format!("\n{}: {}", a.peer.tool(), a.peer.url()));
+        return Ok(out);
+    }
+    if let Some(tool) = peer_tool_of(code) {
+        return Err(format!(
+            "`{code}` is a {tool} check that no dflint rule covers yet; `dflint rules` lists what dflint checks"
+        ));
+    }
+    let near = suggestions(id);
+    let hint = if near.is_empty() {
+        " (`dflint rules` lists them)".to_string()
+    } else {
+        format!("; did you mean {}?", near.join(", "))
+    };
+    Err(format!("no rule `{id}`{hint}"))
 }
 
 /// Rules whose name contains the word, or whose code starts with it.

@@ -79,8 +79,7 @@ pub fn to_lsp(d: &engine::Diagnostic, conv: &Converter, version: i32) -> Diagnos
         code: Some(NumberOrString::String(d.code.to_string())),
         code_description: d
             .docs_url()
-            .parse::<Uri>()
-            .ok()
+            .and_then(|url| url.parse::<Uri>().ok())
             .map(|href| CodeDescription { href }),
         source: Some(SOURCE.to_string()),
         message: d.message.clone(),

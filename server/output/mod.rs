@@ -3,6 +3,7 @@
 //! Every format takes the same input, one [`FileResult`] per checked file (clean files included, so formats that
 //! list files, like JUnit, can show them passing), and writes to any `io::Write`.
 mod checkstyle;
+mod concise;
 mod github;
 mod gitlab;
 mod json;
@@ -16,7 +17,7 @@ mod xml;
 
 use std::fmt;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use dflint_rules::engine::{Diagnostic, Severity};
@@ -60,6 +61,7 @@ impl<'a> From<(&'a str, &'a str, &'a str, Severity)> for RuleInfo<'a> {
 pub enum Format {
     #[default]
     Text,
+    Concise,
     Json,
     Sarif,
     Github,
@@ -69,8 +71,9 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::Text,
+        Format::Concise,
         Format::Json,
         Format::Sarif,
         Format::Github,
@@ -82,6 +85,7 @@ impl Format {
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Text => "text",
+            Format::Concise => "concise",
             Format::Json => "json",
             Format::Sarif => "sarif",
             Format::Github => "github",
@@ -141,12 +145,22 @@ pub fn render(
 ) -> io::Result<()> {
     match format {
         Format::Text => text::render(results, options, out),
+        Format::Concise => concise::render(results, out),
         Format::Json => json::render(results, out),
         Format::Sarif => sarif::render(results, options.rules, out),
         Format::Github => github::render(results, out),
         Format::Gitlab => gitlab::render(results, out),
         Format::Checkstyle => checkstyle::render(results, out),
         Format::Junit => junit::render(results, out),
+    }
+}
+
+/// Where a file a fix creates (`rel`, relative to the build context) goes: next to the Dockerfile, the build
+/// context the CLI gives rules unless `--context` names another, which the report does not know.
+pub(super) fn created_file_path(dockerfile: &Path, rel: &str) -> PathBuf {
+    match dockerfile.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.join(rel),
+        _ => PathBuf::from(rel),
     }
 }
 
@@ -170,6 +184,6 @@ mod tests {
             assert_eq!(format.as_str().parse::<Format>(), Ok(format));
         }
         let error = "xml".parse::<Format>().unwrap_err();
-        assert_eq!(error, "unknown format `xml`, expected one of text, json, sarif, github, gitlab, checkstyle, junit");
+        assert_eq!(error, "unknown format `xml`, expected one of text, concise, json, sarif, github, gitlab, checkstyle, junit");
     }
 }

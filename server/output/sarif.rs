@@ -6,15 +6,14 @@
 //! `tests/cli_sarif_schema.rs` validates this output against the official SARIF 2.1.0 schema.
 use std::io::{self, Write};
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use dflint_rules::engine::{docs_url, Diagnostic, Fix, Severity};
+use dflint_rules::engine::{docs_command, docs_url, Diagnostic, Fix, Severity, REPOSITORY};
 use serde_json::{json, Value};
 
-use super::{FileResult, LineIndex, RuleInfo};
+use super::{created_file_path, FileResult, LineIndex, RuleInfo};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-const INFORMATION_URI: &str = "https://github.com/dflint/dflint";
 
 pub(super) fn render(
     results: &[FileResult],
@@ -37,17 +36,20 @@ pub(super) fn render(
             ));
         }
     }
+    let mut driver = json!({
+        "name": "dflint",
+        "version": env!("CARGO_PKG_VERSION"),
+        "rules": rules.iter().map(rule_descriptor).collect::<Vec<_>>(),
+    });
+    if let Some(home) = REPOSITORY {
+        driver["informationUri"] = json!(home);
+    }
     let log = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
             "tool": {
-                "driver": {
-                    "name": "dflint",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "informationUri": INFORMATION_URI,
-                    "rules": rules.iter().map(rule_descriptor).collect::<Vec<_>>(),
-                }
+                "driver": driver,
             },
             "columnKind": "unicodeCodePoints",
             "results": sarif_results,
@@ -74,13 +76,17 @@ fn rule_list<'a>(results: &[FileResult<'a>], rules: &[RuleInfo<'a>]) -> Vec<Rule
 }
 
 fn rule_descriptor(rule: &RuleInfo) -> Value {
-    json!({
+    let mut descriptor = json!({
         "id": rule.code,
         "name": rule.name,
         "shortDescription": { "text": rule.short_description },
-        "helpUri": docs_url(rule.name),
+        "help": { "text": format!("Run `{}` for the rule's documentation.", docs_command(rule.code)) },
         "defaultConfiguration": { "level": level(rule.default_severity) },
-    })
+    });
+    if let Some(url) = docs_url(rule.name) {
+        descriptor["helpUri"] = json!(url);
+    }
+    descriptor
 }
 
 fn sarif_result(
@@ -148,15 +154,6 @@ fn sarif_fix(fix: &Fix, path: &Path, uri: &str, index: &LineIndex) -> Option<Val
         "description": { "text": fix.title },
         "artifactChanges": changes,
     }))
-}
-
-/// Where a file a fix creates (`rel`, relative to the build context) goes: next to the Dockerfile, the build
-/// context the CLI gives rules unless `--context` names another, which the report does not know.
-fn created_file_path(dockerfile: &Path, rel: &str) -> PathBuf {
-    match dockerfile.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.join(rel),
-        _ => PathBuf::from(rel),
-    }
 }
 
 fn region(index: &LineIndex, range: &Range<usize>) -> Value {

@@ -6,7 +6,7 @@ use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as Le
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::termcolor::{Ansi, NoColor, WriteColor};
 use codespan_reporting::term::{self, Chars};
-use dflint_rules::engine::{Diagnostic, Severity};
+use dflint_rules::engine::{docs_command, Diagnostic, Severity};
 
 use super::summary::{summary_line, Counts};
 use super::{display_path, floor_char_boundary, FileResult, RenderOptions};
@@ -58,7 +58,11 @@ fn report(diagnostic: &Diagnostic, source: &str) -> Report<()> {
     if let Some(fix) = &diagnostic.fix {
         notes.push(format!("help: {}", fix.title));
     }
-    notes.push(format!("docs: {}", diagnostic.docs_url()));
+    // The page is always at hand offline; a link only where the project has a public home.
+    notes.push(match diagnostic.docs_url() {
+        Some(url) => format!("docs: {url} (or `{}`)", docs_command(diagnostic.code)),
+        None => format!("docs: `{}`", docs_command(diagnostic.code)),
+    });
     Report::new(level(diagnostic.severity))
         .with_code(format!("{}/{}", diagnostic.code, diagnostic.name))
         .with_message(&diagnostic.message)

@@ -157,12 +157,26 @@ pub enum DiagnosticTag {
     Deprecated,
 }
 
-/// Base address of the rule pages.
-pub const DOCS_BASE: &str = "https://github.com/dflint/dflint/blob/main/rules/docs";
+/// The project's public home, the one place that names it: the package metadata's `repository` (Cargo.toml),
+/// or `None` while the metadata names none. Links to the rule pages exist only when it is set, so no report
+/// and no editor points at a page that does not exist; `dflint rule CODE` prints the same page offline.
+pub const REPOSITORY: Option<&str> = {
+    let repository = env!("CARGO_PKG_REPOSITORY");
+    if repository.is_empty() {
+        None
+    } else {
+        Some(repository)
+    }
+};
+
+/// How to read a rule's documentation without a network: `dflint rule DF301`.
+pub fn docs_command(code: &str) -> String {
+    format!("dflint rule {code}")
+}
 
 impl Diagnostic {
-    /// Link to the rule's documentation page.
-    pub fn docs_url(&self) -> String {
+    /// Link to the rule's documentation page, when the project has a public home ([`REPOSITORY`]).
+    pub fn docs_url(&self) -> Option<String> {
         docs_url(self.name)
     }
 
@@ -183,6 +197,12 @@ impl Diagnostic {
     }
 }
 
-pub fn docs_url(name: &str) -> String {
-    format!("{DOCS_BASE}/{name}.md")
+/// The rule page's address in the repository (`rules/docs/<name>.md` on the default branch), if there is one.
+pub fn docs_url(name: &str) -> Option<String> {
+    REPOSITORY.map(|home| {
+        format!(
+            "{}/blob/main/rules/docs/{name}.md",
+            home.trim_end_matches('/')
+        )
+    })
 }

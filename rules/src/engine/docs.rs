@@ -1,5 +1,6 @@
 //! Rule documentation: the sections and examples of a rule's doc comment, and the generated Markdown pages.
-use super::rule::RuleMeta;
+use super::absences::ABSENCES;
+use super::rule::{Category, Peer, RuleMeta};
 
 /// A `## Title` section of a rule's documentation.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -162,29 +163,92 @@ pub fn render_page(rule: &RuleMeta) -> String {
     out
 }
 
-/// The index page (`rules/docs/README.md`): one row per rule, by code.
+/// The index page (`rules/docs/README.md`): the rules by category, then every peer code (hadolint, ShellCheck,
+/// BuildKit) with the rules that cover it, and the peers' checks dflint leaves out on purpose.
 pub fn render_index(rules: &[RuleMeta]) -> String {
     let mut sorted: Vec<&RuleMeta> = rules.iter().collect();
     sorted.sort_by_key(|r| r.code);
     let mut out = String::from(
         "# dflint rules\n\n\
          One page per rule, generated from the rules' doc comments by `cargo test -p dflint_rules --test docs`.\n\
-         Do not edit these pages: edit the rule's doc comment and run the tests with `DFLINT_UPDATE_DOCS=1`.\n\n\
-         | Code | Name | Category | Severity | Fix | Equivalents | Summary |\n\
-         |---|---|---|---|---|---|---|\n",
+         Do not edit these pages: edit the rule's doc comment and run the tests with `DFLINT_UPDATE_DOCS=1`.\n\
+         The same pages are at hand offline: `dflint rule DF301` (or a name, or a peer's code such as `DL3007`).\n",
     );
-    for r in sorted {
-        let peers: Vec<String> = r.peers.iter().map(|p| format!("`{}`", p.code())).collect();
+    for category in Category::ALL {
+        let in_category: Vec<&&RuleMeta> =
+            sorted.iter().filter(|r| r.category == category).collect();
+        if in_category.is_empty() {
+            continue;
+        }
         out.push_str(&format!(
-            "| `{}` | [{}]({}.md) | {} | {} | {} | {} | {} |\n",
-            r.code,
-            r.name,
-            r.name,
-            r.category,
-            r.severity,
-            fix_cell(r),
-            peers.join(", "),
-            r.summary().replace('|', "\\|")
+            "\n## {}\n\n| Code | Name | Severity | Fix | Equivalents | Summary |\n|---|---|---|---|---|---|\n",
+            category.as_str()
+        ));
+        for r in in_category {
+            let peers: Vec<String> = r.peers.iter().map(|p| format!("`{}`", p.code())).collect();
+            out.push_str(&format!(
+                "| `{}` | [{}]({}.md) | {} | {} | {} | {} |\n",
+                r.code,
+                r.name,
+                r.name,
+                r.severity,
+                fix_cell(r),
+                peers.join(", "),
+                r.summary().replace('|', "\\|")
+            ));
+        }
+    }
+    // Every peer code once, in the peer's own order, with every rule that declares it.
+    let mut by_peer: Vec<(Peer, Vec<&RuleMeta>)> = Vec::new();
+    for r in &sorted {
+        for &peer in r.peers {
+            match by_peer.iter_mut().find(|(p, _)| *p == peer) {
+                Some((_, list)) => list.push(r),
+                None => by_peer.push((peer, vec![r])),
+            }
+        }
+    }
+    by_peer.sort_by(|(a, _), (b, _)| (a.tool(), a.code()).cmp(&(b.tool(), b.code())));
+    out.push_str(
+        "\n## By the peers' codes\n\n\
+         `--select`, `--ignore`, `.hadolint.yaml` and `# hadolint ignore=` accept these codes for the rules beside them.\n\n\
+         | Tool | Code | dflint |\n|---|---|---|\n",
+    );
+    for (peer, list) in &by_peer {
+        let names: Vec<String> = list
+            .iter()
+            .map(|r| format!("[{}]({}.md) (`{}`)", r.name, r.name, r.code))
+            .collect();
+        out.push_str(&format!(
+            "| {} | [`{}`]({}) | {} |\n",
+            peer.tool(),
+            peer.code(),
+            peer.url(),
+            names.join(", ")
+        ));
+    }
+    out.push_str(
+        "\n## Left out on purpose\n\n\
+         | Tool | Code | What it checks | Why not | Instead |\n|---|---|---|---|---|\n",
+    );
+    for a in ABSENCES {
+        let instead: Vec<String> = a
+            .instead
+            .iter()
+            .map(|name| format!("[{name}]({name}.md)"))
+            .collect();
+        out.push_str(&format!(
+            "| {} | [`{}`]({}) | {} | {} | {} |\n",
+            a.peer.tool(),
+            a.peer.code(),
+            a.peer.url(),
+            a.checks,
+            a.why,
+            if instead.is_empty() {
+                "–".to_string()
+            } else {
+                instead.join(", ")
+            }
         ));
     }
     out

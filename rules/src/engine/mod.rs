@@ -1,4 +1,5 @@
 //! The rule engine: diagnostics, fixes, the rule trait and registry, settings, suppression and the fixer.
+pub mod absences;
 mod context;
 pub mod diagnostic;
 pub mod docs;
@@ -11,6 +12,7 @@ mod suppression;
 pub(crate) mod text;
 
 pub use crate::build_context::DockerIgnore;
+pub use absences::{absence, peer_tool_of, rules_for_peer, Absence, ABSENCES};
 pub use context::{context_sources, BuildContext, Context, ContextSource, MemoryBuildContext};
 pub use diagnostic::*;
 pub use fixer::{

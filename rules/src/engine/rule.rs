@@ -215,7 +215,7 @@ impl RuleMeta {
         self.doc().lines().next().unwrap_or("").trim().to_string()
     }
 
-    pub fn docs_url(&self) -> String {
+    pub fn docs_url(&self) -> Option<String> {
         super::diagnostic::docs_url(self.name)
     }
 

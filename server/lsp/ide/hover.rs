@@ -59,7 +59,13 @@ fn rule_docs(d: &Diagnostic) -> String {
             fix.title
         ));
     }
-    out.push_str(&format!("\n\n[{} documentation]({})", d.name, d.docs_url()));
+    out.push_str(&match d.docs_url() {
+        Some(url) => format!("\n\n[{} documentation]({url})", d.name),
+        None => format!(
+            "\n\nDocumentation: `{}`",
+            dflint_rules::engine::docs_command(d.code)
+        ),
+    });
     out
 }
 
