@@ -151,9 +151,11 @@ fn pre_commit_hooks_run_dflint_check() {
             .find(|h| h["id"] == id)
             .unwrap_or_else(|| panic!("no hook {id}"))
     };
-    for (id, args) in [
-        ("dflint", vec!["check"]),
-        ("dflint-fix", vec!["check", "--fix"]),
+    for (id, args, language) in [
+        ("dflint", vec!["check"], "rust"),
+        ("dflint-fix", vec!["check", "--fix"], "rust"),
+        ("dflint-system", vec!["check"], "system"),
+        ("dflint-fix-system", vec!["check", "--fix"], "system"),
     ] {
         let hook = by_id(id);
         keys_within(
@@ -182,8 +184,10 @@ fn pre_commit_hooks_run_dflint_check() {
             ],
         );
         assert_eq!(hook["entry"], "dflint");
-        assert_eq!(hook["language"], "rust");
+        assert_eq!(hook["language"], language);
         assert_eq!(hook["args"], serde_json::json!(args));
+        // Both flavours of a hook pick the same files.
+        assert_eq!(hook["files"], by_id("dflint")["files"], "{id}");
         assert!(hook["types_or"]
             .as_array()
             .unwrap()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Tests the shipped .pre-commit-hooks.yaml as users run it: `pre-commit try-repo <checkout> <hook>`, which
-# clones the checkout and builds dflint with `cargo install --bins --path .` (`language: rust`).
+# clones the checkout and builds dflint with `cargo install --bins --path .` (`language: rust`), then the
+# `language: system` hooks with the binary in DFLINT_BIN (default target/debug/dflint) alone on PATH.
 #
 #   tests/editors/pre-commit.sh [CHECKOUT]
 #
@@ -88,4 +89,33 @@ run_hook dflint
 ((status == 0)) || fail "dflint still fails after dflint-fix"
 grep -qE "^dflint\.+Passed" <<<"$out" || fail "pre-commit did not report dflint as Passed"
 pass "dflint passes on the fixed files"
-echo "pre-commit: 3 passed, 0 failed"
+
+# The system hooks run whatever `dflint` is on PATH: here only the binary under test is.
+bin="${DFLINT_BIN:-$root/target/debug/dflint}"
+[[ -x "$bin" ]] || fail "no dflint binary at $bin for the system hooks"
+mkdir -p "$work/.path"
+ln -sf "$bin" "$work/.path/dflint"
+printf '.path/\n' >.git/info/exclude
+printf '%s' "$bad" >Dockerfile
+printf '%s' "$bad" >build/app.dockerfile
+git add -A
+plain_path=$PATH
+export PATH="$work/.path:$(dirname "$(command -v pre-commit)"):/usr/bin:/bin"
+echo "== try-repo $repo dflint-system (expect findings)"
+run_hook dflint-system
+((status != 0)) || fail "dflint-system passed on a Dockerfile with known problems"
+for want in "Dockerfile:1" "DF501" "DF503" "build/app.dockerfile:2"; do
+  grep -qF -- "$want" <<<"$out" || fail "dflint-system output lacks '$want'"
+done
+pass "dflint-system failed with DF501 and DF503, with no build"
+
+echo "== try-repo $repo dflint-fix-system (expect rewritten files)"
+run_hook dflint-fix-system
+((status != 0)) || fail "dflint-fix-system reported success although it had to modify files"
+[[ "$(cat Dockerfile)" == "${fixed%$'\n'}" ]] || fail "Dockerfile after dflint-fix-system:"$'\n'"$(cat Dockerfile)"
+git add -A
+run_hook dflint-system
+((status == 0)) || fail "dflint-system still fails after dflint-fix-system"
+pass "dflint-fix-system rewrote the files and dflint-system passes on them"
+export PATH=$plain_path
+echo "pre-commit: 5 passed, 0 failed"
