@@ -47,6 +47,12 @@ use dflint_rules::syntax::Document;
 /// - `copy-from-unknown-stage`: docker/compose and buildx's docs tool copy `--from=set` where the stage is
 ///   `license-set`: real bugs.
 /// - `too-deeply-nested`: no hits; no script in the corpus nests anywhere near 256 levels.
+/// - The shell rules with ShellCheck codes (new): `backtick-substitution` (SC2006; every hit a real backtick
+///   substitution, in buildah's and kaniko's test files, with a safe fix where no backslash is inside),
+///   `negation-skips-errexit` (SC2251; postgres' `! grep -q '/usr/share/locale' ...` under `set -eux`, a check that
+///   can never fail the build: right), `undefined-shell-variable` (SC2154; buildah and kaniko fixtures that read
+///   variables on purpose, and docker-library templates whose `%%...%%` text hides the assignment: left, as
+///   ShellCheck reports them too). The other shell rules are off by default; their docs say why.
 const COUNTS: &[(&str, usize, usize)] = &[
     ("unknown-instruction", 671, 671),
     ("unknown-flag", 0, 0),
@@ -88,6 +94,9 @@ const COUNTS: &[(&str, usize, usize)] = &[
     ("syntax-error", 1, 1),
     ("unused-suppression", 0, 0),
     ("too-deeply-nested", 0, 0),
+    ("backtick-substitution", 37, 37),
+    ("negation-skips-errexit", 11, 11),
+    ("undefined-shell-variable", 11, 11),
     ("metadata-after-volatile", 777, 0),
 ];
 

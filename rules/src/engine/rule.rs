@@ -22,12 +22,14 @@ pub enum Category {
     /// The optimizer: CMD and ENTRYPOINT.
     Entrypoint,
     Style,
+    /// ShellCheck's findings in RUN scripts.
+    Shell,
     /// About dflint itself: syntax errors, suppressions.
     Meta,
 }
 
 impl Category {
-    pub const ALL: [Category; 8] = [
+    pub const ALL: [Category; 9] = [
         Category::Correctness,
         Category::Security,
         Category::Reproducibility,
@@ -35,6 +37,7 @@ impl Category {
         Category::Size,
         Category::Entrypoint,
         Category::Style,
+        Category::Shell,
         Category::Meta,
     ];
 
@@ -47,6 +50,7 @@ impl Category {
             Category::Size => "size",
             Category::Entrypoint => "entrypoint",
             Category::Style => "style",
+            Category::Shell => "shell",
             Category::Meta => "meta",
         }
     }
@@ -67,6 +71,7 @@ impl Category {
             Category::Size => 430..460,
             Category::Entrypoint => 460..500,
             Category::Style => 500..600,
+            Category::Shell => 700..800,
             Category::Meta => 900..1000,
         }
     }
@@ -103,24 +108,28 @@ pub enum Peer {
     Hadolint(&'static str),
     /// A BuildKit check name, `FromAsCasing`.
     BuildKit(&'static str),
+    /// A ShellCheck code, `SC2086`; hadolint reports these under the same code.
+    ShellCheck(&'static str),
 }
 
 impl Peer {
     pub fn code(self) -> &'static str {
         match self {
-            Peer::Hadolint(c) | Peer::BuildKit(c) => c,
+            Peer::Hadolint(c) | Peer::BuildKit(c) | Peer::ShellCheck(c) => c,
         }
     }
     pub fn tool(self) -> &'static str {
         match self {
             Peer::Hadolint(_) => "hadolint",
             Peer::BuildKit(_) => "BuildKit",
+            Peer::ShellCheck(_) => "ShellCheck",
         }
     }
     /// Where the peer documents it.
     pub fn url(self) -> String {
         match self {
             Peer::Hadolint(c) => format!("https://github.com/hadolint/hadolint/wiki/{c}"),
+            Peer::ShellCheck(c) => format!("https://www.shellcheck.net/wiki/{c}"),
             Peer::BuildKit(c) => {
                 format!(
                     "https://docs.docker.com/reference/build-checks/{}/",
@@ -227,9 +236,10 @@ impl RuleMeta {
             .unwrap_or(0)
     }
 
+    /// The codes hadolint reports this rule's findings under: its own DL codes and the ShellCheck codes it runs.
     pub fn hadolint_codes(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.peers.iter().filter_map(|p| match p {
-            Peer::Hadolint(c) => Some(*c),
+            Peer::Hadolint(c) | Peer::ShellCheck(c) => Some(*c),
             Peer::BuildKit(_) => None,
         })
     }
@@ -237,7 +247,7 @@ impl RuleMeta {
     pub fn buildkit_names(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.peers.iter().filter_map(|p| match p {
             Peer::BuildKit(c) => Some(*c),
-            Peer::Hadolint(_) => None,
+            Peer::Hadolint(_) | Peer::ShellCheck(_) => None,
         })
     }
 

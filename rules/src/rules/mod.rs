@@ -2,17 +2,21 @@
 use crate::engine::RuleMeta;
 
 mod apt_install_recommends;
+mod backtick_substitution;
 mod build_deps_in_final_stage;
 mod cd_in_run;
 mod chmod_after_copy;
 mod cmd_shell_form_with_entrypoint;
 mod copy_from_missing_artifact;
 mod copy_from_unknown_stage;
+mod declaration_masks_status;
 mod duplicate_stage_name;
+mod echo_escape_sequence;
 mod empty_continuation_line;
 mod entrypoint_shell_form;
 mod exec_form_not_json;
 mod exec_form_single_string;
+mod expansion_in_single_quotes;
 mod final_stage_from_builder;
 mod from_as_casing;
 mod instruction_before_from;
@@ -22,23 +26,30 @@ mod invalid_healthcheck;
 mod invalid_instruction;
 mod latest_tag;
 mod legacy_key_value_format;
+mod loop_over_one_word;
 mod maintainer_deprecated;
 mod metadata_after_volatile;
 mod missing_dockerignore;
 mod multiple_cmd;
 mod multiple_entrypoint;
 mod multiple_healthcheck;
+mod negation_skips_errexit;
 mod package_cache_in_layer;
 mod pipe_without_pipefail;
 mod reserved_stage_name;
 mod run_scripts;
 mod shell_cmd_signals;
+mod shell_syntax_error;
+mod shellcheck_findings;
 mod source_copy_before_install;
 mod syntax_error;
 mod too_deeply_nested;
 mod toolchain_in_final_image;
+mod undefined_shell_variable;
 mod unknown_flag;
 mod unknown_instruction;
+mod unquoted_command_substitution;
+mod unquoted_expansion;
 mod untagged_image;
 mod untrusted_registry;
 mod unused_suppression;
@@ -50,17 +61,21 @@ mod workdir_relative_path;
 pub(crate) mod spec;
 
 pub use apt_install_recommends::AptInstallRecommends;
+pub use backtick_substitution::BacktickSubstitution;
 pub use build_deps_in_final_stage::BuildDepsInFinalStage;
 pub use cd_in_run::CdInRun;
 pub use chmod_after_copy::ChmodAfterCopy;
 pub use cmd_shell_form_with_entrypoint::CmdShellFormWithEntrypoint;
 pub use copy_from_missing_artifact::CopyFromMissingArtifact;
 pub use copy_from_unknown_stage::CopyFromUnknownStage;
+pub use declaration_masks_status::DeclarationMasksStatus;
 pub use duplicate_stage_name::DuplicateStageName;
+pub use echo_escape_sequence::EchoEscapeSequence;
 pub use empty_continuation_line::EmptyContinuationLine;
 pub use entrypoint_shell_form::EntrypointShellForm;
 pub use exec_form_not_json::ExecFormNotJson;
 pub use exec_form_single_string::ExecFormSingleString;
+pub use expansion_in_single_quotes::ExpansionInSingleQuotes;
 pub use final_stage_from_builder::FinalStageFromBuilder;
 pub use from_as_casing::FromAsCasing;
 pub use instruction_before_from::InstructionBeforeFrom;
@@ -70,22 +85,28 @@ pub use invalid_healthcheck::InvalidHealthcheck;
 pub use invalid_instruction::InvalidInstruction;
 pub use latest_tag::LatestTag;
 pub use legacy_key_value_format::LegacyKeyValueFormat;
+pub use loop_over_one_word::LoopOverOneWord;
 pub use maintainer_deprecated::MaintainerDeprecated;
 pub use metadata_after_volatile::MetadataAfterVolatile;
 pub use missing_dockerignore::MissingDockerignore;
 pub use multiple_cmd::MultipleCmd;
 pub use multiple_entrypoint::MultipleEntrypoint;
 pub use multiple_healthcheck::MultipleHealthcheck;
+pub use negation_skips_errexit::NegationSkipsErrexit;
 pub use package_cache_in_layer::PackageCacheInLayer;
 pub use pipe_without_pipefail::PipeWithoutPipefail;
 pub use reserved_stage_name::ReservedStageName;
 pub use shell_cmd_signals::ShellCmdSignals;
+pub use shell_syntax_error::ShellSyntaxError;
 pub use source_copy_before_install::SourceCopyBeforeInstall;
 pub use syntax_error::SyntaxError;
 pub use too_deeply_nested::TooDeeplyNested;
 pub use toolchain_in_final_image::ToolchainInFinalImage;
+pub use undefined_shell_variable::UndefinedShellVariable;
 pub use unknown_flag::{known_flags, UnknownFlag};
 pub use unknown_instruction::UnknownInstruction;
+pub use unquoted_command_substitution::UnquotedCommandSubstitution;
+pub use unquoted_expansion::UnquotedExpansion;
 pub use untagged_image::UntaggedImage;
 pub use untrusted_registry::UntrustedRegistry;
 pub use unused_suppression::UnusedSuppression;
@@ -135,6 +156,16 @@ pub static RULES: &[RuleMeta] = &[
     MaintainerDeprecated::META,
     CdInRun::META,
     WgetProgress::META,
+    UnquotedExpansion::META,
+    UnquotedCommandSubstitution::META,
+    DeclarationMasksStatus::META,
+    BacktickSubstitution::META,
+    ExpansionInSingleQuotes::META,
+    EchoEscapeSequence::META,
+    NegationSkipsErrexit::META,
+    LoopOverOneWord::META,
+    UndefinedShellVariable::META,
+    ShellSyntaxError::META,
     SyntaxError::META,
     UnusedSuppression::META,
     TooDeeplyNested::META,

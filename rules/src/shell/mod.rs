@@ -5,15 +5,31 @@
 //! as scripts (`RUN <<EOF`, `RUN bash <<EOF`), or the string after `-c` in an exec form `["sh", "-c", "..."]`;
 //! an exec form that runs no shell is one simple command. Offsets are mapped back through the instruction's logical
 //! text, so a word's range is where it is written.
+mod lint;
 mod parse;
 mod recognize;
 
 use crate::syntax::ext_optimizer::{self, Mapped};
 use crate::syntax::{Instruction, Kind, Span};
 
+pub use lint::ShellCode;
 #[cfg(test)]
 pub(crate) use parse::MAX_NESTING;
 pub use recognize::*;
+
+/// One of ShellCheck's common findings in a script (see `shell::lint`), with the conditions under which it holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShellLint {
+    pub code: ShellCode,
+    /// Where it is written in the Dockerfile.
+    pub range: Span,
+    /// A finding only when the Dockerfile does not define this variable (ARG or ENV in force).
+    pub var: Option<String>,
+    /// A finding only under a POSIX `sh` dialect (not bash, zsh or ksh).
+    pub posix_only: bool,
+    /// A finding only when the shell runs with `errexit` (the script does not set it itself).
+    pub needs_errexit: bool,
+}
 
 /// A word of a simple command.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -170,6 +186,8 @@ pub struct Script {
     /// Where the analysis stopped descending, in the source: constructs (or heredocs run by shells) nested deeper
     /// than it follows. The commands inside are not in `commands`.
     pub too_deep: Option<Span>,
+    /// ShellCheck's common findings, heredocs run by shells included.
+    pub lints: Vec<ShellLint>,
 }
 
 impl Script {
@@ -237,6 +255,7 @@ pub fn script_of(text: &str, ins: &Instruction, args: &ext_optimizer::Args) -> O
             text: None,
             exec_point: None,
             too_deep: None,
+            lints: Vec::new(),
         });
     }
     let rest = &args.rest;
@@ -290,7 +309,15 @@ fn from_text(m: &Mapped, form: ScriptForm, inline_append: bool) -> Script {
     let mut commands = Vec::new();
     let mut has_errors = false;
     let mut too_deep = None;
-    collect(m, &mut commands, &mut has_errors, &mut too_deep, 0);
+    let mut lints = Vec::new();
+    collect(
+        m,
+        &mut commands,
+        &mut lints,
+        &mut has_errors,
+        &mut too_deep,
+        0,
+    );
     let raw = parse::parse(&m.text);
     let append = if inline_append {
         raw.last_statement_end
@@ -306,6 +333,7 @@ fn from_text(m: &Mapped, form: ScriptForm, inline_append: bool) -> Script {
         text: matches!(form, ScriptForm::Shell | ScriptForm::ExecShell).then(|| m.clone()),
         exec_point: raw.exec_point,
         too_deep,
+        lints,
     }
 }
 
@@ -323,6 +351,7 @@ const MAX_HEREDOC_DEPTH: usize = 4;
 fn collect(
     m: &Mapped,
     out: &mut Vec<SimpleCommand>,
+    lints: &mut Vec<ShellLint>,
     has_errors: &mut bool,
     too_deep: &mut Option<Span>,
     depth: usize,
@@ -332,6 +361,13 @@ fn collect(
     if let (Some(at), None) = (raw.too_deep, &too_deep) {
         *too_deep = Some(m.source_range(at..at + char_len(&m.text, at)));
     }
+    lints.extend(raw.lints.iter().map(|l| ShellLint {
+        code: l.code,
+        range: m.source_range(l.range.clone()),
+        var: l.var.clone(),
+        posix_only: l.posix_only,
+        needs_errexit: l.needs_errexit,
+    }));
     for c in &raw.commands {
         let map_word = |w: &parse::RawWord| Word {
             range: m.source_range(w.range.clone()),
@@ -351,7 +387,14 @@ fn collect(
         out.push(cmd);
         if let (Some(body), true) = (&c.heredoc_body, runs_body) {
             if depth < MAX_HEREDOC_DEPTH {
-                collect(&m.slice(body.clone()), out, has_errors, too_deep, depth + 1);
+                collect(
+                    &m.slice(body.clone()),
+                    out,
+                    lints,
+                    has_errors,
+                    too_deep,
+                    depth + 1,
+                );
             } else if too_deep.is_none() {
                 let at = body.start;
                 *too_deep = Some(m.source_range(at..at + char_len(&m.text, at)));

@@ -40,6 +40,8 @@ pub(crate) struct RawScript {
     /// Where the walk stopped descending because constructs nest deeper than [`MAX_NESTING`]: the commands inside
     /// are not in `commands`.
     pub too_deep: Option<usize>,
+    /// ShellCheck's common findings (see [`super::lint`]), from the same tree.
+    pub lints: Vec<super::lint::RawLint>,
 }
 
 /// How many compound commands, substitutions and expansions may nest before the walk stops descending.
@@ -111,6 +113,7 @@ fn parse_uncached(text: &str) -> RawScript {
         last_statement_end,
         exec_point,
         too_deep: w.too_deep,
+        lints: super::lint::lint(text, root),
     }
 }
 
