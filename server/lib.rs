@@ -10,3 +10,4 @@ pub mod lsp;
 pub mod output;
 pub mod rules_cmd;
 pub mod settings;
+pub mod shellcheck;

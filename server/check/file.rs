@@ -59,6 +59,8 @@ pub struct Job<'a> {
     pub stdin: Option<&'a [u8]>,
     /// Folder listings shared by the files' build contexts, when the run writes nothing.
     pub listings: Option<Listings>,
+    /// `--shellcheck-all-codes`: the `shellcheck` program reports the natively read codes too.
+    pub shellcheck_all_codes: bool,
 }
 
 /// What happened to one file.
@@ -156,6 +158,17 @@ pub fn process(input: &Input, job: &Job) -> Outcome {
             ));
         }
         checked.diagnostics = lint(&doc, settings, ctx);
+        if config.shellcheck {
+            match crate::shellcheck::check(&doc, job.shellcheck_all_codes) {
+                Ok(found) => {
+                    checked.diagnostics.extend(found);
+                    checked.diagnostics.sort_by_key(|d| d.range.start);
+                }
+                Err(error) => checked
+                    .notes
+                    .push(format!("{}: {error}", checked.path.display())),
+            }
+        }
         checked.text = source.text;
         return Outcome::Checked(Box::new(checked));
     }

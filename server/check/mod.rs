@@ -102,6 +102,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitSt
         stdin: stdin.as_deref(),
         // `--fix` may create a `.dockerignore` that the next file of the folder must see.
         listings: (mode != Mode::Fix).then(Listings::default),
+        shellcheck_all_codes: args.shellcheck_all_codes,
     };
     let outcomes = map_ordered(&inputs, |input| process(input, &job));
     report::finish(args, mode, outcomes, missing, out, err)

@@ -51,6 +51,15 @@ pub struct CheckArgs {
     #[arg(long, overrides_with = "unsafe_fixes", hide = true)]
     pub no_unsafe_fixes: bool,
 
+    /// Also run the `shellcheck` program (when installed) on every RUN script, for the ShellCheck codes dflint does
+    /// not read natively (as `shellcheck = true` in `.dflint.toml`).
+    #[arg(long)]
+    pub shellcheck: bool,
+
+    /// With `--shellcheck`: let the program report the codes dflint reads natively too (to compare them).
+    #[arg(long, hide = true, requires = "shellcheck")]
+    pub shellcheck_all_codes: bool,
+
     /// Print the fixes as a unified diff instead of writing them; exit 1 if there is any.
     #[arg(long, conflicts_with = "fix")]
     pub diff: bool,
@@ -95,6 +104,7 @@ impl CheckArgs {
             ignore: self.ignore.clone(),
             threshold: self.severity_threshold,
             unsafe_fixes,
+            shellcheck: self.shellcheck.then_some(true),
         }
     }
 }

@@ -20,6 +20,7 @@ struct RawConfig {
     severity_threshold: Option<Spanned<String>>,
     exclude: Option<Vec<Spanned<String>>>,
     unsafe_fixes: Option<bool>,
+    shellcheck: Option<bool>,
     severity: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     rules: Option<BTreeMap<Spanned<String>, toml::Table>>,
 }
@@ -50,6 +51,7 @@ pub(super) fn parse(text: &str, path: &Path, root: &Path) -> Result<Config, Conf
         extend_select: selectors(raw.extend_select)?,
         ignore: selectors(raw.ignore)?,
         unsafe_fixes: raw.unsafe_fixes.unwrap_or(false),
+        shellcheck: raw.shellcheck.unwrap_or(false),
         ..Config::default()
     };
     if let Some(threshold) = raw.severity_threshold {

@@ -125,6 +125,8 @@ pub struct Config {
     pub trusted_registries: Vec<String>,
     /// Inline `# dflint: ignore` / `# hadolint ignore=` comments are not honoured.
     pub disable_ignore_pragma: bool,
+    /// Run the `shellcheck` program on every RUN script for the codes dflint does not read natively.
+    pub shellcheck: bool,
     /// Accepted but suspicious input (unknown hadolint keys); the CLI prints them to stderr.
     pub warnings: Vec<ConfigError>,
 }

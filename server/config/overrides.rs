@@ -12,6 +12,8 @@ pub struct Overrides {
     pub ignore: Vec<String>,
     pub threshold: Option<Threshold>,
     pub unsafe_fixes: Option<bool>,
+    /// `--shellcheck`: run the `shellcheck` program too.
+    pub shellcheck: Option<bool>,
 }
 
 impl Overrides {
@@ -36,6 +38,9 @@ impl Config {
         if let Some(unsafe_fixes) = overrides.unsafe_fixes {
             self.unsafe_fixes = unsafe_fixes;
         }
+        if let Some(shellcheck) = overrides.shellcheck {
+            self.shellcheck = shellcheck;
+        }
         self
     }
 }
@@ -56,6 +61,7 @@ mod tests {
             ignore: vec!["DF201".into()],
             threshold: Some(Threshold::AtLeast(Severity::Info)),
             unsafe_fixes: Some(true),
+            shellcheck: None,
         };
         let merged = config.with_overrides(&overrides);
         let texts = |list: &[RuleSelector]| list.iter().map(|s| s.text.clone()).collect::<Vec<_>>();

@@ -98,6 +98,7 @@ pub use pipe_without_pipefail::PipeWithoutPipefail;
 pub use reserved_stage_name::ReservedStageName;
 pub use shell_cmd_signals::ShellCmdSignals;
 pub use shell_syntax_error::ShellSyntaxError;
+pub use shellcheck_findings::{external_scripts, ExternalScript};
 pub use source_copy_before_install::SourceCopyBeforeInstall;
 pub use syntax_error::SyntaxError;
 pub use too_deeply_nested::TooDeeplyNested;

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use crate::engine::Context;
 use crate::optimizer::facts::Facts;
 use crate::shell::{self, Script};
-use crate::syntax::Kind;
+use crate::syntax::{Document, Kind};
 
 /// One RUN and its script.
 pub(crate) struct RunScript<'a> {
@@ -15,8 +15,11 @@ pub(crate) struct RunScript<'a> {
 
 /// The RUNs whose shell is a POSIX shell, in document order.
 pub(crate) fn run_scripts<'a>(ctx: &Context<'a>) -> Vec<RunScript<'a>> {
-    let facts = Facts::new(ctx);
-    let doc = ctx.doc();
+    run_scripts_in(ctx.doc(), Facts::new(ctx))
+}
+
+/// [`run_scripts`], from the document's analysis.
+pub(crate) fn run_scripts_in<'a>(doc: &'a Document, facts: &'a Facts<'a>) -> Vec<RunScript<'a>> {
     let mut out = Vec::new();
     for (i, ins) in doc.instructions().iter().enumerate() {
         match ins.kind {
@@ -34,10 +37,10 @@ pub(crate) fn run_scripts<'a>(ctx: &Context<'a>) -> Vec<RunScript<'a>> {
                 };
                 // The trigger runs in whatever image builds on this one; its shell is unknown, read it as POSIX
                 // unless this file's own stage chose another.
-                if inner.kind != Kind::Run || !posix_here(ctx, i) {
+                if inner.kind != Kind::Run || !posix_here(doc, facts, i) {
                     continue;
                 }
-                if let Some(script) = shell::script(ctx.text(), inner, doc.escape()) {
+                if let Some(script) = shell::script(doc.text(), inner, doc.escape()) {
                     out.push(RunScript {
                         index: i,
                         script: Cow::Owned(script),
@@ -52,9 +55,7 @@ pub(crate) fn run_scripts<'a>(ctx: &Context<'a>) -> Vec<RunScript<'a>> {
 
 /// Whether a POSIX shell runs shell form at instruction `at`: the nearest RUN, CMD or ENTRYPOINT of the stage
 /// that the analysis read as POSIX tells, else no SHELL before it and no Windows escape.
-fn posix_here(ctx: &Context, at: usize) -> bool {
-    let facts = Facts::new(ctx);
-    let doc = ctx.doc();
+fn posix_here(doc: &Document, facts: &Facts, at: usize) -> bool {
     let Some(stage) = doc.stages().iter().find(|s| s.instructions.contains(&at)) else {
         return doc.escape() != '`';
     };
