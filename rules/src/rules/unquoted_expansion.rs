@@ -13,7 +13,8 @@ declare_rule! {
     /// As in hadolint, which runs ShellCheck with every ARG and ENV in force exported: a variable the Dockerfile
     /// defines with `ARG` or `ENV` (and Docker's predefined proxy arguments) is the author's own and is not
     /// reported; neither is a variable the script only assigns plain words without blanks or globs (`n=4`,
-    /// `for v in 1 2 3`), `$#`, `$?`, `$$`, `$!`, `${#x}`, nor expansions in assignments, `[[ ]]`, `case`, arithmetic
+    /// `for v in 1 2 3`), `$#`, `$?`, `$$`, `$!`, `${#x}`, `${x:+--flag}` (nothing or one word, unquoted on
+    /// purpose), nor expansions in assignments, `[[ ]]`, `case`, arithmetic
     /// and `for ... in` lists.
     /// Under a POSIX `/bin/sh` the values of `export`/`local` are split too (dash does it, bash does not), so they
     /// are reported only when the stage's `SHELL` is a POSIX `sh`.
@@ -83,6 +84,7 @@ mod tests {
                 ("FROM a\nRUN export A=$B\n", &["$B"]),
                 ("FROM a\nRUN <<EOF\nrm -rf $TMP\nEOF\n", &["$TMP"]),
                 ("FROM a\nONBUILD RUN echo ${x:-y}\n", &["${x:-y}"]),
+                ("FROM a\nRUN echo ${x:-y} ${x:+--y}\n", &["${x:-y}"]),
                 // An ARG of another stage is not in force.
                 ("FROM a\nARG V\nFROM b\nRUN echo $V\n", &["$V"]),
             ],

@@ -440,7 +440,19 @@ impl<'a> Walker<'a> {
                 .is_some_and(|t| t.starts_with("-") && t.contains('e'))
         {
             for w in words.iter().skip(1) {
-                if matches!(w.kind(), "raw_string" | "string") && has_echo_escape(self.t(*w)) {
+                let quoted = match w.kind() {
+                    "raw_string" | "string" => has_echo_escape(self.t(*w)),
+                    "concatenation" => {
+                        let mut c = w.walk();
+                        let any = w.children(&mut c).any(|p| {
+                            matches!(p.kind(), "raw_string" | "string")
+                                && has_echo_escape(self.t(p))
+                        });
+                        any
+                    }
+                    _ => false,
+                };
+                if quoted {
                     self.lints
                         .push(RawLint::new(ShellCode::Sc2028, w.byte_range()));
                 }
@@ -575,7 +587,9 @@ impl<'a> Walker<'a> {
             self.referenced.insert(name.to_string());
             self.references.push((name.to_string(), n.byte_range()));
         }
-        if ctx.split && !ctx.quoted && !ctx.arith && !length {
+        // `${x:+--flag}` is written unquoted on purpose: nothing or one option.
+        let alternate = braced && (after.starts_with(":+") || after.starts_with('+'));
+        if ctx.split && !ctx.quoted && !ctx.arith && !length && !alternate {
             let safe_special = special.as_deref().is_some_and(special_is_safe);
             if !safe_special {
                 self.unquoted.push(Candidate {
