@@ -30,6 +30,11 @@ struct Comment {
     message: String,
 }
 
+/// The ShellCheck code of one of the program's findings (`SC2034`).
+pub fn code_of(d: &Diagnostic) -> Option<&str> {
+    (d.code == CODE).then(|| d.message.split(':').next())?
+}
+
 /// The ShellCheck codes dflint's own rules read (`all`: none, so the program reports everything).
 fn native_codes() -> Vec<&'static str> {
     all_rules()

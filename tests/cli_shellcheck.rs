@@ -82,3 +82,24 @@ fn config_key_turns_it_on() {
     let run = p.run(&["--format", "json", "--select", "shell", "Dockerfile"]);
     assert!(!external(&run).is_empty());
 }
+
+#[test]
+fn suppression_comments_name_shellcheck_codes() {
+    let p = Project::new();
+    p.file(
+        "Dockerfile",
+        "FROM debian:bookworm-slim\n# hadolint ignore=SC2034\nRUN unused=1\nRUN other=1\n",
+    );
+    let run = p.run(&[
+        "--format",
+        "json",
+        "--select",
+        "shell",
+        "--shellcheck",
+        "Dockerfile",
+    ]);
+    let found = external(&run);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, 4);
+    assert!(found[0].1.starts_with("SC2034"));
+}

@@ -160,7 +160,12 @@ pub fn process(input: &Input, job: &Job) -> Outcome {
         checked.diagnostics = lint(&doc, settings, ctx);
         if config.shellcheck {
             match crate::shellcheck::check(&doc, job.shellcheck_all_codes) {
-                Ok(found) => {
+                Ok(mut found) => {
+                    if !settings.disable_suppressions {
+                        dflint_rules::engine::suppress_by_tool_code(&doc, &mut found, |d| {
+                            crate::shellcheck::code_of(d).map(str::to_string)
+                        });
+                    }
                     checked.diagnostics.extend(found);
                     checked.diagnostics.sort_by_key(|d| d.range.start);
                 }

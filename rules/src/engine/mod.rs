@@ -25,4 +25,4 @@ pub use rule::{
     Category, Change, ConfigKey, FixAvailability, OptionSpec, Peer, Phase, Rule, RuleMeta,
 };
 pub use settings::{all_rules, resolve_rule, resolve_selector, Settings, SettingsError};
-pub use suppression::{suppression_fix, UnusedSuppression};
+pub use suppression::{suppress_by_tool_code, suppression_fix, UnusedSuppression};

@@ -192,6 +192,29 @@ impl Suppressions {
     }
 }
 
+/// Removes the findings of an external program (the `shellcheck` program) that a suppression comment names by the
+/// program's own code, `code_of` of each finding (`# hadolint ignore=SC2034`, `# dflint ignore=SC2034`), as hadolint
+/// honours them.
+pub fn suppress_by_tool_code<F>(doc: &Document, diags: &mut Vec<Diagnostic>, code_of: F)
+where
+    F: Fn(&Diagnostic) -> Option<String>,
+{
+    let sup = Suppressions::collect(doc);
+    let li = doc.line_index();
+    diags.retain(|d| {
+        let Some(code) = code_of(d) else { return true };
+        let line = li.line(d.range.start);
+        !sup.entries.iter().any(|e| {
+            let covers = match e.scope {
+                Scope::File => true,
+                Scope::Lines(a, b) => a <= line && line <= b,
+                Scope::Nothing => false,
+            };
+            covers && e.source != Source::BuildKit && e.token.eq_ignore_ascii_case(&code)
+        })
+    });
+}
+
 /// An editor's "ignore" action for one diagnostic: `# dflint ignore=<name>` above its instruction, added to a dflint
 /// comment already there or inserted on its own line with the instruction's indentation and the file's line ending.
 /// `None` when the diagnostic lies outside any instruction or that comment already names the rule.
