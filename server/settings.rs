@@ -164,7 +164,7 @@ mod tests {
 
     #[test]
     fn hadolint_codes_without_a_rule_warn() {
-        let text = "ignored:\n  - DL9999\n  - SC2086\n  - nonsense\n";
+        let text = "ignored:\n  - DL9999\n  - SC2034\n  - nonsense\n";
         let config = Config::from_hadolint_str(text, Path::new("/p/.hadolint.yaml")).unwrap();
         let resolved = settings_for(&config);
         assert_eq!(resolved.warnings.len(), 2, "{:?}", resolved.warnings);

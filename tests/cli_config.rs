@@ -289,7 +289,7 @@ fn hadolint_codes_without_a_rule_only_warn() {
     p.file("Dockerfile", "FROM alpine:3.20\n");
     p.file(
         ".hadolint.yaml",
-        "ignored:\n  - DL3059\n  - SC2086\n  - DL3007\n",
+        "ignored:\n  - DL3059\n  - SC2034\n  - SC2086\n  - DL3007\n",
     );
     let run = p.run(&["Dockerfile"]);
     run.expect_code(0);
@@ -298,7 +298,9 @@ fn hadolint_codes_without_a_rule_only_warn() {
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("`SC2086`"), "{}", run.stderr);
+    assert!(run.stderr.contains("`SC2034`"), "{}", run.stderr);
+    // SC2086 is `unquoted-expansion`'s.
+    assert!(!run.stderr.contains("SC2086"), "{}", run.stderr);
     assert!(!run.stderr.contains("DL3007"), "{}", run.stderr);
     // Anything else that names no rule is an error.
     p.file(".hadolint.yaml", "ignored:\n  - not-a-rule\n");

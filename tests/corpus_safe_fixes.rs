@@ -31,6 +31,10 @@
 //!   fixed file's known instruction whose first line reads the same after the keyword, and an unknown flag as the
 //!   fixed file's flag with the same value on the same instruction.
 //!
+//! - `backtick-substitution`: `` `cmd` `` and `$(cmd)` run the same command when `cmd` holds no backslash, so an
+//!   original shell-form `RUN` is read as the fixed file's `RUN` whose text is the original's with such backticks
+//!   written as `$(...)`.
+//!
 //! A file that cannot build before or after (a template whose `{{ }}` lines BuildKit refuses as unknown
 //! instructions) has no image to keep and is counted, not compared.
 //!
@@ -299,6 +303,40 @@ fn cmds_under_entrypoint(ins: &[Ins]) -> Vec<usize> {
         .collect()
 }
 
+/// Shell text with each `` `cmd` `` outside single quotes whose `cmd` holds no backslash (and does not start with `(`)
+/// written as `$(cmd)`.
+fn backticks_as_dollar(text: &str) -> String {
+    let mut out = String::new();
+    let (mut single, mut double) = (false, false);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        match c {
+            '\\' if !single => {
+                let n = rest.chars().nth(1).map_or(0, char::len_utf8);
+                out.push_str(&rest[..1 + n]);
+                rest = &rest[1 + n..];
+                continue;
+            }
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
+            '`' if !single => {
+                if let Some(end) = rest[1..].find('`') {
+                    let inner = &rest[1..1 + end];
+                    if !inner.contains('\\') && !inner.starts_with('(') {
+                        out.push_str(&format!("$({inner})"));
+                        rest = &rest[end + 2..];
+                        continue;
+                    }
+                }
+            }
+            _ => {}
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
 /// The original's instructions that could never have worked, read as the fixed file's counterpart (see the module
 /// docs); everything else as it is.
 fn as_meant(original_text: &str, original: &[Ins], fixed_text: &str, fixed: &[Ins]) -> Vec<Ins> {
@@ -322,6 +360,19 @@ fn as_meant(original_text: &str, original: &[Ins], fixed_text: &str, fixed: &[In
                 ins.json = true;
                 ins.value = strings;
             }
+        }
+    }
+    for ins in out.iter_mut() {
+        if ins.cmd != "run" || ins.json {
+            continue;
+        }
+        let dollar: Vec<String> = ins.value.iter().map(|v| backticks_as_dollar(v)).collect();
+        if dollar != ins.value
+            && fixed
+                .iter()
+                .any(|f| f.cmd == "run" && !f.json && f.value == dollar)
+        {
+            ins.value = dollar;
         }
     }
     let same_words = |a: &Ins, b: &Ins| {

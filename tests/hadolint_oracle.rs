@@ -101,6 +101,20 @@ const AGREE: &[(&str, &str)] = &[
     ("DL3047", "FROM debian:12\nRUN wget http://x/y\nRUN wget -qO- http://x/y | tar -x\nRUN wget -O - http://x/y | tar -x\n"),
     ("DL3047", "FROM debian:12\nRUN wget -nv http://x/y\nRUN wget --progress=dot:giga http://x/y\nRUN wget -nc http://x/y\nRUN wget -o log http://x/y\n"),
     ("DL3047", "FROM debian:12\nARG V=1\nRUN wget https://x/$V/y.tgz -O /tmp/y.tgz\n"),
+    // The shell rules (unquoted-expansion, unquoted-command-substitution, declaration-masks-status,
+    // backtick-substitution, expansion-in-single-quotes, echo-escape-sequence, negation-skips-errexit,
+    // loop-over-one-word, undefined-shell-variable, shell-syntax-error): hadolint runs ShellCheck on every RUN.
+    ("SC2086", "FROM debian:12\nARG V=1\nRUN echo $V\nRUN d=$(mktemp -d) && cd $d\nRUN echo \"$x\"\n"),
+    ("SC2086", "FROM debian:12\nRUN n=4; make -j $n\nRUN echo $1\n"),
+    ("SC2046", "FROM debian:12\nRUN cd $(dirname x)\nRUN v=$(cat v)\nRUN export V=$(cat v)\n"),
+    ("SC2155", "FROM debian:12\nRUN export A=\"$(x)\"\nRUN A=$(x) && export A\n"),
+    ("SC2006", "FROM debian:12\nRUN echo `date`\nRUN echo $(date)\n"),
+    ("SC2016", "FROM debian:12\nRUN echo 'a $x'\nRUN awk '{print $1}' f\n"),
+    ("SC2028", "FROM debian:12\nRUN echo 'a\\nb'\nRUN printf 'a\\nb'\n"),
+    ("SC2251", "FROM debian:12\nRUN set -e; ! grep x f; make\nRUN ! grep x f; make\n"),
+    ("SC2043", "FROM debian:12\nRUN for k in \"a b\"; do echo \"$k\"; done\nRUN for k in a b; do echo \"$k\"; done\n"),
+    ("SC2154", "FROM debian:12\nARG name\nRUN echo \"$name\"\nRUN echo \"$other\"\n"),
+    ("SC1072", "FROM debian:12\nRUN if true; then echo yes\nRUN echo ok\n"),
 ];
 
 /// Documented differences: (code, Dockerfile, hadolint's lines, dflint's lines).
@@ -111,6 +125,11 @@ const DIFFER: &[(&str, &str, &[usize], &[usize])] = &[
     ("DL4006", "FROM debian:12\nRUN echo root:pw | chpasswd\nRUN yes | sdkmanager --licenses\n", &[2, 3], &[]),
     // pipe-without-pipefail: a stage built from a stage whose SHELL sets pipefail inherits it.
     ("DL4006", "FROM debian:12 AS base\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nFROM base\nRUN curl x | sh\n", &[4], &[]),
+    // negation-skips-errexit: a SHELL with `-e` turns errexit on; hadolint gives ShellCheck only the shell's name.
+    ("SC2251", "FROM debian:12\nSHELL [\"/bin/sh\", \"-ec\"]\nRUN ! grep x f; make\n", &[], &[3]),
+    // declaration-masks-status: `export A=$(x)` unquoted; ShellCheck 0.9 reports SC2155 with SC2046, hadolint's
+    // ShellCheck only SC2046.
+    ("SC2155", "FROM debian:12\nRUN export A=$(x)\n", &[], &[2]),
 ];
 
 #[test]

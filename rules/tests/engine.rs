@@ -88,6 +88,7 @@ fn selection_prefers_the_more_specific_selector() {
             "cache".into(),
             "size".into(),
             "entrypoint".into(),
+            "shell".into(),
         ],
         ..Settings::default()
     };

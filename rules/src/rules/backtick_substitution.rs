@@ -15,6 +15,10 @@ declare_rule! {
     /// FROM debian:bookworm-slim
     /// RUN echo "built on `date`" > /built
     /// ```
+    /// ```dockerfile fixed
+    /// FROM debian:bookworm-slim
+    /// RUN echo "built on $(date)" > /built
+    /// ```
     ///
     /// ## Use instead
     /// ```dockerfile

@@ -12,7 +12,7 @@ declare_rule! {
     /// Write `grep -q bad log && exit 1`, or make the negation the `RUN`'s last command.
     ///
     /// Reported when `errexit` is on: the script runs `set -e` (or `set -eux` ...), or the stage's `SHELL` has
-    /// `-e`.
+    /// `-e` (which hadolint does not see: it gives ShellCheck only the shell's name).
     /// Not reported: a negation in a condition, in `&&`/`||`, or as the last command of the script or a subshell,
     /// whose status is read.
     ///
