@@ -22,7 +22,7 @@ CORPUS = os.environ.get("DFLINT_CORPUS", os.path.join(ROOT, "..", "shared", "cor
 
 def dflint_binary():
     if len(sys.argv) > 1:
-        return sys.argv[1]
+        return os.path.abspath(sys.argv[1])
     for profile in ("release", "debug"):
         path = os.path.join(ROOT, "target", profile, "dflint")
         if os.path.exists(path):
