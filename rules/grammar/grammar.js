@@ -305,7 +305,7 @@ module.exports = grammar({
 
     arg_declaration: ($) =>
       seq(
-        field('name', alias(/[^\s=]+/, $.variable_name)),
+        field('name', alias(token(prec(-1, /[^\s=]+/)), $.variable_name)),
         optional(seq(token.immediate(prec(2, '=')), optional(field('default', $.value)))),
       ),
 

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use dflint_rules::engine::{fix, lint, FixMode, Settings};
-use dflint_rules::syntax::Document;
+use dflint_rules::syntax::{Document, Kind};
 
 mod support;
 
@@ -85,6 +85,50 @@ fn lint_and_fix_keep_their_promises_on_the_corpus() {
     assert!(
         failures.is_empty(),
         "{} problems:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// The typed model's ARG declarations are BuildKit's words: one `name[=default]` each, whatever the default holds
+/// (a default that starts with or contains `$` once read as a second, nameless declaration).
+#[test]
+fn arg_declarations_are_buildkits_words() {
+    let files = corpus_files();
+    let mut failures = Vec::new();
+    let mut seen = 0;
+    for path in &files {
+        let doc = Document::parse_bytes(&std::fs::read(path).unwrap());
+        for (i, ins) in doc.instructions().iter().enumerate() {
+            if ins.kind != Kind::Arg {
+                continue;
+            }
+            let Some(Ok(view)) = doc.buildkit_instruction(i) else {
+                continue;
+            };
+            seen += 1;
+            let ours: Vec<String> = ins
+                .pairs
+                .iter()
+                .map(|p| match (&p.eq, &p.value) {
+                    (Some(_), Some(v)) => format!("{}={}", p.key, v.raw),
+                    (Some(_), None) => format!("{}=", p.key),
+                    (None, _) => p.key.clone(),
+                })
+                .collect();
+            if ours != view.value {
+                failures.push(format!(
+                    "{}:{}: ours {ours:?}, BuildKit's {:?}",
+                    path.display(),
+                    ins.start_line + 1,
+                    view.value
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {seen} ARG instructions differ:\n{}",
         failures.len(),
         failures.join("\n")
     );
