@@ -157,6 +157,24 @@ impl Snapshot {
     }
 }
 
+/// Compares two whole documents (the second one the first with fixes applied), allowing `changes`.
+pub(crate) fn check_documents(
+    before: &Document,
+    after: &Document,
+    ctx: Option<&dyn crate::build_context::BuildContext>,
+    changes: &[Change],
+) -> Result<(), String> {
+    let (fb, fa) = (
+        super::facts::Facts::of(before, ctx),
+        super::facts::Facts::of(after, ctx),
+    );
+    compare(
+        &Snapshot::with(before, fb.model()),
+        &Snapshot::with(after, fa.model()),
+        changes,
+    )
+}
+
 /// Whether a rule's fixes may change more than the text of one instruction.
 pub(crate) fn structural(changes: &[Change]) -> bool {
     changes.iter().any(|c| {

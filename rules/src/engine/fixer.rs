@@ -2,13 +2,18 @@
 //!
 //! Each round lints, applies the fixes that do not overlap an earlier accepted one, and reparses; it stops at a
 //! fixed point or after `MAX_ROUNDS`. A fix whose result has syntax errors the input did not have is refused.
+//! `lint` checks each fix alone against the contract; the fixer checks the fixes of a round together (two moves
+//! that are each fine can together put a read above its write): when the combined text fails, the fixes are applied
+//! one at a time, each checked on the text the ones before it left, and a fix that fails is refused and its finding
+//! says what to do by hand.
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::context::BuildContext;
 use super::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use super::lint::lint;
-use super::settings::Settings;
+use super::settings::{resolve_rule, Settings};
+use crate::build::contract::{self, Change};
 use crate::syntax::{floor_char_boundary, Document};
 
 /// Rounds of lint-and-fix before the fixer gives up on reaching a fixed point.
@@ -129,18 +134,49 @@ pub fn fix(
     ctx: Option<&dyn BuildContext>,
     mode: FixMode,
 ) -> FixOutcome {
-    fix_with_files(text, mode, &|doc, created| {
-        if created.is_empty() {
-            return lint(doc, settings, ctx);
-        }
-        // Later rounds see the files earlier fixes created, so a rule that asked for one stops asking.
-        let overlay = WithCreatedFiles {
-            base: ctx,
-            files: created,
-        };
-        lint(doc, settings, Some(&overlay))
-    })
+    let check = |before: &Document, after: &Document, fixes: &[&Diagnostic]| {
+        contract_check(before, after, ctx, fixes)
+    };
+    fix_with_files(
+        text,
+        mode,
+        &|doc, created| {
+            if created.is_empty() {
+                return lint(doc, settings, ctx);
+            }
+            // Later rounds see the files earlier fixes created, so a rule that asked for one stops asking.
+            let overlay = WithCreatedFiles {
+                base: ctx,
+                files: created,
+            };
+            lint(doc, settings, Some(&overlay))
+        },
+        Some(&check),
+    )
 }
+
+/// The contract of fixes applied together: `after` (the fixes of `fixes` applied to `before`) compared with
+/// `before`, allowing what any of their rules declares. A finding of a rule the registry does not know allows
+/// nothing.
+fn contract_check(
+    before: &Document,
+    after: &Document,
+    ctx: Option<&dyn BuildContext>,
+    fixes: &[&Diagnostic],
+) -> Result<(), String> {
+    let mut changes: Vec<Change> = Vec::new();
+    for d in fixes {
+        for c in resolve_rule(d.code).map_or(&[][..], |r| r.changes) {
+            if !changes.contains(c) {
+                changes.push(*c);
+            }
+        }
+    }
+    contract::check_documents(before, after, ctx, &changes)
+}
+
+/// Checks fixes applied together: the text before, the text after, the findings whose fixes were applied.
+type CombinedCheck<'a> = dyn Fn(&Document, &Document, &[&Diagnostic]) -> Result<(), String> + 'a;
 
 /// A build context plus files that fixes created (and a caller has not written yet): what the context looks like
 /// after `FixOutcome::created_files` are written.
@@ -186,14 +222,30 @@ pub(crate) fn fix_with(
     mode: FixMode,
     lint: &dyn Fn(&Document) -> Vec<Diagnostic>,
 ) -> FixOutcome {
-    fix_with_files(text, mode, &|doc, _| lint(doc))
+    fix_with_files(text, mode, &|doc, _| lint(doc), None)
+}
+
+/// The fixer's loop over any linter, with the contract check of the fixes a round applies together.
+#[cfg(test)]
+pub(crate) fn fix_with_check(
+    text: &str,
+    mode: FixMode,
+    lint: &dyn Fn(&Document) -> Vec<Diagnostic>,
+    check: &CombinedCheck,
+) -> FixOutcome {
+    fix_with_files(text, mode, &|doc, _| lint(doc), Some(check))
 }
 
 /// A linter that also sees the files fixes created so far (path, content).
 type LintWithFiles<'a> = dyn Fn(&Document, &[(String, String)]) -> Vec<Diagnostic> + 'a;
 
 /// The loop; `lint` also gets the files fixes created so far. A fix may only create files (no edits).
-fn fix_with_files(text: &str, mode: FixMode, lint: &LintWithFiles) -> FixOutcome {
+fn fix_with_files(
+    text: &str,
+    mode: FixMode,
+    lint: &LintWithFiles,
+    check: Option<&CombinedCheck>,
+) -> FixOutcome {
     let mut doc = Document::parse(text);
     let baseline = error_counts(&doc);
     let mut applied = Vec::new();
@@ -201,6 +253,8 @@ fn fix_with_files(text: &str, mode: FixMode, lint: &LintWithFiles) -> FixOutcome
     let mut refused_notes: Vec<String> = Vec::new();
     // Fixes refused once (rule, title) are not offered again in later rounds.
     let mut refused_keys: HashSet<(&'static str, String)> = HashSet::new();
+    // Fixes refused by the contract check of a round: why, for their findings' messages.
+    let mut by_hand: HashMap<(&'static str, String), String> = HashMap::new();
     let mut seen_texts: HashSet<String> = HashSet::new();
     let mut non_converged: Vec<&'static str> = Vec::new();
     let mut diagnostics = lint(&doc, &created_files);
@@ -252,40 +306,66 @@ fn fix_with_files(text: &str, mode: FixMode, lint: &LintWithFiles) -> FixOutcome
             })
             .collect();
         let next = Document::parse(&apply_edits(doc.text(), &edits));
-        let next = if adds_errors(&baseline, &next).is_none() {
-            next
-        } else {
-            // One fix broke the file: keep the fixes that do not, one at a time.
-            let mut current = doc.clone();
-            let mut kept = Vec::new();
+        let with_edits: Vec<&Diagnostic> = accepted
+            .iter()
+            .copied()
+            .filter(|d| d.fix.as_ref().is_some_and(|f| !f.edits.is_empty()))
+            .collect();
+        let keeps_contract = |before: &Document, after: &Document, fixes: &[&Diagnostic]| {
+            check.map_or(Ok(()), |c| c(before, after, fixes))
+        };
+        let together_ok = adds_errors(&baseline, &next).is_none()
+            && (with_edits.len() < 2 || keeps_contract(&doc, &next, &with_edits).is_ok());
+        if together_ok {
             for d in accepted {
-                let f = d.fix.as_ref().expect("filtered above");
-                let shifted = shift_edits(&f.edits, &kept);
-                let trial = Document::parse(&apply_edits(current.text(), &shifted));
-                match adds_errors(&baseline, &trial) {
-                    None => {
-                        current = trial;
-                        kept.push(f.edits.clone());
-                        record(&mut applied, &mut created_files, d);
-                    }
-                    Some(err) => {
-                        refused_keys.insert((d.code, f.title.clone()));
-                        refused_notes.push(format!(
-                            "`{}` ({}): \"{}\" would add the syntax error \"{err}\"",
-                            d.name, d.code, f.title
-                        ));
-                    }
-                }
+                record(&mut applied, &mut created_files, d);
             }
-            doc = current;
+            doc = next;
             diagnostics = lint(&doc, &created_files);
             continue;
-        };
-        for d in accepted {
-            record(&mut applied, &mut created_files, d);
         }
-        doc = next;
+        // Together the fixes break the file or the contract: keep the ones that do not, one at a time, each checked
+        // on the text the ones before it left (the first was checked alone on this text by `lint`).
+        let mut current = doc.clone();
+        let mut kept = Vec::new();
+        for d in accepted {
+            let f = d.fix.as_ref().expect("filtered above");
+            let shifted = shift_edits(&f.edits, &kept);
+            let trial = Document::parse(&apply_edits(current.text(), &shifted));
+            let verdict = match adds_errors(&baseline, &trial) {
+                Some(err) => Err(format!("would add the syntax error \"{err}\"")),
+                None if kept.is_empty() || f.edits.is_empty() => Ok(()),
+                None => keeps_contract(&current, &trial, &[d]).map_err(|why| {
+                    by_hand.insert(
+                        (d.code, f.title.clone()),
+                        format!("with the fixes applied before it, {why}"),
+                    );
+                    format!("with the fixes applied before it, {why}")
+                }),
+            };
+            match verdict {
+                Ok(()) => {
+                    current = trial;
+                    kept.push(f.edits.clone());
+                    record(&mut applied, &mut created_files, d);
+                }
+                Err(why) => {
+                    refused_keys.insert((d.code, f.title.clone()));
+                    refused_notes.push(format!("`{}` ({}): \"{}\" {why}", d.name, d.code, f.title));
+                }
+            }
+        }
+        doc = current;
         diagnostics = lint(&doc, &created_files);
+    }
+    // A fix the contract refused is no fix: its finding says what to do by hand.
+    for d in &mut diagnostics {
+        let Some(f) = &d.fix else { continue };
+        if let Some(why) = by_hand.get(&(d.code, f.title.clone())) {
+            d.message
+                .push_str(&format!(" (no fix: {why}; change it by hand)"));
+            d.fix = None;
+        }
     }
     FixOutcome {
         text: doc.text().to_string(),
@@ -477,7 +557,7 @@ mod tests {
                 .push((".dockerignore".into(), ".git\n".into()));
             vec![diag("create", 0..4, f)]
         };
-        let out = fix_with_files("FROM a\n", FixMode::Unsafe, &lint);
+        let out = fix_with_files("FROM a\n", FixMode::Unsafe, &lint, None);
         assert_eq!(out.text, "FROM a\n");
         assert_eq!(out.applied.len(), 1);
         assert!(out.non_converged.is_empty());
@@ -515,6 +595,96 @@ mod tests {
         assert_eq!(
             out.created_files,
             [(".dockerignore".to_string(), ".git\n".to_string())]
+        );
+    }
+
+    /// Moves line `from` (1-based) of the text to before line `to`: one fix.
+    fn move_line(doc: &Document, name: &'static str, from: usize, to: usize) -> Diagnostic {
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(doc.text().match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let line = starts[from - 1]..starts[from];
+        let text = doc.text()[line.clone()].to_string();
+        diag(
+            name,
+            line.clone(),
+            Fix::safe(
+                name,
+                vec![Edit::delete(line), Edit::insert(starts[to - 1], text)],
+            ),
+        )
+    }
+
+    /// Two moves that are each fine alone, and together put the install above the repository file it reads.
+    #[test]
+    fn fixes_that_together_break_a_dependency_are_refused_and_the_rest_kept() {
+        let src = "FROM centos\nCOPY internal.repo /etc/yum.repos.d/\nLABEL a=1\nLABEL b=2\nLABEL c=3\nRUN yum install -y --enablerepo=internal tool\n";
+        let lint = |doc: &Document| -> Vec<Diagnostic> {
+            if doc.text() != src {
+                return Vec::new();
+            }
+            // The copy down below `LABEL b`, the install up above it.
+            vec![
+                move_line(doc, "copy-down", 2, 5),
+                move_line(doc, "run-up", 6, 4),
+            ]
+        };
+        let check = |before: &Document, after: &Document, _: &[&Diagnostic]| {
+            contract::check_documents(before, after, None, &[Change::Move])
+        };
+        // Each alone keeps the contract.
+        let doc = Document::parse(src);
+        for d in lint(&doc) {
+            let after = Document::parse(&apply_fix(src, d.fix.as_ref().unwrap()));
+            assert_eq!(check(&doc, &after, &[]), Ok(()), "{}", d.name);
+        }
+        let out = fix_with_check(src, FixMode::Safe, &lint, &check);
+        assert_eq!(
+            out.text,
+            "FROM centos\nLABEL a=1\nLABEL b=2\nCOPY internal.repo /etc/yum.repos.d/\nLABEL c=3\nRUN yum install -y --enablerepo=internal tool\n",
+            "the first move stays, the second is refused"
+        );
+        let names: Vec<&str> = out.applied.iter().map(|a| a.name).collect();
+        assert_eq!(names, ["copy-down"]);
+        let refused = out.refused.expect("the second move is refused");
+        assert!(
+            refused.contains("`run-up`") && refused.contains("depends on it"),
+            "{refused}"
+        );
+        // Without the check both apply and the install lands above the repository file.
+        let out = fix_with(src, FixMode::Safe, &lint);
+        assert!(out.text.find("RUN yum").unwrap() < out.text.find("COPY internal").unwrap());
+    }
+
+    /// Through the registry: the real rules' declarations decide, and the refused fix's finding says why.
+    #[test]
+    fn a_refused_combined_fix_leaves_its_finding_without_a_fix() {
+        let src = "FROM centos\nCOPY internal.repo /etc/yum.repos.d/\nLABEL a=1\nLABEL b=2\nLABEL c=3\nRUN yum install -y --enablerepo=internal tool\n";
+        let lint = |doc: &Document| -> Vec<Diagnostic> {
+            let mut a = move_line(doc, "copy-down", 2, 5);
+            let mut b = move_line(doc, "run-up", 6, 4);
+            // Rules that declare moves.
+            a.code = "DF402";
+            b.code = "DF402";
+            if doc.text() == src {
+                vec![a, b]
+            } else {
+                vec![b]
+            }
+        };
+        let check = |before: &Document, after: &Document, fixes: &[&Diagnostic]| {
+            contract_check(before, after, None, fixes)
+        };
+        let out = fix_with_check(src, FixMode::Safe, &lint, &check);
+        assert_eq!(out.applied.len(), 1);
+        let d = &out.remaining[0];
+        assert!(d.fix.is_none());
+        assert!(
+            d.message.contains(
+                "(no fix: with the fixes applied before it, it would put `COPY internal.repo"
+            ),
+            "{}",
+            d.message
         );
     }
 
