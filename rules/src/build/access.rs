@@ -22,7 +22,7 @@ pub(crate) struct PathAccess {
 }
 
 /// `a` is `b` or below it.
-fn under(a: &str, b: &str) -> bool {
+pub(crate) fn under(a: &str, b: &str) -> bool {
     b == "/" || a == b || a.strip_prefix(b).is_some_and(|rest| rest.starts_with('/'))
 }
 

@@ -77,6 +77,10 @@ struct StageSnapshot {
     instructions: Vec<(String, String, Effects)>,
     /// Dependent pairs, as positions in `instructions`.
     edges: Vec<(usize, usize)>,
+    /// What its instructions read of earlier stages: (reader's position, stage, writer's position in that stage).
+    cross: Vec<(usize, usize, usize)>,
+    /// The stage its FROM names.
+    base: Option<usize>,
 }
 
 /// How BuildKit reads an instruction: the same key means the same instruction.
@@ -146,11 +150,28 @@ impl Snapshot {
                     }
                 }
             }
+            let mut cross = Vec::new();
+            for r in stage.instructions.clone() {
+                for (ws, w) in model.stage_edges(doc, r) {
+                    let from = doc.stages()[ws].instructions.start + 1;
+                    // The FROM line is position `usize::MAX`: it is never rewritten by a fix that keeps the stage.
+                    let pos = if r == stage.instructions.start {
+                        usize::MAX
+                    } else {
+                        r - body.start
+                    };
+                    cross.push((pos, ws, w - from));
+                }
+            }
             stages.push(StageSnapshot {
                 name: stage.name.as_ref().map(|n| n.to_ascii_lowercase()),
                 config: config[s].clone(),
                 instructions,
                 edges,
+                cross,
+                base: super::facts::base_stage(doc, stage)
+                    .map(|p| p.index)
+                    .filter(|&p| p < s),
             });
         }
         Snapshot { stages }
@@ -301,11 +322,12 @@ pub(crate) fn compare(
     changes: &[Change],
 ) -> Result<(), String> {
     if has(changes, Change::Stages) {
-        return Ok(());
+        return compare_final_image(before, after, changes);
     }
     if before.stages.len() != after.stages.len() {
         return Err("it would add or remove a stage".into());
     }
+    let mut maps = Vec::with_capacity(before.stages.len());
     for (b, a) in before.stages.iter().zip(&after.stages) {
         if b.name != a.name {
             return Err("it would rename a stage".into());
@@ -315,7 +337,197 @@ pub(crate) fn compare(
                 return Err(format!("it would change the image's `{key}`"));
             }
         }
-        compare_stage(b, a, changes)?;
+        let (map, exact) = matching(b, a, changes);
+        compare_stage(b, a, changes, &map, &exact)?;
+        maps.push((map, exact));
+    }
+    compare_stage_reads(before, after, changes, &maps)
+}
+
+/// The files the final image's ENTRYPOINT and CMD name: absolute paths (relative ones resolved against its
+/// WORKDIR; `None` when that is not known) and bare program names.
+fn command_files(config: &BTreeMap<String, String>) -> Vec<Option<String>> {
+    let workdir = config.get("WORKDIR").filter(|w| w.starts_with('/'));
+    let mut out = Vec::new();
+    for key in ["ENTRYPOINT", "CMD"] {
+        let Some(v) = config.get(key) else { continue };
+        let v = v.strip_prefix("json ").unwrap_or(v);
+        for word in v.split(['\u{1f}', ' ', '\t', '\n']) {
+            let w = word.trim_matches(|c: char| "\"';&|()`".contains(c));
+            let w = match w.split_once('=') {
+                Some((k, path)) if k.starts_with('-') => path,
+                _ => w,
+            };
+            if w.is_empty() || w.starts_with('-') || w.contains("://") || w.contains('$') {
+                continue;
+            }
+            if !w.contains('/') {
+                if w.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "._+-".contains(c))
+                {
+                    out.push(Some(w.to_string()));
+                }
+                continue;
+            }
+            let path = if w.starts_with('/') {
+                Some(super::state::normalize(w))
+            } else {
+                workdir.map(|wd| super::state::normalize(&format!("{wd}/{w}")))
+            };
+            if !out.contains(&path) {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
+/// A stage and the stages it builds on, nearest first.
+fn chain(snap: &Snapshot, s: usize) -> Vec<usize> {
+    let mut out = vec![s];
+    while let Some(p) = snap.stages[*out.last().expect("not empty")].base {
+        if out.contains(&p) {
+            break;
+        }
+        out.push(p);
+    }
+    out
+}
+
+/// Whether an instruction's writes reach `file` (a path, or a bare program name: a file of that name anywhere).
+fn writes_file(e: &Effects, file: &str, unknown_counts: bool) -> bool {
+    if e.writes.unknown {
+        return unknown_counts;
+    }
+    if file.starts_with('/') {
+        let f = super::access::PathAccess::file(file);
+        e.writes.paths.iter().any(|w| w.overlaps(&f))
+    } else {
+        let tail = format!("/{file}");
+        e.writes.paths.iter().any(|w| w.path.ends_with(&tail))
+    }
+}
+
+/// The check of a whole-build rewrite (`Stages`): the final image has the same config, and every file its
+/// ENTRYPOINT and CMD name that the build made is still written in the final stage, a copy from another stage
+/// reading what that stage wrote.
+fn compare_final_image(
+    before: &Snapshot,
+    after: &Snapshot,
+    changes: &[Change],
+) -> Result<(), String> {
+    let (Some(b), Some(a)) = (before.stages.last(), after.stages.last()) else {
+        return Err("it would leave no stage".into());
+    };
+    // The final stage moves to another image: a WORKDIR below the toolchain image's unknown one is taken as below
+    // `/`, as the rewrite takes it (see the module docs of `build`).
+    let rooted = |v: &String| match v.strip_prefix(super::state::BASE_WORKDIR) {
+        Some(rest) => super::state::normalize(rest),
+        None => v.clone(),
+    };
+    for key in b.config.keys().chain(a.config.keys()) {
+        let (vb, va) = match key.as_str() {
+            "WORKDIR" => (b.config.get(key).map(rooted), a.config.get(key).map(rooted)),
+            _ => (b.config.get(key).cloned(), a.config.get(key).cloned()),
+        };
+        if vb != va && !config_allowed(changes, key) {
+            return Err(format!("it would change the image's `{key}`"));
+        }
+    }
+    let last_a = after.stages.len() - 1;
+    for file in command_files(&b.config) {
+        let Some(file) = file else {
+            return Err("the final WORKDIR is not known, so the files its command needs cannot be shown to be copied".into());
+        };
+        // System programs come from the image, which an unknown step does not replace.
+        let system = ["/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/"]
+            .iter()
+            .any(|d| file.starts_with(d));
+        let built = chain(before, before.stages.len() - 1).into_iter().any(|s| {
+            before.stages[s]
+                .instructions
+                .iter()
+                .any(|(_, _, e)| writes_file(e, &file, file.starts_with('/') && !system))
+        });
+        if !built {
+            continue;
+        }
+        let moved = rooted(&file);
+        let copied = chain(after, last_a).into_iter().any(|s| {
+            let st = &after.stages[s];
+            st.instructions.iter().enumerate().any(|(x, (_, _, e))| {
+                let from_stage = e.stage_reads.iter().any(|r| r.stage.is_some());
+                (writes_file(e, &file, false) || writes_file(e, &moved, false))
+                    && (!from_stage || st.cross.iter().any(|&(r, _, _)| r == x))
+            })
+        });
+        if !copied {
+            return Err(format!(
+                "the final image would lack `{file}`, which its command needs and the build made"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// What later stages read of earlier ones stays: an instruction that a `COPY --from`, a mount or a `FROM <stage>`
+/// reads from is not dropped (unless merged into another), and two unchanged instructions keep their edge. The
+/// last stage's files are the image: none of its instructions that write files is dropped either.
+fn compare_stage_reads(
+    before: &Snapshot,
+    after: &Snapshot,
+    changes: &[Change],
+    maps: &[(Vec<Option<usize>>, Vec<bool>)],
+) -> Result<(), String> {
+    let merges = has(changes, Change::Merge);
+    let at = |s: usize, pos: usize| -> Option<(usize, bool)> {
+        if pos == usize::MAX {
+            return Some((usize::MAX, true));
+        }
+        let (map, exact) = &maps[s];
+        map[pos].map(|m| (m, exact[pos]))
+    };
+    for (s, b) in before.stages.iter().enumerate() {
+        for &(r, ws, w) in &b.cross {
+            let writer = &before.stages[ws].instructions[w].1;
+            let Some((mw, exact_w)) = at(ws, w) else {
+                if merges {
+                    continue;
+                }
+                let reader = if r == usize::MAX {
+                    format!("stage {s}'s FROM")
+                } else {
+                    format!("`{}`", b.instructions[r].1)
+                };
+                return Err(format!(
+                    "it would drop `{writer}`, whose files {reader} reads"
+                ));
+            };
+            let Some((mr, exact_r)) = at(s, r) else {
+                continue;
+            };
+            if exact_r && exact_w && !after.stages[s].cross.contains(&(mr, ws, mw)) {
+                return Err(format!(
+                    "`{}` would no longer read what `{writer}` writes",
+                    b.instructions[r].1
+                ));
+            }
+        }
+    }
+    if merges {
+        return Ok(());
+    }
+    if let (Some(b), Some((map, _))) = (before.stages.last(), maps.last()) {
+        for (x, (id, line, e)) in b.instructions.iter().enumerate() {
+            let puts_files = ["RUN\u{1e}", "COPY\u{1e}", "ADD\u{1e}"]
+                .iter()
+                .any(|k| id.starts_with(k));
+            if map[x].is_none() && puts_files && (e.writes.unknown || !e.writes.paths.is_empty()) {
+                return Err(format!(
+                    "it would drop `{line}`, whose files are in the image"
+                ));
+            }
+        }
     }
     Ok(())
 }
@@ -452,8 +664,13 @@ fn supplied(
     })
 }
 
-fn compare_stage(b: &StageSnapshot, a: &StageSnapshot, changes: &[Change]) -> Result<(), String> {
-    let (map, exact) = matching(b, a, changes);
+fn compare_stage(
+    b: &StageSnapshot,
+    a: &StageSnapshot,
+    changes: &[Change],
+    map: &[Option<usize>],
+    exact: &[bool],
+) -> Result<(), String> {
     let gone: Vec<usize> = (0..map.len()).filter(|&x| map[x].is_none()).collect();
     let matched = map.iter().flatten().count();
     let may_remove = has(changes, Change::Drop) || has(changes, Change::Merge);
@@ -499,7 +716,7 @@ fn compare_stage(b: &StageSnapshot, a: &StageSnapshot, changes: &[Change]) -> Re
                 ));
             }
             let (was, is) = (edge_b(x, y), edge_a(mx, my));
-            if swapped && (was || is) && !supplied(b, a, &map, changes, x, my) {
+            if swapped && (was || is) && !supplied(b, a, map, changes, x, my) {
                 return Err(format!(
                     "it would put `{}` after `{}`, which depends on it",
                     b.instructions[x].1, b.instructions[y].1
@@ -586,6 +803,106 @@ mod tests {
         let before = "FROM a\nENV S 1 D 3\nENV S \"1 D 3\"\n";
         let after = "FROM a\nENV S=\"1 D 3\"\nENV S \"1 D 3\"\n";
         assert_eq!(check(before, after, &[Change::Rewrite]), Ok(()));
+    }
+
+    #[test]
+    fn what_a_later_stage_reads_is_not_dropped() {
+        let before = "FROM debian AS build\nRUN echo a > /out/app\nRUN echo b > /out/other\nFROM debian\nCOPY --from=build /out/app /app\n";
+        let err = check(
+            before,
+            "FROM debian AS build\nRUN echo b > /out/other\nFROM debian\nCOPY --from=build /out/app /app\n",
+            &[Change::Drop],
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("drop `RUN echo a > /out/app`, whose files `COPY --from=build"),
+            "{err}"
+        );
+        assert_eq!(
+            check(
+                before,
+                "FROM debian AS build\nRUN echo a > /out/app\nFROM debian\nCOPY --from=build /out/app /app\n",
+                &[Change::Drop]
+            ),
+            Ok(()),
+            "nothing reads the other file"
+        );
+        let err = check(
+            "FROM debian AS base\nRUN echo a > /etc/a\nFROM base\nCMD [\"x\"]\n",
+            "FROM debian AS base\nFROM base\nCMD [\"x\"]\n",
+            &[Change::Drop],
+        )
+        .unwrap_err();
+        assert!(err.contains("stage 1's FROM"), "{err}");
+        let err = check(
+            "FROM a\nRUN echo x > /x\nCMD [\"a\"]\n",
+            "FROM a\nCMD [\"a\"]\n",
+            &[Change::Drop],
+        )
+        .unwrap_err();
+        assert!(err.contains("whose files are in the image"), "{err}");
+        // A template's placeholder makes a line unknown; a CMD still puts no file in the image.
+        assert_eq!(
+            check(
+                "FROM {{ base }}\nCMD {{ a }}\nCMD [\"b\"]\n",
+                "FROM {{ base }}\nCMD [\"b\"]\n",
+                &[Change::Drop]
+            ),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn a_multi_stage_rewrite_keeps_the_config_and_copies_what_the_command_runs() {
+        let before = "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/web\nEXPOSE 8080\nENTRYPOINT [\"/out/web\"]\n";
+        let good = "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/web\n\nFROM scratch\nWORKDIR /src\nEXPOSE 8080\nENTRYPOINT [\"/out/web\"]\nCOPY --from=build /out/web /out/web\n";
+        assert_eq!(check(before, good, &[Change::Stages]), Ok(()));
+        let missing = good.replace("COPY --from=build /out/web /out/web\n", "");
+        let err = check(before, &missing, &[Change::Stages]).unwrap_err();
+        assert!(err.contains("lack `/out/web`"), "{err}");
+        let nothing_there =
+            good.replace("COPY --from=build /out/web", "COPY --from=build /out/nope");
+        let err = check(before, &nothing_there, &[Change::Stages]).unwrap_err();
+        assert!(
+            err.contains("lack `/out/web`"),
+            "a copy of what the build did not write: {err}"
+        );
+        let moved = good.replace("WORKDIR /src\nEXPOSE", "EXPOSE");
+        let err = check(before, &moved, &[Change::Stages]).unwrap_err();
+        assert!(err.contains("`WORKDIR`"), "{err}");
+        let port = good.replace("EXPOSE 8080", "EXPOSE 80");
+        assert!(check(before, &port, &[Change::Stages]).is_err());
+        // Relative to the WORKDIR, and a program run by name from where the build installed it.
+        let before = "FROM gcc:13\nWORKDIR /src\nCOPY . .\nRUN gcc -O2 -o hello hello.c\nCMD [\"./hello\"]\n";
+        let after = "FROM gcc:13 AS build\nWORKDIR /src\nCOPY . .\nRUN gcc -O2 -o hello hello.c\n\nFROM debian:bookworm-slim\nWORKDIR /src\nCMD [\"./hello\"]\n";
+        let err = check(before, after, &[Change::Stages]).unwrap_err();
+        assert!(err.contains("`/src/hello`"), "{err}");
+        let after = after.replace("CMD", "COPY --from=build /src/hello /src/hello\nCMD");
+        assert_eq!(check(before, &after, &[Change::Stages]), Ok(()));
+        // The book's ch04 lab: a relative WORKDIR on an image whose own WORKDIR is not known, taken as below `/`.
+        let before = "FROM diamol/golang\nWORKDIR web\nCOPY index.html .\nCOPY main.go .\nRUN go build -o /web/server\nCMD [\"/web/server\"]\n";
+        let after = "FROM diamol/golang AS build\nWORKDIR web\nCOPY main.go .\nRUN go build -o /web/server\nFROM scratch\nWORKDIR /web\nCMD [\"/web/server\"]\nCOPY --from=build /web/server /web/server\nCOPY index.html .\n";
+        assert_eq!(check(before, after, &[Change::Stages]), Ok(()));
+        let elsewhere = after.replace("WORKDIR /web", "WORKDIR /app");
+        assert!(check(before, &elsewhere, &[Change::Stages]).is_err());
+        let lost = after.replace("COPY --from=build /web/server /web/server\n", "");
+        assert!(check(before, &lost, &[Change::Stages]).is_err());
+        let before =
+            "FROM golang:1.22\nRUN go build -o /usr/local/bin/server .\nCMD [\"server\"]\n";
+        let after = "FROM golang:1.22 AS build\nRUN go build -o /usr/local/bin/server .\nFROM scratch\nWORKDIR /go\nCMD [\"server\"]\n";
+        let err = check(
+            before,
+            &after.replace("WORKDIR /go\n", ""),
+            &[Change::Stages],
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("`WORKDIR`"),
+            "golang's WORKDIR is /go, scratch's /: {err}"
+        );
+        assert!(check(before, after, &[Change::Stages])
+            .unwrap_err()
+            .contains("`server`"));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! What each instruction reads and writes: COPY/ADD destinations, the paths a RUN's commands name, the folder a
 //! build tool runs in, the configuration package managers and tools read, the variables an instruction references,
 //! and the state (WORKDIR, USER, SHELL) and image config it sets. "Unknown" wherever the analysis is not sure.
-use super::access::{Access, PathAccess, Reach, STATE_SHELL, STATE_USER, STATE_WORKDIR};
+use super::access::{under, Access, PathAccess, Reach, STATE_SHELL, STATE_USER, STATE_WORKDIR};
 use super::facts::{CopyFacts, Facts, Step};
 use super::state::{expand, resolve, States, Var};
 use crate::knowledge::{self, Tool};
@@ -13,6 +13,17 @@ use crate::syntax::{Document, Instruction, Kind};
 pub(crate) struct Effects {
     pub reads: Access,
     pub writes: Access,
+    /// What it reads of other stages' file trees: `COPY --from`, `RUN --mount=from=`, `FROM <stage>`.
+    pub stage_reads: Vec<StageRead>,
+}
+
+/// A read of another stage's files (or of an image's, which the model does not see).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct StageRead {
+    /// The earlier stage; `None`: an image, or a name with a variable.
+    pub stage: Option<usize>,
+    /// Absolute, in that stage's file tree.
+    pub path: PathAccess,
 }
 
 impl Effects {
@@ -20,6 +31,7 @@ impl Effects {
         Effects {
             reads: Access::unknown(),
             writes: Access::unknown(),
+            stage_reads: Vec::new(),
         }
     }
 
@@ -164,7 +176,19 @@ fn of(doc: &Document, f: &Facts, states: &States, stage: usize, i: usize) -> Eff
     var_reads(ins, &mut e.reads);
     let workdir = states.at[i].workdir.as_deref();
     match ins.kind {
-        Kind::From | Kind::Unknown => return Effects::unknown(),
+        Kind::From => {
+            let mut e = Effects::unknown();
+            // `FROM <stage>` starts from everything that stage wrote.
+            let here = &doc.stages()[stage];
+            if let Some(parent) = super::facts::base_stage(doc, here) {
+                e.stage_reads.push(StageRead {
+                    stage: Some(parent.index),
+                    path: PathAccess::tree("/"),
+                });
+            }
+            return e;
+        }
+        Kind::Unknown => return Effects::unknown(),
         Kind::Arg | Kind::Env => {
             for p in &ins.pairs {
                 e.writes.var(p.key.clone());
@@ -215,12 +239,156 @@ fn of(doc: &Document, f: &Facts, states: &States, stage: usize, i: usize) -> Eff
             }
         }
         Kind::Copy | Kind::Add => match &f.steps[i].copy {
-            Some(c) => copy_effects(&f.steps[i], c, states.vars_at(stage, i), workdir, &mut e),
+            Some(c) => {
+                copy_effects(&f.steps[i], c, states.vars_at(stage, i), workdir, &mut e);
+                if c.from.is_some() && !c.remote {
+                    from_reads(c, states.vars_at(stage, i), &mut e);
+                }
+            }
             None => return Effects::unknown(),
         },
-        Kind::Run => run_effects(f, states, stage, i, &mut e),
+        Kind::Run => {
+            run_effects(f, states, stage, i, &mut e);
+            mounts(doc, f, states, stage, i, &mut e);
+        }
     }
     e
+}
+
+/// `COPY --from=<stage>` reads its sources in that stage's file tree (relative to its root).
+fn from_reads(c: &CopyFacts, vars: &[Var], e: &mut Effects) {
+    let stage = c.from_stage;
+    if c.sources.is_empty() {
+        e.stage_reads.push(StageRead {
+            stage,
+            path: PathAccess::tree("/"),
+        });
+    }
+    for s in &c.sources {
+        let path = expand(&s.value, vars)
+            .map(|v| before_glob(&v).to_string())
+            .and_then(|v| resolve(Some("/"), if v.is_empty() { "/" } else { &v }))
+            .unwrap_or_else(|| "/".into());
+        let read = StageRead {
+            stage,
+            path: PathAccess::tree(path),
+        };
+        if !e.stage_reads.contains(&read) {
+            e.stage_reads.push(read);
+        }
+    }
+}
+
+/// One `--mount` of a RUN, as BuildKit reads its options.
+struct Mount {
+    kind: String,
+    target: Option<String>,
+    source: Option<String>,
+    from: Option<String>,
+    id: Option<String>,
+}
+
+fn mount_of(options: Vec<(String, Option<String>)>) -> Mount {
+    let mut m = Mount {
+        kind: "bind".into(),
+        target: None,
+        source: None,
+        from: None,
+        id: None,
+    };
+    for (k, v) in options {
+        let v = v.map(|v| v.trim_matches('"').trim_matches('\'').to_string());
+        match k.as_str() {
+            "type" => m.kind = v.unwrap_or_default().to_ascii_lowercase(),
+            "target" | "dst" | "destination" => m.target = v,
+            "source" | "src" => m.source = v,
+            "from" => m.from = v,
+            "id" => m.id = v,
+            _ => {}
+        }
+    }
+    m
+}
+
+/// `RUN --mount=...`: what the mounts read (another stage's files, a secret, the SSH agent), and that the RUN's
+/// reads and writes below a mount's target touch the mount, not the image (a cache or tmpfs keeps nothing in the
+/// layer; a bind mount's writes are dropped).
+fn mounts(doc: &Document, f: &Facts, states: &States, stage: usize, i: usize, e: &mut Effects) {
+    let step = &f.steps[i];
+    let workdir = states.at[i].workdir.as_deref();
+    let vars = states.vars_at(stage, i);
+    let mut ssh = 0;
+    for fl in step.args.flags.iter().filter(|fl| fl.name == "mount") {
+        let m = mount_of(fl.options());
+        let target = match m.kind.as_str() {
+            "secret" => m
+                .target
+                .clone()
+                .or_else(|| m.id.as_ref().map(|id| format!("/run/secrets/{id}"))),
+            "ssh" => {
+                let t = m
+                    .target
+                    .clone()
+                    .unwrap_or_else(|| format!("/run/buildkit/ssh_agent.{ssh}"));
+                ssh += 1;
+                Some(t)
+            }
+            _ => m.target.clone(),
+        };
+        match m.kind.as_str() {
+            "bind" | "cache" => {
+                if let Some(from) = &m.from {
+                    let source = m
+                        .source
+                        .as_deref()
+                        .and_then(|s| expand(s, vars))
+                        .map(|s| before_glob(&s).to_string())
+                        .filter(|s| !s.is_empty())
+                        .unwrap_or_else(|| "/".into());
+                    e.stage_reads.push(StageRead {
+                        stage: mount_stage(doc, stage, from),
+                        path: PathAccess::tree(super::state::normalize(&source)),
+                    });
+                }
+            }
+            "secret" => {
+                let id = m.id.clone().or_else(|| {
+                    target
+                        .as_deref()
+                        .map(|t| t.rsplit('/').next().unwrap_or(t).to_string())
+                });
+                e.reads.var(format!(" secret:{}", id.unwrap_or_default()));
+            }
+            "ssh" => e
+                .reads
+                .var(format!(" ssh:{}", m.id.as_deref().unwrap_or("default"))),
+            _ => {}
+        }
+        let Some(target) = target else { continue };
+        if !target.starts_with('/') {
+            e.reads.var(STATE_WORKDIR);
+        }
+        let Some(at) = expand(&target, vars).and_then(|t| resolve(workdir, &t)) else {
+            continue;
+        };
+        // What the RUN touches below the mount point is the mount's, not the image's.
+        if !e.reads.unknown {
+            e.reads.paths.retain(|p| !under(&p.path, &at));
+        }
+        if !e.writes.unknown {
+            e.writes.paths.retain(|p| !under(&p.path, &at));
+        }
+    }
+}
+
+/// The stage a mount's `from=` names: an earlier stage by name or index; `None` for an image.
+fn mount_stage(doc: &Document, here: usize, from: &str) -> Option<usize> {
+    if from.contains('$') {
+        return None;
+    }
+    crate::syntax::query::earlier_stage(doc, here, from)
+        .map(|s| s.index)
+        .or_else(|| from.parse::<usize>().ok().filter(|&n| n < here))
 }
 
 /// Sources that are archives ADD unpacks.

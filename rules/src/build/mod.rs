@@ -26,6 +26,15 @@
 //!   Go and C compilers read their source files anywhere; a dependency install reads its whole project folder.
 //! - Creating a WORKDIR folder commutes with copies into it; only the state it sets is ordered.
 //! - The config of a stage built on an image starts empty: changes are compared, not the image's values.
+//! - Between stages: `COPY --from`, a mount's `from=` and `FROM <stage>` read what the named stage (and the stages it
+//!   builds on) wrote, by path prefix; a read of an image, or of a stage named through a variable, sees no writer.
+//! - `RUN --mount`: what the RUN reads or writes below a mount's target is the mount's, not the image's (a cache or
+//!   tmpfs keeps nothing, a bind mount's writes are dropped); a target the model cannot resolve hides nothing.
+//!   A bind mount of the build context reads no path of the image.
+//! - The whole-build rewrite (`Change::Stages`) is compared on the final image only: its config, and the files its
+//!   ENTRYPOINT and CMD name (words with a `/`, and program names) that the build wrote. A WORKDIR below a toolchain
+//!   image's unknown WORKDIR is taken as below `/` (the rewrite takes it so); a system program (`/usr/bin/...`) is
+//!   the image's even after a step the model does not understand.
 pub(crate) mod access;
 pub(crate) mod contract;
 pub(crate) mod effects;

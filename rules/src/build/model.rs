@@ -26,6 +26,40 @@ impl BuildModel {
         self.effects[a].conflicts(&self.effects[b])
     }
 
+    /// The instructions of earlier stages whose writes instruction `i` reads through `COPY --from`, a mount's
+    /// `from=` or `FROM <stage>`: (stage, instruction), in the stage read and the stages it builds on. An instruction
+    /// whose effects are unknown may have written anything.
+    pub fn stage_edges(&self, doc: &Document, i: usize) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        for read in &self.effects[i].stage_reads {
+            let Some(first) = read.stage.and_then(|s| doc.stages().get(s)) else {
+                continue;
+            };
+            let mut stage = Some(first);
+            let mut seen = 0;
+            while let Some(s) = stage {
+                for w in s.instructions.start + 1..s.instructions.end {
+                    // Only these put files in a stage (a template's placeholder makes any line unknown).
+                    if !matches!(
+                        doc.instructions()[w].kind,
+                        Kind::Run | Kind::Copy | Kind::Add
+                    ) {
+                        continue;
+                    }
+                    let writes = &self.effects[w].writes;
+                    let hit = writes.unknown || writes.paths.iter().any(|p| p.overlaps(&read.path));
+                    if hit && !out.contains(&(s.index, w)) {
+                        out.push((s.index, w));
+                    }
+                }
+                seen += 1;
+                stage =
+                    base_stage(doc, s).filter(|p| p.index < s.index && seen <= doc.stages().len());
+            }
+        }
+        out
+    }
+
     /// Whether running the instructions of a stage in `order` (old indices, every instruction once) keeps every
     /// dependent pair in its order; `Err` holds the first pair (earlier, later) it would swap.
     pub fn check_order(&self, order: &[usize]) -> Result<(), (usize, usize)> {
@@ -268,6 +302,60 @@ mod tests {
         assert!(
             m.effects[3].writes.unknown,
             "relative to an unknown WORKDIR"
+        );
+    }
+
+    #[test]
+    fn later_stages_read_what_earlier_ones_wrote() {
+        let src = "FROM golang AS build\nWORKDIR /src\nRUN go build -o /out/app\nRUN echo hi > /out/notes.txt\nFROM debian\nCOPY --from=build /out/app /usr/local/bin/app\nCOPY --from=nginx:alpine /etc/nginx /etc/nginx\nCOPY --from=0 /out /srv/out\nFROM build AS test\nRUN ./run-tests.sh\nFROM debian\nCOPY --from=test /out/app /app\n";
+        let (doc, m) = model(src);
+        assert_eq!(
+            m.stage_edges(&doc, 5),
+            [(0, 2)],
+            "the binary, not the notes"
+        );
+        assert!(m.stage_edges(&doc, 6).is_empty(), "an image");
+        assert_eq!(m.stage_edges(&doc, 7), [(0, 2), (0, 3)], "by index");
+        assert_eq!(
+            m.stage_edges(&doc, 8),
+            [(0, 2), (0, 3)],
+            "FROM <stage> starts from every file it wrote"
+        );
+        let mut e = m.stage_edges(&doc, 11);
+        e.sort_unstable();
+        assert_eq!(
+            e,
+            [(0, 2), (2, 9)],
+            "an unknown step may have written it, and so may the stage it builds on"
+        );
+    }
+
+    #[test]
+    fn mounts_read_their_source_and_hide_the_image_below_their_target() {
+        let src = "FROM debian AS build\nRUN echo x > /out/x\nFROM debian\nWORKDIR /src\nCOPY app.conf /src/ctx/app.conf\nRUN --mount=type=bind,target=/src/ctx cp /src/ctx/app.conf /etc/app.conf\nRUN --mount=type=bind,target=mnt cp /src/ctx/app.conf /etc/app.conf\nRUN --mount=type=tmpfs,target=/tmp/b cp -r /etc/app.conf /tmp/b\nRUN cat /tmp/b/app.conf\nRUN --mount=type=bind,from=build,source=/out,target=/mnt cp /mnt/x /etc/x\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc cat /root/.npmrc\nCOPY npmrc /root/.npmrc\nRUN --mount=type=cache,from=build,target=/c cat /c/x\n";
+        let (doc, m) = model(src);
+        assert!(!m.depends(4, 5), "the bind mount hides the copied file");
+        assert!(
+            m.depends(4, 6),
+            "at the relative target's place, the image's file is read"
+        );
+        assert!(m.depends(3, 6), "a relative target is below the WORKDIR");
+        assert!(!m.depends(3, 5));
+        assert!(!m.depends(7, 8), "a tmpfs keeps nothing in the image");
+        assert_eq!(
+            m.stage_edges(&doc, 9),
+            [(0, 1)],
+            "a bind mount from a stage"
+        );
+        assert!(m.effects[10]
+            .reads
+            .vars
+            .contains(&" secret:npmrc".to_string()));
+        assert!(!m.depends(10, 11), "the secret, not the copied file");
+        assert_eq!(
+            m.stage_edges(&doc, 12),
+            [(0, 1)],
+            "a cache seeded from a stage"
         );
     }
 

@@ -245,6 +245,97 @@ mod tests {
     }
 
     #[test]
+    fn the_after_fix_check_sees_a_mount_below_the_workdir() {
+        // The bind mount's target is relative: above the WORKDIR it lands elsewhere and the copy finds nothing.
+        let d = hoisted("FROM debian\nWORKDIR /src\nRUN --mount=type=bind,target=ctx cp /src/ctx/app.conf /etc/app.conf\n");
+        assert!(d.fix.is_none(), "{}", d.message);
+        assert!(
+            d.message.contains("(no fix: it would put `WORKDIR /src`"),
+            "{}",
+            d.message
+        );
+        let d = hoisted("FROM debian\nWORKDIR /src\nRUN --mount=type=bind,target=/src/ctx cp /src/ctx/app.conf /etc/app.conf\n");
+        assert!(d.fix.is_some(), "an absolute target: {}", d.message);
+    }
+
+    declare_rule! {
+        /// Drops the first RUN of the first stage, whatever it writes: a deliberately wrong fix.
+        pub struct DropFirstRun {
+            code: "DF998",
+            name: "drop-first-run",
+            category: Meta,
+            severity: Warning,
+            fix: Always,
+            peers: [],
+            options: [],
+            changes: [Drop],
+        }
+    }
+
+    impl Rule for DropFirstRun {
+        fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
+            let doc = ctx.doc();
+            let Some(first) = doc.stages()[0]
+                .instructions
+                .clone()
+                .find(|&i| doc.instructions()[i].kind == Kind::Run)
+            else {
+                return;
+            };
+            let ins = &doc.instructions()[first];
+            let fix = Fix::safe(
+                "Drop",
+                vec![Edit::delete(ins.range.start..ins.range.end + 1)],
+            );
+            out.push(ctx.diagnostic(ins.range.clone(), "drop me").with_fix(fix));
+        }
+    }
+
+    #[test]
+    fn the_after_fix_check_keeps_what_a_later_stage_reads() {
+        let dropped = |src: &str| {
+            let doc = Document::parse(src);
+            let settings = Settings::default();
+            let (facts, original) = (std::cell::OnceCell::new(), std::cell::OnceCell::new());
+            let shared = Shared {
+                facts: &facts,
+                original: &original,
+            };
+            let options = RuleOptions::new();
+            let mut out = Vec::new();
+            run(
+                &DropFirstRun::META,
+                &doc,
+                &settings,
+                None,
+                &options,
+                &[],
+                &shared,
+                &mut out,
+            );
+            out.pop().expect("one finding")
+        };
+        let d = dropped("FROM golang AS build\nRUN go build -o /out/app\nFROM debian\nCOPY --from=build /out/app /usr/local/bin/app\n");
+        assert!(d.fix.is_none());
+        assert!(
+            d.message.contains(
+                "(no fix: it would drop `RUN go build -o /out/app`, whose files `COPY --from=build"
+            ),
+            "{}",
+            d.message
+        );
+        let d = dropped("FROM debian AS build\nRUN --mount=type=cache,target=/root/.cache echo x > /out/x\nFROM debian\nRUN --mount=type=bind,from=build,source=/out,target=/mnt cp /mnt/x /x\n");
+        assert!(
+            d.message
+                .contains("whose files `RUN --mount=type=bind,from=build"),
+            "{}",
+            d.message
+        );
+        let d = dropped("FROM debian AS build\nRUN echo x > /out/unused\nRUN echo y > /out/x\nFROM debian\nCOPY --from=build /out/x /x\n");
+        assert!(d.fix.is_some(), "nothing reads it: {}", d.message);
+    }
+
+    #[test]
     fn the_after_fix_check_holds_rules_to_what_they_declare() {
         // A move from a rule that declares none.
         static UNDECLARED: RuleMeta = RuleMeta {
