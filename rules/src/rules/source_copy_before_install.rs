@@ -4,7 +4,7 @@ use crate::knowledge::{
     cargo_placeholders, glob_match, manifest_spec, manifests_for, Prefetch, Tool,
 };
 use crate::optimizer::facts::{CopyFacts, Facts};
-use crate::optimizer::layers::{cache_mounts, resolve, stable_run, workdir_at};
+use crate::optimizer::layers::{cache_mounts, resolve, workdir_at};
 use crate::optimizer::lines::{after, block, block_start, insertion, removals};
 use crate::shell::{Action, ActionKind};
 use crate::syntax::{Kind, Stage};
@@ -74,8 +74,9 @@ declare_rule! {
     /// copied; otherwise a glob that always matches the required manifest (`package*.json`, `go.mod go.sum*`).
     /// The fix is refused when the manifests alone are not enough (npm/yarn workspaces or install scripts, a
     /// Maven multi-module or Gradle multi-project build, a Cargo workspace, requirements that install local paths,
-    /// .NET without the build context) or when something between the copy and the install may need the sources:
-    /// the message then says what to do by hand.
+    /// .NET without the build context) or when the build model shows that something between the copy and the
+    /// install reads or writes what the copy writes (or sets a WORKDIR or variable it uses): the message then says
+    /// what to do by hand.
     /// An install script or build step may read files the manifests do not list, so the fix is unsafe.
     ///
     /// ## References
@@ -689,31 +690,6 @@ fn split_after_install(
     Ok(Some((gap, run)))
 }
 
-/// Instructions that may sit between the sources copy and the install when the copy moves below the install.
-fn independent(f: &Facts, i: usize, dest_absolute: bool) -> bool {
-    let ins = f.ins(i);
-    match ins.kind {
-        // A relative destination would land elsewhere after a WORKDIR.
-        Kind::Workdir => dest_absolute,
-        Kind::Env
-        | Kind::Arg
-        | Kind::Label
-        | Kind::Expose
-        | Kind::Cmd
-        | Kind::Entrypoint
-        | Kind::Healthcheck
-        | Kind::Stopsignal
-        | Kind::User
-        | Kind::Maintainer => true,
-        Kind::Run => stable_run(&f.steps[i]).is_some(),
-        Kind::Copy | Kind::Add => f.steps[i]
-            .copy
-            .as_ref()
-            .is_some_and(|c| c.manifests_only || c.heredoc || !c.in_context()),
-        _ => false,
-    }
-}
-
 impl SourceCopyBeforeInstall {
     fn check_all(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
         let f = Facts::new(ctx);
@@ -852,8 +828,11 @@ impl SourceCopyBeforeInstall {
                 vec![Edit::insert(block_start(doc, c), text)],
             ));
         }
-        let dest_absolute = copy.dest.value.starts_with('/');
-        if let Some(i) = (c + 1..j).find(|&i| !independent(f, i, dest_absolute)) {
+        // The build model: the copy passes what lies between only when none of it reads or writes what the copy
+        // writes (or sets a WORKDIR or variable the copy uses); the install itself reads the manifests copied in
+        // its place.
+        let model = f.model();
+        if let Some(i) = (c + 1..j).find(|&i| model.depends(c, i)) {
             let line = ctx
                 .slice(f.ins(i).range.clone())
                 .lines()
@@ -1111,5 +1090,41 @@ mod tests {
             "{}",
             d[0].message
         );
+    }
+
+    /// The build model decides what the copy may pass: a step that touches none of the copied files, yes; one
+    /// that reads or writes into the copied folder, or a WORKDIR that a relative destination follows, no.
+    #[test]
+    fn the_model_decides_what_the_copy_may_pass() {
+        spec::fixes(
+            R,
+            FixMode::Unsafe,
+            &[(
+                "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN useradd -m app\nRUN npm ci\n",
+                "FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN useradd -m app\nRUN npm ci\nCOPY . .\n",
+            )],
+        );
+        for (src, blocker) in [
+            (
+                "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN curl -fsSL -o /app/vendor.js https://x/v.js\nRUN npm ci\n",
+                "RUN curl",
+            ),
+            (
+                "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN chmod +x /app/start.sh\nRUN npm ci\n",
+                "RUN chmod",
+            ),
+            (
+                "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN ls /app/src > /tmp/files\nRUN npm ci\n",
+                "RUN ls",
+            ),
+        ] {
+            let d = spec::diagnostics(R, src);
+            assert!(d[0].fix.is_none(), "{src}");
+            assert!(
+                d[0].message.contains(&format!("`{blocker}")),
+                "{}",
+                d[0].message
+            );
+        }
     }
 }
