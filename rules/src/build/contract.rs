@@ -151,16 +151,12 @@ impl Snapshot {
                 }
             }
             let mut cross = Vec::new();
+            // A FROM line is position `usize::MAX`: a fix that keeps the stage keeps it.
+            let position = |i: usize, first: usize| i.checked_sub(first + 1).unwrap_or(usize::MAX);
             for r in stage.instructions.clone() {
                 for (ws, w) in model.stage_edges(doc, r) {
-                    let from = doc.stages()[ws].instructions.start + 1;
-                    // The FROM line is position `usize::MAX`: it is never rewritten by a fix that keeps the stage.
-                    let pos = if r == stage.instructions.start {
-                        usize::MAX
-                    } else {
-                        r - body.start
-                    };
-                    cross.push((pos, ws, w - from));
+                    let from = doc.stages()[ws].instructions.start;
+                    cross.push((position(r, stage.instructions.start), ws, position(w, from)));
                 }
             }
             stages.push(StageSnapshot {
@@ -487,9 +483,21 @@ fn compare_stage_reads(
         let (map, exact) = &maps[s];
         map[pos].map(|m| (m, exact[pos]))
     };
+    let after_cross: Vec<std::collections::HashSet<(usize, usize, usize)>> = after
+        .stages
+        .iter()
+        .map(|st| st.cross.iter().copied().collect())
+        .collect();
     for (s, b) in before.stages.iter().enumerate() {
         for &(r, ws, w) in &b.cross {
-            let writer = &before.stages[ws].instructions[w].1;
+            if w == usize::MAX && r == usize::MAX {
+                // One FROM reading another: the stages stay (compared above).
+                continue;
+            }
+            let writer = match before.stages[ws].instructions.get(w) {
+                Some(ins) => ins.1.clone(),
+                None => format!("stage {ws}'s FROM"),
+            };
             let Some((mw, exact_w)) = at(ws, w) else {
                 if merges {
                     continue;
@@ -506,7 +514,7 @@ fn compare_stage_reads(
             let Some((mr, exact_r)) = at(s, r) else {
                 continue;
             };
-            if exact_r && exact_w && !after.stages[s].cross.contains(&(mr, ws, mw)) {
+            if exact_r && exact_w && !after_cross[s].contains(&(mr, ws, mw)) {
                 return Err(format!(
                     "`{}` would no longer read what `{writer}` writes",
                     b.instructions[r].1

@@ -315,6 +315,9 @@ fn mount_of(options: Vec<(String, Option<String>)>) -> Mount {
 /// layer; a bind mount's writes are dropped).
 fn mounts(doc: &Document, f: &Facts, states: &States, stage: usize, i: usize, e: &mut Effects) {
     let step = &f.steps[i];
+    if !step.args.flags.iter().any(|fl| fl.name == "mount") {
+        return;
+    }
     let workdir = states.at[i].workdir.as_deref();
     let vars = states.vars_at(stage, i);
     let mut ssh = 0;

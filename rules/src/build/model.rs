@@ -27,34 +27,33 @@ impl BuildModel {
     }
 
     /// The instructions of earlier stages whose writes instruction `i` reads through `COPY --from`, a mount's
-    /// `from=` or `FROM <stage>`: (stage, instruction), in the stage read and the stages it builds on. An instruction
-    /// whose effects are unknown may have written anything.
+    /// `from=` or `FROM <stage>`: (stage, instruction). An instruction whose effects are unknown may have written
+    /// anything. What the stage read inherited from the stage it builds on is its FROM line: that FROM reads the
+    /// stage below in turn, so the edges reach every ancestor without a walk per read (a chain of thousands of
+    /// `FROM <previous>` stages stays linear).
     pub fn stage_edges(&self, doc: &Document, i: usize) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
         for read in &self.effects[i].stage_reads {
-            let Some(first) = read.stage.and_then(|s| doc.stages().get(s)) else {
+            let Some(s) = read.stage.and_then(|s| doc.stages().get(s)) else {
                 continue;
             };
-            let mut stage = Some(first);
-            let mut seen = 0;
-            while let Some(s) = stage {
-                for w in s.instructions.start + 1..s.instructions.end {
-                    // Only these put files in a stage (a template's placeholder makes any line unknown).
-                    if !matches!(
-                        doc.instructions()[w].kind,
-                        Kind::Run | Kind::Copy | Kind::Add
-                    ) {
-                        continue;
-                    }
-                    let writes = &self.effects[w].writes;
-                    let hit = writes.unknown || writes.paths.iter().any(|p| p.overlaps(&read.path));
-                    if hit && !out.contains(&(s.index, w)) {
-                        out.push((s.index, w));
-                    }
+            for w in s.instructions.start + 1..s.instructions.end {
+                // Only these put files in a stage (a template's placeholder makes any line unknown).
+                if !matches!(
+                    doc.instructions()[w].kind,
+                    Kind::Run | Kind::Copy | Kind::Add
+                ) {
+                    continue;
                 }
-                seen += 1;
-                stage =
-                    base_stage(doc, s).filter(|p| p.index < s.index && seen <= doc.stages().len());
+                let writes = &self.effects[w].writes;
+                let hit = writes.unknown || writes.paths.iter().any(|p| p.overlaps(&read.path));
+                if hit && !out.contains(&(s.index, w)) {
+                    out.push((s.index, w));
+                }
+            }
+            let inherits = base_stage(doc, s).is_some_and(|p| p.index < s.index);
+            if inherits && !out.contains(&(s.index, s.instructions.start)) {
+                out.push((s.index, s.instructions.start));
             }
         }
         out
@@ -325,8 +324,8 @@ mod tests {
         e.sort_unstable();
         assert_eq!(
             e,
-            [(0, 2), (2, 9)],
-            "an unknown step may have written it, and so may the stage it builds on"
+            [(2, 8), (2, 9)],
+            "an unknown step may have written it, and so may the stage it builds on (through its FROM)"
         );
     }
 
