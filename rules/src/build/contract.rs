@@ -399,8 +399,13 @@ fn writes_file(e: &Effects, file: &str, unknown_counts: bool) -> bool {
         let f = super::access::PathAccess::file(file);
         e.writes.paths.iter().any(|w| w.overlaps(&f))
     } else {
+        // A program: a file of that name, or a name in a `bin` folder (not a folder such as `/usr/share/dotnet`).
         let tail = format!("/{file}");
-        e.writes.paths.iter().any(|w| w.path.ends_with(&tail))
+        e.writes.paths.iter().any(|w| {
+            w.path.ends_with(&tail)
+                && (w.reach == super::access::Reach::File
+                    || w.path[..w.path.len() - tail.len()].ends_with("bin"))
+        })
     }
 }
 
@@ -426,7 +431,12 @@ fn compare_final_image(
             "WORKDIR" => (b.config.get(key).map(rooted), a.config.get(key).map(rooted)),
             _ => (b.config.get(key).cloned(), a.config.get(key).cloned()),
         };
-        if vb != va && !config_allowed(changes, key) {
+        // A toolchain's own settings (`CGO_ENABLED`, `CARGO_HOME` ...) leave with the toolchain.
+        let toolchain_env = va.is_none()
+            && key
+                .strip_prefix("ENV ")
+                .is_some_and(crate::knowledge::is_toolchain_env);
+        if vb != va && !toolchain_env && !config_allowed(changes, key) {
             return Err(format!("it would change the image's `{key}`"));
         }
     }

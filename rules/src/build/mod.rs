@@ -34,7 +34,8 @@
 //! - The whole-build rewrite (`Change::Stages`) is compared on the final image only: its config, and the files its
 //!   ENTRYPOINT and CMD name (words with a `/`, and program names) that the build wrote. A WORKDIR below a toolchain
 //!   image's unknown WORKDIR is taken as below `/` (the rewrite takes it so); a system program (`/usr/bin/...`) is
-//!   the image's even after a step the model does not understand.
+//!   the image's even after a step the model does not understand; a toolchain's own ENV settings (`CGO_ENABLED`,
+//!   `CARGO_HOME` ...) may leave with the toolchain.
 pub(crate) mod access;
 pub(crate) mod contract;
 pub(crate) mod effects;
