@@ -4,17 +4,27 @@
 //! `git archive` tarball, from `server/commit.txt`, which git fills in when it writes the archive (`export-subst`
 //! in `.gitattributes`); `DFLINT_COMMIT` overrides both (for packagers building from other sources). With none of
 //! them the version is shown alone.
+//!
+//! Only release builds (`cargo install`, scripts/release, the `profiling` profile) ask git: watching git's HEAD
+//! would rebuild the whole package, the library and every test, on each commit of a debug build.
 use std::path::Path;
 use std::process::Command;
 
 fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=DFLINT_COMMIT");
     println!("cargo:rerun-if-changed=server/commit.txt");
     let commit = std::env::var("DFLINT_COMMIT")
         .ok()
         .filter(|c| !c.trim().is_empty())
         .map(|c| c.trim().to_string())
-        .or_else(from_git)
+        .or_else(|| {
+            if std::env::var("PROFILE").as_deref() == Ok("release") {
+                from_git()
+            } else {
+                None
+            }
+        })
         .or_else(from_archive);
     let version = env!("CARGO_PKG_VERSION");
     let full = match commit {

@@ -2,13 +2,16 @@
 // headless Chromium. Run by tests/editors/vscode.sh, which builds the .vsix and the binary first.
 //
 //   node e2e.mjs --vsix FILE --dflint PATH [--expect-missing-binary] [--artifacts DIR]
+//   node e2e.mjs --vsix PLATFORM_VSIX --bundled [--artifacts DIR]
 //
 // Default mode: installs the .vsix, opens a folder with a Dockerfile with known problems, waits for dflint's
 // diagnostics in the Problems panel, applies the DF503 quick fix from the Ctrl+. menu, saves, and checks the
 // file on disk and the refreshed Problems panel; then "dflint: Fix all", a settings change, and
 // "dflint: Show stage graph". It fails when the server does not answer, so a pass proves
 // the server ran. With --expect-missing-binary (dflint.path set to a missing file) it checks instead that the
-// extension says what to do and that no diagnostics appear.
+// extension says what to do and that no diagnostics appear. With --bundled (a platform package with the binary
+// inside, no dflint.path, and no `dflint` on the PATH code-server gets) it checks the diagnostics and the stage
+// graph, and that the extension says it started the bundled binary.
 //
 // Environment: CODE_SERVER (default: node_modules/.bin/code-server), CHROMIUM (default: /usr/bin/chromium),
 // DFLINT_E2E_TIMEOUT_MS (per step, default 60000).
@@ -35,9 +38,12 @@ function parseArgs(argv) {
     else if (a === "--dflint") args.dflint = argv[++i];
     else if (a === "--artifacts") args.artifacts = path.resolve(argv[++i]);
     else if (a === "--expect-missing-binary") args.expectMissing = true;
+    else if (a === "--bundled") args.bundled = true;
     else throw new Error(`unknown argument ${a}`);
   }
-  if (!args.vsix || !args.dflint) throw new Error("usage: e2e.mjs --vsix FILE --dflint PATH [--expect-missing-binary]");
+  if (!args.vsix || !(args.dflint || args.bundled)) {
+    throw new Error("usage: e2e.mjs --vsix FILE (--dflint PATH [--expect-missing-binary] | --bundled)");
+  }
   return args;
 }
 
@@ -45,7 +51,7 @@ const args = parseArgs(process.argv.slice(2));
 const STEP_MS = Number(process.env.DFLINT_E2E_TIMEOUT_MS ?? 60_000);
 const codeServer = process.env.CODE_SERVER ?? path.join(here, "node_modules/.bin/code-server");
 const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const mode = args.expectMissing ? "missing-binary" : "main";
+const mode = args.bundled ? "bundled" : args.expectMissing ? "missing-binary" : "main";
 const t0 = Date.now();
 const log = (s) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${s}`);
 
@@ -72,7 +78,7 @@ fs.writeFileSync(
   path.join(dirs.userData, "User/settings.json"),
   JSON.stringify(
     {
-      "dflint.path": args.dflint,
+      ...(args.dflint ? { "dflint.path": args.dflint } : {}),
       "workbench.startupEditor": "none",
       "workbench.tips.enabled": false,
       "workbench.enableExperiments": false,
@@ -98,8 +104,17 @@ for (const f of fs.readdirSync(args.artifacts)) {
   if (f.startsWith(`vscode-${mode}-`) && f.endsWith(".png")) fs.rmSync(path.join(args.artifacts, f));
 }
 
+/** PATH without the folders that hold a `dflint`, so that only a bundled binary can be found. */
+function pathWithoutDflint(value) {
+  return (value ?? "")
+    .split(path.delimiter)
+    .filter((dir) => dir && !fs.existsSync(path.join(dir, "dflint")))
+    .join(path.delimiter);
+}
+
 const childEnv = {
   ...process.env,
+  ...(args.bundled ? { PATH: pathWithoutDflint(process.env.PATH) } : {}),
   XDG_CONFIG_HOME: path.join(dirs.xdg, "config"),
   XDG_DATA_HOME: path.join(dirs.xdg, "data"),
   XDG_CACHE_HOME: path.join(dirs.xdg, "cache"),
@@ -251,7 +266,9 @@ async function main() {
   await openDockerfile();
   await openProblems();
 
-  if (args.expectMissing) {
+  if (args.bundled) {
+    await bundledBinaryChecks();
+  } else if (args.expectMissing) {
     await missingBinaryChecks();
   } else {
     await diagnosticsAndQuickFix();
@@ -370,6 +387,42 @@ async function diagnosticsAndQuickFix() {
 
   // 7. The stage graph.
   await stageGraph();
+}
+
+/** The platform package: the server and `dflint graph` run from the binary inside it. */
+async function bundledBinaryChecks() {
+  const rows = await waitFor("dflint's diagnostics in the Problems panel", async () => {
+    const error = (await notifications()).find((n) => /dflint: /.test(n));
+    if (error) throw new Abort(`the extension reported: ${error}`);
+    const r = await problemRows();
+    return EXPECTED_CODES.every((code) => r.some((row) => row.includes(code))) ? r : undefined;
+  });
+  for (const r of rows) log(`problem: ${r}`);
+  await screenshot("problems");
+  log(`PASS diagnostics from the bundled binary: ${EXPECTED_CODES.join(", ")} in the Problems panel`);
+  await stageGraph();
+  // The client logs which binary it started; the PATH it got has none, so it can only be the bundled one.
+  const used = dflintOutputFull().match(/\[client\] using (.*)/);
+  if (used && !used[1].includes("(from bundled)")) throw new Error(`the extension used ${used[1]}`);
+  log(`PASS bundled binary: ${used ? used[1] : "no dflint on PATH, no dflint.path"}`);
+}
+
+/** Everything the *dflint* output channel logged, if code-server wrote it. */
+function dflintOutputFull() {
+  const found = [];
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (/dflint\.log$/.test(entry.name)) found.push(p);
+    }
+  };
+  try {
+    walk(path.join(dirs.userData, "logs"));
+  } catch {
+    return "";
+  }
+  return found.map((f) => fs.readFileSync(f, "utf8")).join("\n");
 }
 
 /** "dflint: Show stage graph": runs `dflint graph` and draws its Mermaid text in a webview, offline. */
