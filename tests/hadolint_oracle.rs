@@ -115,6 +115,46 @@ const AGREE: &[(&str, &str)] = &[
     ("SC2043", "FROM debian:12\nRUN for k in \"a b\"; do echo \"$k\"; done\nRUN for k in a b; do echo \"$k\"; done\n"),
     ("SC2154", "FROM debian:12\nARG name\nRUN echo \"$name\"\nRUN echo \"$other\"\n"),
     ("SC1072", "FROM debian:12\nRUN if true; then echo yes\nRUN echo ok\n"),
+    // Package managers: version pinning (unpinned-*-package, unpinned-gem), prompts (apt-get-without-yes,
+    // yum-without-yes, dnf-without-yes, zypper-without-non-interactive), apt-instead-of-apt-get, zypper-dist-upgrade.
+    ("DL3008", "FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN apt-get install -y curl=7.88.1-10 git=1:2.39\n"),
+    ("DL3008", "FROM debian:12\nRUN apt-get -y install -t bookworm-backports git\nRUN apt-get install -y ./x.deb curl/bookworm-backports\n"),
+    ("DL3008", "FROM debian:12\nRUN if true; then apt-get install -y x; fi\nRUN apt-get remove -y curl\nRUN apt-get install -y curl=${V}\n"),
+    ("DL3018", "FROM alpine:3\nRUN apk add --no-cache curl\nRUN apk add --no-cache curl=8.9.0-r0 git~2.45 ./x.apk\n"),
+    ("DL3018", "FROM alpine:3\nRUN apk add --virtual .build-deps gcc\nRUN apk add -t .deps -X https://x/edge foo=1\n"),
+    ("DL3018", "FROM alpine:3\nRUN apk --no-cache add curl\nRUN apk del curl\n"),
+    ("DL3013", "FROM python:3\nRUN pip install flask\nRUN pip install flask==3.0 'django>=5'\n"),
+    ("DL3013", "FROM python:3\nRUN pip install -r requirements.txt\nRUN pip install -e .\nRUN pip install --upgrade pip\n"),
+    ("DL3013", "FROM python:3\nRUN python3 -m pip install requests\nRUN pip3 install ./dist/x.whl\n"),
+    ("DL3013", "FROM python:3\nRUN pip install git+https://github.com/x/y\nRUN pip install git+https://github.com/x/y@v1\n"),
+    ("DL3013", "FROM python:3\nRUN pip install -c constraints.txt flask\nRUN pip --no-cache-dir install flask\n"),
+    ("DL3013", "FROM python:3\nRUN pip install -i https://x/simple requests==2\nRUN pip install --index-url https://x/simple requests\n"),
+    ("DL3016", "FROM node:22\nRUN npm install -g serve\nRUN npm install -g serve@14 @angular/cli@17\nRUN npm install\n"),
+    ("DL3016", "FROM node:22\nRUN npm install @angular/cli\nRUN npm install ./pkg x.tgz\nRUN npm ci\n"),
+    ("DL3016", "FROM node:22\nRUN npm install git+https://github.com/x/y.git\nRUN npm install git+https://github.com/x/y.git#v1\n"),
+    ("DL3016", "FROM node:22\nRUN npm install --loglevel warn serve\n"),
+    ("DL3028", "FROM ruby:3\nRUN gem install bundler\nRUN gem install bundler:2.5.16\nRUN gem install bundler -v 2.5\n"),
+    ("DL3028", "FROM ruby:3\nRUN gem install bundler --version=2.5\nRUN gem i rails\n"),
+    ("DL3033", "FROM centos:7\nRUN yum install -y httpd\nRUN yum install -y httpd-2.4.6-99.el7\n"),
+    ("DL3033", "FROM centos:7\nRUN yum module install -y nodejs\nRUN yum module install -y nodejs:20\n"),
+    ("DL3041", "FROM fedora:40\nRUN dnf install -y httpd\nRUN dnf install -y httpd-2.4.57\nRUN microdnf install -y jq\n"),
+    ("DL3041", "FROM fedora:40\nRUN dnf module install -y nodejs\nRUN dnf group install -y 'Development Tools'\n"),
+    ("DL3037", "FROM opensuse/leap\nRUN zypper -n install curl\nRUN zypper -n install curl=8.6 'git>=2' x.rpm\n"),
+    ("DL3037", "FROM opensuse/leap\nRUN zypper -n in -t pattern devel_basis\n"),
+    ("DL3062", "FROM golang:1\nRUN go install golang.org/x/tools/gopls@latest\nRUN go install golang.org/x/tools/gopls@v0.16.2\n"),
+    ("DL3062", "FROM golang:1\nRUN go get github.com/x/y\nRUN go get github.com/x/y@v1\nRUN go install ./cmd/...\n"),
+    ("DL3014", "FROM debian:12\nRUN apt-get update && apt-get install curl\nRUN apt-get install -y curl\nRUN apt-get -yq install curl\n"),
+    ("DL3014", "FROM debian:12\nRUN apt-get install --yes curl\nRUN apt-get --assume-yes install curl\nRUN apt-get -qq install curl\nRUN apt-get -q -q install curl\n"),
+    ("DL3014", "FROM debian:12\nRUN apt-get -q install curl\nRUN apt-get -q=2 install curl\nRUN if true; then apt-get install x; fi\n"),
+    ("DL3014", "FROM debian:12\nONBUILD RUN apt-get install x\nRUN apt-get update\n"),
+    ("DL3030", "FROM centos:7\nRUN yum install httpd\nRUN yum install -y httpd\nRUN yum --assumeyes install httpd\n"),
+    ("DL3030", "FROM centos:7\nRUN yum groupinstall 'Development Tools'\nRUN yum localinstall x.rpm\nRUN yum clean all\n"),
+    ("DL3038", "FROM fedora:40\nRUN dnf install httpd\nRUN dnf install -y httpd\nRUN dnf groupinstall x\n"),
+    ("DL3034", "FROM opensuse/leap\nRUN zypper install curl\nRUN zypper -n install curl\nRUN zypper in -y curl\nRUN zypper --non-interactive rm x\n"),
+    ("DL3034", "FROM opensuse/leap\nRUN zypper rm curl\nRUN zypper patch\nRUN zypper si x\nRUN zypper refresh\n"),
+    ("DL3027", "FROM debian:12\nRUN apt update && apt install -y curl\nRUN apt-get install -y curl\nRUN apt-cache policy x\n"),
+    ("DL3027", "FROM debian:12\nRUN apt list --installed\nRUN echo apt\n"),
+    ("DL3035", "FROM opensuse/leap\nRUN zypper -n dist-upgrade\nRUN zypper -n dup\nRUN zypper -n update\n"),
 ];
 
 /// Documented differences: (code, Dockerfile, hadolint's lines, dflint's lines).
@@ -130,6 +170,35 @@ const DIFFER: &[(&str, &str, &[usize], &[usize])] = &[
     // declaration-masks-status: `export A=$(x)` unquoted; ShellCheck 0.9 reports SC2155 with SC2046, hadolint's
     // ShellCheck only SC2046.
     ("SC2155", "FROM debian:12\nRUN export A=$(x)\n", &[], &[2]),
+    // Package managers (see each rule's documentation).
+    // Commands behind `sudo` and in an exec-form `sh -c` are read; packages in a variable are not checked.
+    ("DL3008", "FROM debian:12\nRUN sudo apt-get install -y curl\nRUN [\"sh\", \"-c\", \"apt-get install -y x\"]\n", &[], &[2, 3]),
+    ("DL3008", "FROM debian:12\nRUN apt-get install -y $PKGS\n", &[2], &[]),
+    // unpinned-apt-package: `apt install` is read.
+    ("DL3008", "FROM debian:12\nRUN apt install -y curl\n", &[], &[2]),
+    // unpinned-npm-package: `npm i` is `npm install`; `.` is a folder.
+    ("DL3016", "FROM node:22\nRUN npm i -g typescript\nRUN npm install -g .\n", &[3], &[2]),
+    // unpinned-gem: `--no-document` takes no value; a `.gem` file is pinned.
+    ("DL3028", "FROM ruby:3\nRUN gem install --no-document bundler\nRUN gem install ./x-1.0.gem\n", &[3], &[2]),
+    // unpinned-yum-package: an `.rpm` URL without `-` is pinned; `--enablerepo` takes a value.
+    ("DL3033", "FROM centos:7\nRUN yum install -y https://x/e.rpm\nRUN yum -y --enablerepo epel install jq-1.6\n", &[2, 3], &[]),
+    // unpinned-dnf-package: `dnf5` is dnf.
+    ("DL3041", "FROM fedora:40\nRUN dnf5 install -y git\n", &[], &[2]),
+    // unpinned-go-package: without a version, `go install` and `go run` build what go.mod requires; `@master` moves.
+    ("DL3062", "FROM golang:1\nRUN go install example.com/x/cmd/y\nRUN go run main.go\nRUN go install x.com/y@master\n", &[2, 3], &[4]),
+    // apt-get-without-yes: other subcommands ask too; `yes |`, `-o APT::Get::Assume-Yes=true` and `-s` answer.
+    ("DL3014", "FROM debian:12\nRUN apt-get upgrade\nRUN apt-get remove curl\nRUN apt install curl\n", &[], &[2, 3, 4]),
+    ("DL3014", "FROM debian:12\nRUN yes | apt-get install curl\nRUN apt-get -o APT::Get::Assume-Yes=true install curl\nRUN apt-get install -s curl\n", &[2, 3, 4], &[]),
+    // yum-without-yes: other transactions ask too; `yes |` answers.
+    ("DL3030", "FROM centos:7\nRUN yum update\nRUN yum remove x\nRUN yes | yum install httpd\n", &[4], &[2, 3]),
+    // dnf-without-yes: microdnf never asks; `upgrade` asks.
+    ("DL3038", "FROM fedora:40\nRUN microdnf install httpd\nRUN dnf upgrade\n", &[2], &[3]),
+    // zypper-without-non-interactive: `update` and `dist-upgrade` ask too.
+    ("DL3034", "FROM opensuse/leap\nRUN zypper update\nRUN zypper dup\n", &[], &[2, 3]),
+    // apt-instead-of-apt-get: behind `sudo`, and by its path.
+    ("DL3027", "FROM debian:12\nRUN sudo apt install -y x\nRUN /usr/bin/apt install -y x\n", &[], &[2, 3]),
+    // zypper-dist-upgrade: a package named `dup` is no subcommand.
+    ("DL3035", "FROM opensuse/leap\nRUN zypper -n install dup\n", &[2], &[]),
 ];
 
 #[test]

@@ -44,6 +44,18 @@ use dflint_rules::syntax::Document;
 /// - `apt-install-recommends` (new; hadolint 2.15.1's DL3015 gives 72, one per `RUN` where dflint reports each
 ///   install): samples read (microservices-demo's `apt-get install -y unzip procps wget`, kubernetes' cross
 ///   image, docker-maven's corretto JDK): installs that take recommends nobody asked for; right.
+/// - Package-manager rules (new). Prompts: `apt-get-without-yes`, `yum-without-yes`, `dnf-without-yes`,
+///   `zypper-without-non-interactive` have no hits (hadolint's DL3014 gives 2, both `apt-get install -s`, a
+///   simulation that asks nothing, in docker-library/postgres; DL3038 gives 4, all `microdnf`, which never asks).
+///   `apt-instead-of-apt-get`: 16, every one a real `apt update` / `apt install` (kaniko, kind, sha1cd; DL3027
+///   gives 10, one per `RUN`). Pinning of language packages, read in full: `unpinned-pip-package` 20 (`pip install
+///   Flask`, `pip install --upgrade pip`; DL3013 17), `unpinned-npm-package` 7 (DL3016 6; one more behind
+///   `sudo -u node`), `unpinned-gem` 9 (DL3028 9), `unpinned-go-package` 13 (`go install ...@latest` in moby,
+///   buildx, compose, kind; DL3062 14, of which 9 are `go install pkg` without a version, which builds what go.mod
+///   requires): right. Pinning of distribution packages is off by default (pins vanish from the mirrors); its
+///   counts are in the rules' docs: `unpinned-apt-package` 661 (DL3008 545 `RUN`s), `unpinned-apk-package` 391
+///   (DL3018 328), `unpinned-yum-package` 15 (DL3033 15), `unpinned-dnf-package` 41 (DL3041 35; `tdnf` in the
+///   dotnet images), `unpinned-zypper-package` and `zypper-dist-upgrade` 0.
 /// - `copy-from-unknown-stage`: docker/compose and buildx's docs tool copy `--from=set` where the stage is
 ///   `license-set`: real bugs.
 /// - `too-deeply-nested`: no hits; no script in the corpus nests anywhere near 256 levels.
@@ -86,6 +98,15 @@ const COUNTS: &[(&str, usize, usize)] = &[
     ("shell-cmd-signals", 60, 30),
     ("pipe-without-pipefail", 350, 356),
     ("apt-install-recommends", 88, 88),
+    ("apt-get-without-yes", 0, 0),
+    ("yum-without-yes", 0, 0),
+    ("zypper-without-non-interactive", 0, 0),
+    ("dnf-without-yes", 0, 0),
+    ("apt-instead-of-apt-get", 16, 16),
+    ("unpinned-pip-package", 20, 20),
+    ("unpinned-npm-package", 7, 7),
+    ("unpinned-gem", 9, 9),
+    ("unpinned-go-package", 13, 13),
     ("instruction-casing", 11, 11),
     ("from-as-casing", 233, 233),
     ("legacy-key-value-format", 1537, 1537),

@@ -1,7 +1,9 @@
 //! One file per rule; `RULES` is the registry, one line per rule.
 use crate::engine::RuleMeta;
 
+mod apt_get_without_yes;
 mod apt_install_recommends;
+mod apt_instead_of_apt_get;
 mod backtick_substitution;
 mod build_deps_in_final_stage;
 mod cd_in_run;
@@ -10,6 +12,7 @@ mod cmd_shell_form_with_entrypoint;
 mod copy_from_missing_artifact;
 mod copy_from_unknown_stage;
 mod declaration_masks_status;
+mod dnf_without_yes;
 mod duplicate_stage_name;
 mod echo_escape_sequence;
 mod empty_continuation_line;
@@ -35,6 +38,7 @@ mod multiple_entrypoint;
 mod multiple_healthcheck;
 mod negation_skips_errexit;
 mod package_cache_in_layer;
+mod package_checks;
 mod pipe_without_pipefail;
 mod reserved_stage_name;
 mod run_scripts;
@@ -48,6 +52,15 @@ mod toolchain_in_final_image;
 mod undefined_shell_variable;
 mod unknown_flag;
 mod unknown_instruction;
+mod unpinned_apk_package;
+mod unpinned_apt_package;
+mod unpinned_dnf_package;
+mod unpinned_gem;
+mod unpinned_go_package;
+mod unpinned_npm_package;
+mod unpinned_pip_package;
+mod unpinned_yum_package;
+mod unpinned_zypper_package;
 mod unquoted_command_substitution;
 mod unquoted_expansion;
 mod untagged_image;
@@ -56,11 +69,16 @@ mod unused_suppression;
 mod volatile_layer_before_stable;
 mod wget_progress;
 mod workdir_relative_path;
+mod yum_without_yes;
+mod zypper_dist_upgrade;
+mod zypper_without_non_interactive;
 
 #[cfg(test)]
 pub(crate) mod spec;
 
+pub use apt_get_without_yes::AptGetWithoutYes;
 pub use apt_install_recommends::AptInstallRecommends;
+pub use apt_instead_of_apt_get::AptInsteadOfAptGet;
 pub use backtick_substitution::BacktickSubstitution;
 pub use build_deps_in_final_stage::BuildDepsInFinalStage;
 pub use cd_in_run::CdInRun;
@@ -69,6 +87,7 @@ pub use cmd_shell_form_with_entrypoint::CmdShellFormWithEntrypoint;
 pub use copy_from_missing_artifact::CopyFromMissingArtifact;
 pub use copy_from_unknown_stage::CopyFromUnknownStage;
 pub use declaration_masks_status::DeclarationMasksStatus;
+pub use dnf_without_yes::DnfWithoutYes;
 pub use duplicate_stage_name::DuplicateStageName;
 pub use echo_escape_sequence::EchoEscapeSequence;
 pub use empty_continuation_line::EmptyContinuationLine;
@@ -106,6 +125,15 @@ pub use toolchain_in_final_image::ToolchainInFinalImage;
 pub use undefined_shell_variable::UndefinedShellVariable;
 pub use unknown_flag::{known_flags, UnknownFlag};
 pub use unknown_instruction::UnknownInstruction;
+pub use unpinned_apk_package::UnpinnedApkPackage;
+pub use unpinned_apt_package::UnpinnedAptPackage;
+pub use unpinned_dnf_package::UnpinnedDnfPackage;
+pub use unpinned_gem::UnpinnedGem;
+pub use unpinned_go_package::UnpinnedGoPackage;
+pub use unpinned_npm_package::UnpinnedNpmPackage;
+pub use unpinned_pip_package::UnpinnedPipPackage;
+pub use unpinned_yum_package::UnpinnedYumPackage;
+pub use unpinned_zypper_package::UnpinnedZypperPackage;
 pub use unquoted_command_substitution::UnquotedCommandSubstitution;
 pub use unquoted_expansion::UnquotedExpansion;
 pub use untagged_image::UntaggedImage;
@@ -114,6 +142,9 @@ pub use unused_suppression::UnusedSuppression;
 pub use volatile_layer_before_stable::VolatileLayerBeforeStable;
 pub use wget_progress::WgetProgress;
 pub use workdir_relative_path::WorkdirRelativePath;
+pub use yum_without_yes::YumWithoutYes;
+pub use zypper_dist_upgrade::ZypperDistUpgrade;
+pub use zypper_without_non_interactive::ZypperWithoutNonInteractive;
 
 /// Every rule, by code.
 pub static RULES: &[RuleMeta] = &[
@@ -126,10 +157,25 @@ pub static RULES: &[RuleMeta] = &[
     InstructionBeforeFrom::META,
     InvalidHealthcheck::META,
     InvalidExpose::META,
+    AptGetWithoutYes::META,
+    YumWithoutYes::META,
+    ZypperWithoutNonInteractive::META,
+    DnfWithoutYes::META,
+    AptInsteadOfAptGet::META,
     PipeWithoutPipefail::META,
     UntrustedRegistry::META,
     LatestTag::META,
     UntaggedImage::META,
+    UnpinnedAptPackage::META,
+    UnpinnedApkPackage::META,
+    UnpinnedPipPackage::META,
+    UnpinnedNpmPackage::META,
+    UnpinnedGem::META,
+    UnpinnedYumPackage::META,
+    UnpinnedZypperPackage::META,
+    UnpinnedDnfPackage::META,
+    UnpinnedGoPackage::META,
+    ZypperDistUpgrade::META,
     SourceCopyBeforeInstall::META,
     VolatileLayerBeforeStable::META,
     MetadataAfterVolatile::META,

@@ -6,6 +6,7 @@
 //! an exec form that runs no shell is one simple command. Offsets are mapped back through the instruction's logical
 //! text, so a word's range is where it is written.
 mod lint;
+mod packages;
 mod parse;
 mod recognize;
 
@@ -13,6 +14,7 @@ use crate::syntax::ext_optimizer::{self, Mapped};
 use crate::syntax::{Instruction, Kind, Span};
 
 pub use lint::ShellCode;
+pub use packages::{package_command, Manager, PackageCommand};
 #[cfg(test)]
 pub(crate) use parse::MAX_NESTING;
 pub use recognize::*;
@@ -82,50 +84,7 @@ const WRAPPERS: &[&str] = &[
 impl SimpleCommand {
     /// The words from the command actually run: `sudo -E env X=1 apt-get install` gives `apt-get install`.
     pub fn argv(&self) -> &[Word] {
-        let w = &self.words;
-        let mut i = 0;
-        while i < w.len() {
-            let name = basename(&w[i].value);
-            if !WRAPPERS.contains(&name) {
-                break;
-            }
-            i += 1;
-            // The wrapper's own options and operands.
-            while i < w.len() {
-                let v = w[i].value.as_str();
-                let takes_value = match name {
-                    "sudo" => matches!(
-                        v,
-                        "-u" | "-g" | "-C" | "-p" | "-U" | "-r" | "-t" | "-h" | "-D"
-                    ),
-                    "nice" => v == "-n",
-                    "timeout" => matches!(v, "-s" | "-k" | "--signal" | "--kill-after"),
-                    "stdbuf" => false,
-                    _ => false,
-                };
-                if v == "--" {
-                    i += 1;
-                    break;
-                }
-                if v.starts_with('-') && v.len() > 1 {
-                    i += if takes_value { 2 } else { 1 };
-                    continue;
-                }
-                match name {
-                    "env" if v.contains('=') => i += 1,
-                    "timeout" if v.chars().next().is_some_and(|c| c.is_ascii_digit()) => {
-                        i += 1;
-                        break;
-                    }
-                    "gosu" | "su-exec" | "chroot" => {
-                        i += 1;
-                        break;
-                    }
-                    _ => break,
-                }
-            }
-        }
-        &w[i.min(w.len())..]
+        &self.words[skip_wrappers(&self.words)..]
     }
 
     /// The program run (basename of the first word after wrappers), when it is static.
@@ -142,6 +101,53 @@ impl SimpleCommand {
             .map(|w| w.value.as_str())
             .collect()
     }
+}
+
+/// How many words at the start of `w` are wrappers and their options: `sudo -E env X=1 apt-get` gives 4.
+pub(crate) fn skip_wrappers(w: &[Word]) -> usize {
+    let mut i = 0;
+    while i < w.len() {
+        let name = basename(&w[i].value);
+        if !WRAPPERS.contains(&name) {
+            break;
+        }
+        i += 1;
+        // The wrapper's own options and operands.
+        while i < w.len() {
+            let v = w[i].value.as_str();
+            let takes_value = match name {
+                "sudo" => matches!(
+                    v,
+                    "-u" | "-g" | "-C" | "-p" | "-U" | "-r" | "-t" | "-h" | "-D"
+                ),
+                "nice" => v == "-n",
+                "timeout" => matches!(v, "-s" | "-k" | "--signal" | "--kill-after"),
+                "stdbuf" => false,
+                _ => false,
+            };
+            if v == "--" {
+                i += 1;
+                break;
+            }
+            if v.starts_with('-') && v.len() > 1 {
+                i += if takes_value { 2 } else { 1 };
+                continue;
+            }
+            match name {
+                "env" if v.contains('=') => i += 1,
+                "timeout" if v.chars().next().is_some_and(|c| c.is_ascii_digit()) => {
+                    i += 1;
+                    break;
+                }
+                "gosu" | "su-exec" | "chroot" => {
+                    i += 1;
+                    break;
+                }
+                _ => break,
+            }
+        }
+    }
+    i.min(w.len())
 }
 
 /// `/usr/bin/apt-get` → `apt-get`.
