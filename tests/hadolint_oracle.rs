@@ -171,9 +171,11 @@ const DIFFER: &[(&str, &str, &[usize], &[usize])] = &[
     // ShellCheck only SC2046.
     ("SC2155", "FROM debian:12\nRUN export A=$(x)\n", &[], &[2]),
     // Package managers (see each rule's documentation).
-    // Commands behind `sudo` and in an exec-form `sh -c` are read; packages in a variable are not checked.
+    // Commands behind `sudo`, in an exec-form `sh -c` and in a quoted `sh -c '...'` are read; packages in a
+    // variable are not checked.
     ("DL3008", "FROM debian:12\nRUN sudo apt-get install -y curl\nRUN [\"sh\", \"-c\", \"apt-get install -y x\"]\n", &[], &[2, 3]),
     ("DL3008", "FROM debian:12\nRUN apt-get install -y $PKGS\n", &[2], &[]),
+    ("DL3014", "FROM debian:12\nRUN sh -c 'apt-get install curl'\nRUN bash -c \"apt-get update && apt-get install -y x\"\n", &[], &[2]),
     // unpinned-apt-package: `apt install` is read.
     ("DL3008", "FROM debian:12\nRUN apt install -y curl\n", &[], &[2]),
     // unpinned-npm-package: `npm i` is `npm install`; `.` is a folder.

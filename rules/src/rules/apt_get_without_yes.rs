@@ -1,6 +1,6 @@
 //! `apt-get-without-yes`: `apt-get install` that would stop at apt's confirmation prompt.
 use crate::engine::{declare_rule, Context, Diagnostic, Peer, Rule};
-use crate::rules::package_checks::report_prompts;
+use crate::rules::package_checks::{report_prompts, AddOption};
 use crate::shell::{Manager, PackageCommand};
 
 declare_rule! {
@@ -17,7 +17,8 @@ declare_rule! {
     /// hadolint reads only `apt-get install`, and no `-o` setting, `yes |` or `-s`.
     /// A setting in `/etc/apt/apt.conf.d` is not seen: add `-y` anyway.
     ///
-    /// Unlike hadolint, commands behind `sudo` (or `env`, `xargs`) and in an exec form `["sh", "-c", "..."]` are read.
+    /// Unlike hadolint, commands behind `sudo` (or `env`, `xargs`), in an exec form `["sh", "-c", "..."]` and in a
+    /// quoted `sh -c '...'` string are read.
     ///
     /// ## Example
     /// ```dockerfile
@@ -39,6 +40,9 @@ declare_rule! {
     /// The fix adds `-y` after the subcommand.
     /// Safe: where apt-get would not have asked, `-y` changes nothing; where it would have asked, the build
     /// failed (`-y` still refuses what it refuses without asking: held packages, removing essential ones).
+    /// Checked with apt 2.6 (Debian 12), input at end of file as in a build: `apt-get install --download-only gimp`
+    /// prints `Do you want to continue? [Y/n] Abort.` and exits 1, `apt-get install --download-only hello`, which
+    /// needs nothing else, asks nothing.
     ///
     /// ## References
     /// - [apt-get(8)](https://manpages.debian.org/bookworm/apt/apt-get.8.en.html)
@@ -58,7 +62,14 @@ declare_rule! {
 
 impl Rule for AptGetWithoutYes {
     fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
-        report_prompts(ctx, out, prompts, answered, message, "-y", true);
+        report_prompts(
+            ctx,
+            out,
+            prompts,
+            answered,
+            message,
+            AddOption::AfterSubcommandSafe("-y"),
+        );
     }
 }
 
@@ -142,6 +153,10 @@ mod tests {
                 ("FROM a\nRUN apt install curl\n", &["install"]),
                 ("FROM a\nRUN echo y && apt-get remove curl\n", &["remove"]),
                 ("FROM a\nRUN xargs apt-get install < /pkgs\n", &["install"]),
+                (
+                    "FROM a\nRUN sh -c 'apt-get update && apt-get install curl'\n",
+                    &["install"],
+                ),
             ],
         );
     }
@@ -172,6 +187,9 @@ mod tests {
             &[(
                 "FROM a\nRUN apt-get update \\\n && apt-get install curl \\\n && apt-get -q autoremove\n",
                 "FROM a\nRUN apt-get update \\\n && apt-get install -y curl \\\n && apt-get -q autoremove -y\n",
+            ), (
+                "FROM a\nRUN bash -c \"apt-get install curl\"\n",
+                "FROM a\nRUN bash -c \"apt-get install -y curl\"\n",
             )],
         );
     }

@@ -12,7 +12,8 @@ declare_rule! {
     /// scripts.").
     /// `apt-get` (and `apt-cache` for `search`, `show`, `policy`) is the interface meant for scripts.
     ///
-    /// Unlike hadolint, commands behind `sudo` (or `env`, `xargs`) and in an exec form `["sh", "-c", "..."]` are read.
+    /// Unlike hadolint, commands behind `sudo` (or `env`, `xargs`), in an exec form `["sh", "-c", "..."]` and in a
+    /// quoted `sh -c '...'` string are read.
     ///
     /// ## Example
     /// ```dockerfile

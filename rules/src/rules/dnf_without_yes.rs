@@ -1,6 +1,6 @@
 //! `dnf-without-yes`: a dnf transaction that would stop at its confirmation prompt.
 use crate::engine::{declare_rule, Context, Diagnostic, Peer, Rule};
-use crate::rules::package_checks::{report_prompts, rpm_assumes_yes, rpm_transaction};
+use crate::rules::package_checks::{report_prompts, rpm_assumes_yes, rpm_transaction, AddOption};
 use crate::shell::{Manager, PackageCommand};
 
 declare_rule! {
@@ -17,7 +17,8 @@ declare_rule! {
     /// Unlike hadolint, `microdnf` is not reported: it never asks (its `-y` is accepted for compatibility and
     /// does nothing).
     ///
-    /// Unlike hadolint, commands behind `sudo` (or `env`, `xargs`) and in an exec form `["sh", "-c", "..."]` are read.
+    /// Unlike hadolint, commands behind `sudo` (or `env`, `xargs`), in an exec form `["sh", "-c", "..."]` and in a
+    /// quoted `sh -c '...'` string are read.
     ///
     /// ## Example
     /// ```dockerfile
@@ -57,7 +58,14 @@ declare_rule! {
 
 impl Rule for DnfWithoutYes {
     fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
-        report_prompts(ctx, out, prompts, rpm_assumes_yes, message, "-y", true);
+        report_prompts(
+            ctx,
+            out,
+            prompts,
+            rpm_assumes_yes,
+            message,
+            AddOption::AfterSubcommandSafe("-y"),
+        );
     }
 }
 

@@ -2,10 +2,10 @@
 //! installed without a version, and the report of commands that would stop at a prompt.
 use crate::engine::{Context, Diagnostic, Edit, Fix};
 use crate::rules::run_scripts::{operator_after, run_scripts};
-use crate::shell::{package_command, PackageCommand, Script, Word};
+use crate::shell::{dash_c_script, package_command, PackageCommand, Script, Word};
 
-/// Calls `f` with every package-manager command of every RUN (past `sudo`, `xargs`, `python -m`), and the
-/// script and index of the command in it.
+/// Calls `f` with every package-manager command of every RUN (past `sudo`, `xargs`, `python -m`, and inside
+/// `sh -c '...'`), and the script and index of the command in it.
 pub(crate) fn each_package_command(
     ctx: &Context,
     mut f: impl FnMut(&PackageCommand, &Script, usize),
@@ -14,6 +14,13 @@ pub(crate) fn each_package_command(
         for (i, c) in run.script.commands.iter().enumerate() {
             if let Some(p) = package_command(c) {
                 f(&p, &run.script, i);
+            } else if let Some(inner) = dash_c_script(ctx.text(), c) {
+                // `sh -c 'apt-get install x'`: one level down, enough for what Dockerfiles write.
+                for (j, c) in inner.commands.iter().enumerate() {
+                    if let Some(p) = package_command(c) {
+                        f(&p, &inner, j);
+                    }
+                }
             }
         }
     }
@@ -68,17 +75,29 @@ pub(crate) fn fed_by_yes(ctx: &Context, script: &Script, at: usize) -> bool {
             .is_some_and(|(_, gap)| gap.starts_with('|') && !gap.starts_with("||"))
 }
 
-/// A command that stops at a prompt: reported on its subcommand, with a fix that adds `flag` after it.
-pub(crate) fn prompt_diagnostic(
+/// How a prompt rule's fix adds its option.
+#[derive(Clone, Copy)]
+pub(crate) enum AddOption {
+    /// After the subcommand, safe (`apt-get install -y`).
+    AfterSubcommandSafe(&'static str),
+    /// After the program, before the subcommand (`zypper --non-interactive install`), unsafe.
+    AfterProgramUnsafe(&'static str),
+}
+
+/// A command that stops at a prompt: reported on its subcommand, with a fix that adds an option.
+fn prompt_diagnostic(
     ctx: &Context,
     p: &PackageCommand,
     message: String,
-    flag: &str,
-    safe: bool,
+    add: AddOption,
 ) -> Option<Diagnostic> {
     let sub = p.subcommand?;
+    let (flag, at, safe) = match add {
+        AddOption::AfterSubcommandSafe(f) => (f, sub.range.end, true),
+        AddOption::AfterProgramUnsafe(f) => (f, p.program.range.end, false),
+    };
     let title = format!("Add `{flag}`");
-    let edits = vec![Edit::insert(sub.range.end, format!(" {flag}"))];
+    let edits = vec![Edit::insert(at, format!(" {flag}"))];
     let fix = if safe {
         Fix::safe(title, edits)
     } else {
@@ -129,22 +148,20 @@ fn version_like(v: &str) -> bool {
 }
 
 /// Reports the commands of `manager` that `prompts` says would ask for confirmation and that nothing answers
-/// (no yes option `answered` finds, no `yes |`, no option hidden in a variable), with a fix adding `flag` after
-/// the subcommand.
+/// (no yes option `answered` finds, no `yes |`, no option hidden in a variable), with a fix that adds an option.
 pub(crate) fn report_prompts(
     ctx: &Context,
     out: &mut Vec<Diagnostic>,
     prompts: fn(&PackageCommand) -> bool,
     answered: fn(&PackageCommand) -> bool,
     message: fn(&PackageCommand) -> String,
-    flag: &str,
-    safe: bool,
+    add: AddOption,
 ) {
     each_package_command(ctx, |p, script, i| {
         if !prompts(p) || answered(p) || p.dynamic_option() || fed_by_yes(ctx, script, i) {
             return;
         }
-        out.extend(prompt_diagnostic(ctx, p, message(p), flag, safe));
+        out.extend(prompt_diagnostic(ctx, p, message(p), add));
     });
 }
 

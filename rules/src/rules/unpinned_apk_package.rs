@@ -14,7 +14,8 @@ declare_rule! {
     /// file (`x.apk`).
     /// The name after `--virtual` (`-t`) and the repository after `--repository` (`-X`) are no packages.
     /// Packages given by a variable (`$PACKAGES`), or read by `xargs`, are not checked.
-    /// Unlike hadolint, commands behind `sudo` (or `env`, `xargs`) and in an exec form `["sh", "-c", "..."]` are read.
+    /// Unlike hadolint, commands behind `sudo` (or `env`, `xargs`), in an exec form `["sh", "-c", "..."]` and in a
+    /// quoted `sh -c '...'` string are read.
     ///
     /// ## Off by default
     /// Alpine's repositories keep only the current version of each package in a branch: a pinned `=1.2.3-r0`

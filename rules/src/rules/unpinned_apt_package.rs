@@ -14,7 +14,8 @@ declare_rule! {
     /// (`curl/bookworm-backports`) or is a file (`./x.deb`).
     /// Packages given by a variable (`$PACKAGES`), or read by `xargs`, are not checked.
     /// Unlike hadolint, `apt install` is checked as well.
-    /// Unlike hadolint, commands behind `sudo` (or `env`, `xargs`) and in an exec form `["sh", "-c", "..."]` are read.
+    /// Unlike hadolint, commands behind `sudo` (or `env`, `xargs`), in an exec form `["sh", "-c", "..."]` and in a
+    /// quoted `sh -c '...'` string are read.
     ///
     /// ## Off by default
     /// Debian and Ubuntu mirrors keep only the current version of each package in a release: a pinned version

@@ -14,7 +14,8 @@ declare_rule! {
     /// letters, digits and `.~^_:+`, one starting with a digit: `httpd-2.4.57`, `nginx-1:1.24.0-1.el9`) or
     /// it is an `.rpm` file or URL.
     /// `dnf5` and `tdnf` (same command line) are read too, unlike in hadolint.
-    /// Unlike hadolint, commands behind `sudo` (or `env`, `xargs`) and in an exec form `["sh", "-c", "..."]` are read.
+    /// Unlike hadolint, commands behind `sudo` (or `env`, `xargs`), in an exec form `["sh", "-c", "..."]` and in a
+    /// quoted `sh -c '...'` string are read.
     /// Packages given by a variable (`$PACKAGES`) are not checked; hadolint reports them unless an `ENV` or
     /// `ARG` sets the variable.
     ///

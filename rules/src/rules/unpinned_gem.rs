@@ -17,7 +17,8 @@ declare_rule! {
     /// and a local `.gem` file counts as pinned.
     /// Gems given by a variable (`$GEMS`) are not checked.
     ///
-    /// Unlike hadolint, commands behind `sudo` (or `env`, `xargs`) and in an exec form `["sh", "-c", "..."]` are read.
+    /// Unlike hadolint, commands behind `sudo` (or `env`, `xargs`), in an exec form `["sh", "-c", "..."]` and in a
+    /// quoted `sh -c '...'` string are read.
     ///
     /// ## On by default
     /// rubygems.org keeps every release, so a pin never breaks the build the way a pinned distribution package

@@ -17,7 +17,8 @@ declare_rule! {
     /// `go get pkg` without a version asks for the newest one and is reported, as in hadolint.
     /// Local paths (`.`, `./...`, `/src/x`) are pinned.
     ///
-    /// Unlike hadolint, commands behind `sudo` (or `env`, `xargs`) and in an exec form `["sh", "-c", "..."]` are read.
+    /// Unlike hadolint, commands behind `sudo` (or `env`, `xargs`), in an exec form `["sh", "-c", "..."]` and in a
+    /// quoted `sh -c '...'` string are read.
     ///
     /// ## On by default
     /// The Go module proxy keeps every version, so a pin never breaks the build.

@@ -17,7 +17,8 @@ declare_rule! {
     /// `npm install` with no package installs what `package.json` and the lock file say: not reported.
     /// Packages given by a variable (`$PACKAGES`) are not checked.
     ///
-    /// Unlike hadolint, commands behind `sudo` (or `env`, `xargs`) and in an exec form `["sh", "-c", "..."]` are read.
+    /// Unlike hadolint, commands behind `sudo` (or `env`, `xargs`), in an exec form `["sh", "-c", "..."]` and in a
+    /// quoted `sh -c '...'` string are read.
     ///
     /// ## On by default
     /// The npm registry keeps every published version, so a pin never breaks the build the way a pinned

@@ -18,7 +18,8 @@ declare_rule! {
     /// `pip`, `pip3`, `pipx` and `python -m pip` are read, options in any position.
     /// Packages given by a variable (`$PACKAGES`) are not checked.
     ///
-    /// Unlike hadolint, commands behind `sudo` (or `env`, `xargs`) and in an exec form `["sh", "-c", "..."]` are read.
+    /// Unlike hadolint, commands behind `sudo` (or `env`, `xargs`), in an exec form `["sh", "-c", "..."]` and in a
+    /// quoted `sh -c '...'` string are read.
     ///
     /// ## On by default
     /// PyPI keeps every release, so a pin never breaks the build the way a pinned distribution package does.

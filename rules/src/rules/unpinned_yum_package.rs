@@ -16,7 +16,8 @@ declare_rule! {
     /// That reading is hadolint's heuristic: a name such as `java-1.8.0-openjdk` counts as pinned.
     /// Unlike hadolint, an `.rpm` whose name has no `-` (`https://x/e.rpm`) counts as pinned, and option values
     /// (`--enablerepo epel`) are no packages.
-    /// Unlike hadolint, commands behind `sudo` (or `env`, `xargs`) and in an exec form `["sh", "-c", "..."]` are read.
+    /// Unlike hadolint, commands behind `sudo` (or `env`, `xargs`), in an exec form `["sh", "-c", "..."]` and in a
+    /// quoted `sh -c '...'` string are read.
     /// Packages given by a variable (`$PACKAGES`) are not checked; hadolint reports them unless an `ENV` or
     /// `ARG` sets the variable.
     ///

@@ -1,6 +1,6 @@
 //! `yum-without-yes`: a yum transaction that would stop at its confirmation prompt.
 use crate::engine::{declare_rule, Context, Diagnostic, Peer, Rule};
-use crate::rules::package_checks::{report_prompts, rpm_assumes_yes, rpm_transaction};
+use crate::rules::package_checks::{report_prompts, rpm_assumes_yes, rpm_transaction, AddOption};
 use crate::shell::{Manager, PackageCommand};
 
 declare_rule! {
@@ -14,7 +14,8 @@ declare_rule! {
     /// Answered: `-y`, `--assumeyes`, `--setopt=assumeyes=1`, a command fed by `yes |`.
     /// hadolint reads only `install`, `groupinstall` and `localinstall`; the other transactions ask as well.
     ///
-    /// Unlike hadolint, commands behind `sudo` (or `env`, `xargs`) and in an exec form `["sh", "-c", "..."]` are read.
+    /// Unlike hadolint, commands behind `sudo` (or `env`, `xargs`), in an exec form `["sh", "-c", "..."]` and in a
+    /// quoted `sh -c '...'` string are read.
     ///
     /// ## Example
     /// ```dockerfile
@@ -54,7 +55,14 @@ declare_rule! {
 
 impl Rule for YumWithoutYes {
     fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
-        report_prompts(ctx, out, prompts, rpm_assumes_yes, message, "-y", true);
+        report_prompts(
+            ctx,
+            out,
+            prompts,
+            rpm_assumes_yes,
+            message,
+            AddOption::AfterSubcommandSafe("-y"),
+        );
     }
 }
 

@@ -1,6 +1,6 @@
 //! `zypper-without-non-interactive`: a zypper command that would stop at its confirmation prompt.
 use crate::engine::{declare_rule, Context, Diagnostic, Peer, Rule};
-use crate::rules::package_checks::report_prompts;
+use crate::rules::package_checks::{report_prompts, AddOption};
 use crate::shell::{Manager, PackageCommand};
 
 declare_rule! {
@@ -14,7 +14,8 @@ declare_rule! {
     /// Answered: `--non-interactive` (`-n`), `--no-confirm` (`-y`), a command fed by `yes |`.
     /// hadolint does not read `update` and `dist-upgrade`, which ask as well.
     ///
-    /// Unlike hadolint, commands behind `sudo` (or `env`, `xargs`) and in an exec form `["sh", "-c", "..."]` are read.
+    /// Unlike hadolint, commands behind `sudo` (or `env`, `xargs`), in an exec form `["sh", "-c", "..."]` and in a
+    /// quoted `sh -c '...'` string are read.
     ///
     /// ## Example
     /// ```dockerfile
@@ -23,7 +24,7 @@ declare_rule! {
     /// ```
     /// ```dockerfile fixed
     /// FROM opensuse/leap:15.6
-    /// RUN zypper install -y curl && zypper clean -a
+    /// RUN zypper --non-interactive install curl && zypper clean -a
     /// ```
     ///
     /// ## Use instead
@@ -33,9 +34,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// The fix adds `-y` (`--no-confirm`) after the subcommand.
-    /// Unsafe: without a terminal zypper may take the default answers itself, and `-y` answers yes where a
-    /// default would have said no; check the build log.
+    /// The fix adds `--non-interactive` after `zypper` (a global option, valid for every subcommand).
+    /// Unsafe: it answers every prompt with its default, which is not always yes (a licence to accept, a
+    /// conflict to resolve); check the build log.
     ///
     /// ## References
     /// - [zypper(8)](https://en.opensuse.org/SDB:Zypper_manual)
@@ -54,7 +55,14 @@ declare_rule! {
 
 impl Rule for ZypperWithoutNonInteractive {
     fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
-        report_prompts(ctx, out, prompts, answered, message, "-y", false);
+        report_prompts(
+            ctx,
+            out,
+            prompts,
+            answered,
+            message,
+            AddOption::AfterProgramUnsafe("--non-interactive"),
+        );
     }
 }
 
@@ -129,7 +137,7 @@ mod tests {
             FixMode::Unsafe,
             &[(
                 "FROM a\nRUN zypper install curl\n",
-                "FROM a\nRUN zypper install -y curl\n",
+                "FROM a\nRUN zypper --non-interactive install curl\n",
             )],
         );
     }

@@ -311,6 +311,37 @@ pub fn script_of(text: &str, ins: &Instruction, args: &ext_optimizer::Args) -> O
     Some(s)
 }
 
+/// The script a shell command runs from its `-c` string (`sh -c 'apt-get install -y x'`), when the string is one
+/// word written in quotes (or none) whose text is the source byte for byte, so every range maps back.
+pub fn dash_c_script(text: &str, cmd: &SimpleCommand) -> Option<Script> {
+    let argv = cmd.argv();
+    let first = argv.first()?;
+    if first.dynamic || !is_shell(&first.value) {
+        return None;
+    }
+    let at = argv.iter().position(|w| is_dash_c(&w.value))?;
+    let body = argv.get(at + 1).filter(|b| !b.dynamic)?;
+    let src = text.get(body.range.clone())?;
+    let quoted = src
+        .strip_prefix('\'')
+        .and_then(|s| s.strip_suffix('\''))
+        .or_else(|| {
+            src.strip_prefix('"')
+                .and_then(|s| s.strip_suffix('"'))
+                .filter(|s| !s.contains(['\\', '$', '`']))
+        });
+    let inner = quoted.unwrap_or(src);
+    if inner != body.value {
+        return None;
+    }
+    let start = body.range.start + usize::from(quoted.is_some());
+    Some(from_text(
+        &Mapped::verbatim(inner, start),
+        ScriptForm::ExecShell,
+        false,
+    ))
+}
+
 fn from_text(m: &Mapped, form: ScriptForm, inline_append: bool) -> Script {
     let mut commands = Vec::new();
     let mut has_errors = false;
