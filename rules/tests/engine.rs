@@ -42,7 +42,20 @@ fn selectors_resolve_to_sets_of_rules() {
     let names = |s: &str| -> Option<Vec<&str>> {
         resolve_selector(s).map(|v| v.iter().map(|r| r.name).collect())
     };
-    assert_eq!(names("DF30").unwrap(), ["latest-tag", "untagged-image"]);
+    assert_eq!(
+        names("DF30").unwrap(),
+        [
+            "latest-tag",
+            "untagged-image",
+            "unpinned-apt-package",
+            "unpinned-apk-package",
+            "unpinned-pip-package",
+            "unpinned-npm-package",
+            "unpinned-gem",
+            "unpinned-yum-package",
+            "unpinned-zypper-package"
+        ]
+    );
     assert_eq!(
         names("meta").unwrap(),
         ["syntax-error", "unused-suppression", "too-deeply-nested"]
@@ -61,13 +74,25 @@ fn selectors_resolve_to_sets_of_rules() {
 #[test]
 fn selection_prefers_the_more_specific_selector() {
     let s = Settings::select(["DF3"]);
-    assert_eq!(enabled(&s), ["DF301", "DF302"]);
+    assert_eq!(
+        enabled(&s),
+        [
+            "DF301", "DF302", "DF303", "DF304", "DF305", "DF306", "DF307", "DF308", "DF309",
+            "DF310", "DF311", "DF312"
+        ]
+    );
     let s = Settings {
         select: Some(vec!["DF3".into()]),
         ignore: vec!["DL3007".into()],
         ..Settings::default()
     };
-    assert_eq!(enabled(&s), ["DF302"]);
+    assert_eq!(
+        enabled(&s),
+        [
+            "DF302", "DF303", "DF304", "DF305", "DF306", "DF307", "DF308", "DF309", "DF310",
+            "DF311", "DF312"
+        ]
+    );
     let s = Settings {
         select: Some(vec!["untagged-image".into()]),
         ignore: vec!["reproducibility".into()],
@@ -96,7 +121,8 @@ fn selection_prefers_the_more_specific_selector() {
         enabled(&s),
         [
             "DF101", "DF102", "DF103", "DF104", "DF105", "DF106", "DF107", "DF108", "DF109",
-            "DF141", "DF201", "DF301", "DF302"
+            "DF130", "DF131", "DF132", "DF133", "DF134", "DF141", "DF201", "DF301", "DF302",
+            "DF305", "DF306", "DF307", "DF311"
         ]
     );
 }
