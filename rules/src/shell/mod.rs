@@ -10,7 +10,7 @@ mod packages;
 mod parse;
 mod recognize;
 
-use crate::syntax::ext_optimizer::{self, Mapped};
+use crate::syntax::ext_optimizer::{self, Mapped, MappedBuilder};
 use crate::syntax::{Instruction, Kind, Span};
 
 pub use lint::ShellCode;
@@ -283,28 +283,20 @@ pub fn script_of(text: &str, ins: &Instruction, args: &ext_optimizer::Args) -> O
         return Some(s);
     }
     // A command line with heredocs: give tree-sitter-bash the whole thing, bodies included.
-    let mut combined = rest.text.clone();
-    let mut spans: Vec<(usize, usize)> = (0..rest.text.len())
-        .map(|i| {
-            let r = rest.source_range(i..i + 1);
-            (r.start, r.end)
-        })
-        .collect();
+    let mut combined = MappedBuilder::default();
+    combined.mapped(rest, 0..rest.text.len());
     let line_end = rest.source(rest.text.len());
-    combined.push('\n');
-    spans.push((line_end, line_end));
+    combined.decoded("\n", line_end..line_end);
     let mut end = line_end;
     for h in heredocs {
         let whole = h.body_range.start..h.end_range.end.max(h.body_range.end);
-        combined.push_str(&text[whole.clone()]);
-        spans.extend(whole.clone().map(|o| (o, o + 1)));
+        combined.verbatim(&text[whole.clone()], whole.start);
         end = whole.end;
-        if !combined.ends_with('\n') {
-            combined.push('\n');
-            spans.push((end, end));
+        if !combined.text().ends_with('\n') {
+            combined.decoded("\n", end..end);
         }
     }
-    let m = Mapped::from_parts(combined, spans, end);
+    let m = combined.finish(end);
     let mut s = from_text(&m, ScriptForm::Shell, true);
     // Appending after the command line would land inside the heredoc syntax: only bodies run as scripts get appends.
     s.append = None;

@@ -7,34 +7,60 @@ use super::model::{Instruction, Span};
 use super::words::unquote;
 
 /// A logical (continuation-free) text and, for each of its bytes, the source bytes it came from.
+///
+/// The map is kept as runs, not one entry per byte: a long script is a few verbatim runs between continuations, so
+/// the map costs a few words per continuation instead of sixteen bytes per byte of text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Mapped {
     pub text: String,
-    /// `spans[i]`: the source bytes byte `i` was read from (an escape sequence for a decoded JSON character).
-    spans: Vec<(usize, usize)>,
+    /// In text order, each starting where the previous one ends; the last runs to the end of the text.
+    runs: Vec<Run>,
     /// The source offset just after the text.
     end: usize,
+}
+
+/// Bytes of a [`Mapped`] text from logical offset `at` on (up to the next run): a verbatim copy of the source from
+/// `source` on, or, when not `verbatim`, bytes that all come from `source..source_end` (one decoded escape
+/// sequence, or nothing at all for an inserted line break).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Run {
+    at: usize,
+    source: usize,
+    source_end: usize,
+    verbatim: bool,
 }
 
 impl Mapped {
     /// A text that is a verbatim copy of the source starting at `start`.
     pub fn verbatim(text: &str, start: usize) -> Mapped {
-        Mapped {
-            text: text.to_string(),
-            spans: (start..start + text.len()).map(|o| (o, o + 1)).collect(),
-            end: start + text.len(),
-        }
+        let mut b = MappedBuilder::default();
+        b.verbatim(text, start);
+        b.finish(start + text.len())
     }
 
-    /// A text built piece by piece, with the source bytes of each of its bytes and the source end.
-    pub fn from_parts(text: String, spans: Vec<(usize, usize)>, end: usize) -> Mapped {
-        debug_assert_eq!(text.len(), spans.len());
-        Mapped { text, spans, end }
+    /// The run holding logical byte `at` (which must be inside the text).
+    fn run(&self, at: usize) -> &Run {
+        let i = self.runs.partition_point(|r| r.at <= at);
+        &self.runs[i - 1]
+    }
+
+    /// The source bytes of logical byte `at`, when it is inside the text.
+    fn span(&self, at: usize) -> Option<(usize, usize)> {
+        if at >= self.text.len() {
+            return None;
+        }
+        let r = self.run(at);
+        Some(if r.verbatim {
+            let o = r.source + (at - r.at);
+            (o, o + 1)
+        } else {
+            (r.source, r.source_end)
+        })
     }
 
     /// The source offset of logical offset `at` (the end maps to the source end).
     pub fn source(&self, at: usize) -> usize {
-        self.spans.get(at).map_or(self.end, |s| s.0)
+        self.span(at).map_or(self.end, |s| s.0)
     }
 
     /// The source range of a logical range: from its first byte to just after its last.
@@ -43,21 +69,107 @@ impl Mapped {
         if r.end <= r.start {
             return start..start;
         }
-        let end = self.spans.get(r.end - 1).map_or(self.end, |s| s.1);
+        let end = self.span(r.end - 1).map_or(self.end, |s| s.1);
         start..end.max(start)
     }
 
     /// The logical offset of a source offset, when that byte is part of the text.
     pub fn logical(&self, source: usize) -> Option<usize> {
-        self.spans.iter().position(|s| s.0 == source)
+        self.runs.iter().enumerate().find_map(|(i, r)| {
+            let len = self.runs.get(i + 1).map_or(self.text.len(), |n| n.at) - r.at;
+            if r.verbatim {
+                (r.source <= source && source < r.source + len).then(|| r.at + (source - r.source))
+            } else {
+                (r.source == source).then_some(r.at)
+            }
+        })
     }
 
     /// A sub-text, still mapped.
     pub fn slice(&self, r: Range<usize>) -> Mapped {
         let end = self.source(r.end);
+        let mut b = MappedBuilder::default();
+        b.mapped(self, r);
+        b.finish(end)
+    }
+}
+
+/// Builds a [`Mapped`] piece by piece, merging the runs that continue one another.
+#[derive(Default)]
+pub(crate) struct MappedBuilder {
+    text: String,
+    runs: Vec<Run>,
+}
+
+impl MappedBuilder {
+    fn push_run(&mut self, len: usize, source: usize, source_end: usize, verbatim: bool) {
+        if len == 0 {
+            return;
+        }
+        let at = self.text.len();
+        // One byte from one byte is a verbatim byte, however it was given: the map has one spelling.
+        let verbatim = verbatim || (len == 1 && source_end == source + 1);
+        let continues = self.runs.last().is_some_and(|last| {
+            last.verbatim == verbatim
+                && if verbatim {
+                    last.source + (at - last.at) == source
+                } else {
+                    (last.source, last.source_end) == (source, source_end)
+                }
+        });
+        if !continues {
+            self.runs.push(Run {
+                at,
+                source,
+                source_end,
+                verbatim,
+            });
+        }
+    }
+
+    /// Appends `piece`, a verbatim copy of the source from `source` on.
+    pub(crate) fn verbatim(&mut self, piece: &str, source: usize) {
+        self.push_run(piece.len(), source, source + piece.len(), true);
+        self.text.push_str(piece);
+    }
+
+    /// Appends `piece`, every byte of which comes from the source range `source` (an escape sequence, or nothing).
+    pub(crate) fn decoded(&mut self, piece: &str, source: Span) {
+        self.push_run(piece.len(), source.start, source.end, false);
+        self.text.push_str(piece);
+    }
+
+    /// Appends the bytes `r` of `m` with their map.
+    pub(crate) fn mapped(&mut self, m: &Mapped, r: Range<usize>) {
+        if r.start >= r.end {
+            return;
+        }
+        let first = m.runs.partition_point(|x| x.at <= r.start) - 1;
+        for (i, run) in m.runs.iter().enumerate().skip(first) {
+            if run.at >= r.end {
+                break;
+            }
+            let from = run.at.max(r.start);
+            let to = m.runs.get(i + 1).map_or(m.text.len(), |n| n.at).min(r.end);
+            let source = if run.verbatim {
+                run.source + (from - run.at)
+            } else {
+                run.source
+            };
+            self.push_run(to - from, source, run.source_end, run.verbatim);
+            self.text.push_str(&m.text[from..to]);
+        }
+    }
+
+    /// The text so far.
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub(crate) fn finish(self, end: usize) -> Mapped {
         Mapped {
-            text: self.text[r.clone()].to_string(),
-            spans: self.spans[r].to_vec(),
+            text: self.text,
+            runs: self.runs,
             end,
         }
     }
@@ -65,28 +177,20 @@ impl Mapped {
 
 /// The logical text of `range`: the source with the continuations (escape, newline and skipped lines) removed.
 pub fn mapped(text: &str, range: Span, continuations: &[Span]) -> Mapped {
-    let mut out = String::with_capacity(range.len());
-    let mut spans = Vec::with_capacity(range.len());
+    let mut b = MappedBuilder::default();
+    b.text.reserve(range.len());
     let mut pos = range.start;
-    let push = |from: usize, to: usize, out: &mut String, spans: &mut Vec<(usize, usize)>| {
-        out.push_str(&text[from..to]);
-        spans.extend((from..to).map(|o| (o, o + 1)));
-    };
-    for c in continuations {
-        if c.start < pos || c.start >= range.end {
+    for c in super::model::continuations_within(continuations, &range) {
+        if c.start < pos {
             continue;
         }
-        push(pos, c.start, &mut out, &mut spans);
+        b.verbatim(&text[pos..c.start], pos);
         pos = c.end.min(range.end);
     }
     if pos < range.end {
-        push(pos, range.end, &mut out, &mut spans);
+        b.verbatim(&text[pos..range.end], pos);
     }
-    Mapped {
-        text: out,
-        spans,
-        end: range.end,
-    }
+    b.finish(range.end)
 }
 
 /// One word of an instruction's arguments, split as BuildKit splits them.
@@ -304,13 +408,12 @@ fn json_string(m: &Mapped, pos: usize) -> Option<(Mapped, usize)> {
     if b.get(pos) != Some(&b'"') {
         return None;
     }
-    let mut value = String::new();
-    let mut spans = Vec::new();
+    let mut value = MappedBuilder::default();
     let mut i = pos + 1;
     loop {
         let c = *b.get(i)?;
         let (ch, len) = match c {
-            b'"' => return Some((Mapped::from_parts(value, spans, m.source(i)), i + 1)),
+            b'"' => return Some((value.finish(m.source(i)), i + 1)),
             b'\\' => match *b.get(i + 1)? {
                 b'"' => ('"', 2),
                 b'\\' => ('\\', 2),
@@ -329,20 +432,12 @@ fn json_string(m: &Mapped, pos: usize) -> Option<(Mapped, usize)> {
             c if c < 0x20 => return None,
             _ => {
                 let ch = s[i..].chars().next()?;
-                for k in 0..ch.len_utf8() {
-                    let r = m.source_range(i + k..i + k + 1);
-                    spans.push((r.start, r.end));
-                }
-                value.push(ch);
+                value.mapped(m, i..i + ch.len_utf8());
                 i += ch.len_utf8();
                 continue;
             }
         };
-        let r = m.source_range(i..i + len);
-        for _ in 0..ch.len_utf8() {
-            spans.push((r.start, r.end));
-        }
-        value.push(ch);
+        value.decoded(ch.encode_utf8(&mut [0; 4]), m.source_range(i..i + len));
         i += len;
     }
 }
@@ -442,5 +537,58 @@ mod tests {
         assert_eq!(&src[m.source_range(at - 1..at)], "\\\"");
         assert!(json_array(&Mapped::verbatim("['a']", 0)).is_none());
         assert!(json_array(&Mapped::verbatim("[\"a\",]", 0)).is_none());
+    }
+
+    /// The map kept as runs reads every byte as a map of one entry per byte would.
+    #[test]
+    fn runs_map_each_byte_as_bytes_would() {
+        let src = "FROM a\nCMD [\"sh\", \"-c\", \"a\\u00e9\\n b \\\\ \u{e9}c\"] \\\n  \\\n  # gone\n  tail\n";
+        let doc = Document::parse(src);
+        let ins = &doc.instructions()[1];
+        let a = args(src, ins, '\\');
+        let script = &a.json.as_ref().unwrap()[2].mapped;
+        // The reference: each byte's source, built the way the map used to be.
+        let mut reference = Vec::new();
+        let inner = &src[a.json.as_ref().unwrap()[2].range.clone()];
+        let base = a.json.as_ref().unwrap()[2].range.start + 1;
+        let mut i = 1;
+        let b = inner.as_bytes();
+        while i < b.len() - 1 {
+            let (len, out) = match (b[i], b.get(i + 1)) {
+                (b'\\', Some(b'u')) => (6, 2),
+                (b'\\', _) => (2, 1),
+                _ => (1, 1),
+            };
+            for _ in 0..out {
+                reference.push(if len == 1 {
+                    (base + i - 1, base + i)
+                } else {
+                    (base + i - 1, base + i - 1 + len)
+                });
+            }
+            i += len;
+        }
+        assert_eq!(script.text, "a\u{e9}\n b \\ \u{e9}c");
+        assert_eq!(reference.len(), script.text.len());
+        for (at, &(s, e)) in reference.iter().enumerate() {
+            assert_eq!(script.source(at), s, "byte {at}");
+            assert_eq!(script.source_range(at..at + 1), s..e, "byte {at}");
+            if script.text.is_char_boundary(at) {
+                let sub = script.slice(at..script.text.len());
+                assert_eq!(sub.source(0), s, "slice from {at}");
+                assert_eq!(sub.source(sub.text.len()), script.source(script.text.len()));
+            }
+        }
+        assert_eq!(script.logical(reference[3].0), Some(3));
+        // Across continuations: the logical text skips them, the map does not.
+        let rest = &a.rest;
+        let t = rest.text.find("tail").unwrap();
+        assert_eq!(&src[rest.source_range(t..t + 4)], "tail");
+        assert_eq!(rest.logical(src.find("tail").unwrap()), Some(t));
+        assert_eq!(rest.source(rest.text.len()), ins.range.end);
+        assert_eq!(
+            rest.slice(t..t + 4),
+            Mapped::verbatim("tail", src.find("tail").unwrap())
+        );
     }
 }

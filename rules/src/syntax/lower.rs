@@ -206,11 +206,14 @@ pub(crate) fn lower(
                 }
                 if attached {
                     let last = instructions.last_mut().expect("checked above");
+                    // The continuation ends the logical text, which grows by what lies before it (in place, so
+                    // that many trailing continuations stay linear).
+                    let from = last.range.end.min(child.start_byte());
+                    last.logical.push_str(&text[from..child.start_byte()]);
                     last.continuations.push(child.byte_range());
                     last.range.end = child.end_byte();
                     last.full_range.end = child.end_byte();
                     last.end_line = line_of(child.end_byte().saturating_sub(1));
-                    last.logical = lw.logical(last.range.clone(), &last.continuations);
                 }
             }
             "heredoc" => {
@@ -390,8 +393,10 @@ impl Lower<'_> {
     fn logical(&self, range: Span, continuations: &[Span]) -> String {
         let mut out = String::with_capacity(range.len());
         let mut pos = range.start;
-        for c in continuations {
-            if c.start < pos || c.start >= range.end {
+        // Only the continuations inside the range: an instruction with thousands of continued words reads each
+        // word in time proportional to the word, not to the instruction.
+        for c in continuations_within(continuations, &range) {
+            if c.start < pos {
                 continue;
             }
             out.push_str(&self.text[pos..c.start]);

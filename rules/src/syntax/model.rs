@@ -300,6 +300,13 @@ pub struct Instruction {
     pub end_line: usize,
 }
 
+/// The continuations (sorted, as [`Instruction::continuations`] is) that start inside `range`, found by binary search.
+pub(crate) fn continuations_within<'c>(continuations: &'c [Span], range: &Span) -> &'c [Span] {
+    let from = continuations.partition_point(|c| c.start < range.start);
+    let to = continuations.partition_point(|c| c.start < range.end);
+    &continuations[from..to.max(from)]
+}
+
 impl Instruction {
     pub fn flag(&self, name: &str) -> Option<&Flag> {
         self.flags
