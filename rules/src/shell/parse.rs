@@ -49,7 +49,40 @@ pub(crate) struct RawScript {
 /// words around it, so the work grows with the square of the depth.
 pub(crate) const MAX_NESTING: usize = 256;
 
-const CACHE_LIMIT: usize = 2048;
+/// How much script text the cache holds in each of its two generations. A lint reads every RUN of a document
+/// again for each fix it checks, so the cache must hold a whole document's scripts: a limit on their number (as
+/// there was) makes a document with more RUNs than that parse every one of them again for each fix.
+const GENERATION_BYTES: usize = 16 << 20;
+
+/// Parsed scripts by text, in two generations: a hit in the old one moves to the young one, and when the young one
+/// holds [`GENERATION_BYTES`] of text the old one is dropped and the young one takes its place. Whatever the last
+/// lint read stays; what no lint has read for two generations goes, a little at a time instead of all at once.
+#[derive(Default)]
+struct Cache {
+    young: HashMap<String, Rc<RawScript>>,
+    young_bytes: usize,
+    old: HashMap<String, Rc<RawScript>>,
+}
+
+impl Cache {
+    fn get(&mut self, text: &str) -> Option<Rc<RawScript>> {
+        if let Some(hit) = self.young.get(text) {
+            return Some(hit.clone());
+        }
+        let (key, hit) = self.old.remove_entry(text)?;
+        self.insert(key, hit.clone());
+        Some(hit)
+    }
+
+    fn insert(&mut self, text: String, parsed: Rc<RawScript>) {
+        if self.young_bytes + text.len() > GENERATION_BYTES && !self.young.is_empty() {
+            self.old = std::mem::take(&mut self.young);
+            self.young_bytes = 0;
+        }
+        self.young_bytes += text.len();
+        self.young.insert(text, parsed);
+    }
+}
 
 thread_local! {
     static PARSER: RefCell<Parser> = RefCell::new({
@@ -58,22 +91,16 @@ thread_local! {
             .expect("tree-sitter-bash is built for the tree-sitter version in use");
         p
     });
-    static CACHE: RefCell<HashMap<String, Rc<RawScript>>> = RefCell::new(HashMap::new());
+    static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
 }
 
 /// Parses `text` as a POSIX/bash script. Results are cached per text (rules ask about the same RUN many times).
 pub(crate) fn parse(text: &str) -> Rc<RawScript> {
-    if let Some(hit) = CACHE.with(|c| c.borrow().get(text).cloned()) {
+    if let Some(hit) = CACHE.with(|c| c.borrow_mut().get(text)) {
         return hit;
     }
     let parsed = Rc::new(parse_uncached(text));
-    CACHE.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() >= CACHE_LIMIT {
-            c.clear();
-        }
-        c.insert(text.to_string(), parsed.clone());
-    });
+    CACHE.with(|c| c.borrow_mut().insert(text.to_string(), parsed.clone()));
     parsed
 }
 
