@@ -62,6 +62,11 @@ pub(crate) struct Facts<'a> {
     model: std::cell::OnceCell<super::model::BuildModel>,
     /// The state in force alone (cheaper), built on first use.
     states: std::cell::OnceCell<super::state::States>,
+    /// The stage each stage's FROM names, found once: walks up a chain of stages follow these, so that a chain of
+    /// thousands of stages costs its length, not its square.
+    parents: Vec<Option<usize>>,
+    /// [`Facts::effective`]'s answers by stage and kind, filled as asked.
+    effective: std::cell::RefCell<std::collections::HashMap<(usize, Kind), Option<usize>>>,
 }
 
 fn is_windows_image(name: &str) -> bool {
@@ -75,9 +80,15 @@ impl<'a> Facts<'a> {
         let escape = doc.escape();
         let mut posix_at: Vec<bool> = vec![true; doc.instructions().len()];
         let mut posix: Vec<bool> = Vec::new();
+        // Only an earlier stage: the walks up the chain end, whatever the names say.
+        let parents: Vec<Option<usize>> = doc
+            .stages()
+            .iter()
+            .map(|s| base_stage(doc, s).map(|p| p.index).filter(|&p| p < s.index))
+            .collect();
         for stage in doc.stages() {
-            let mut p = match base_stage(doc, stage) {
-                Some(parent) => *posix.get(parent.index).unwrap_or(&true),
+            let mut p = match parents[stage.index] {
+                Some(parent) => *posix.get(parent).unwrap_or(&true),
                 None => !is_windows_image(&stage.base),
             };
             posix.push(p);
@@ -104,8 +115,8 @@ impl<'a> Facts<'a> {
         // A stage depends on the build context when it (or a stage it builds on or copies from) reads it.
         let mut stage_volatile: Vec<bool> = Vec::new();
         for stage in doc.stages() {
-            let mut v = base_stage(doc, stage)
-                .is_some_and(|p| stage_volatile.get(p.index).copied().unwrap_or(true));
+            let mut v = parents[stage.index]
+                .is_some_and(|p| stage_volatile.get(p).copied().unwrap_or(true));
             for i in stage.instructions.clone() {
                 let step = &mut steps[i];
                 if let Some(c) = step.copy.as_mut() {
@@ -147,7 +158,15 @@ impl<'a> Facts<'a> {
             build_context,
             model: std::cell::OnceCell::new(),
             states: std::cell::OnceCell::new(),
+            parents,
+            effective: Default::default(),
         }
+    }
+
+    /// The earlier stage a stage's FROM names.
+    pub fn parent(&self, stage: &Stage) -> Option<&'a Stage> {
+        let p = (*self.parents.get(stage.index)?)?;
+        self.doc.stages().get(p)
     }
 
     /// What is in force at each instruction (ARG/ENV, WORKDIR, USER, SHELL).
@@ -173,24 +192,17 @@ impl<'a> Facts<'a> {
 
     /// The image a stage is ultimately built on (through `FROM <stage>`).
     pub fn base_image(&self, stage: &Stage) -> Option<&'a ImageRef> {
-        let mut s = stage;
-        for _ in 0..=self.doc.stages().len() {
-            match base_stage(self.doc, s) {
-                Some(parent) => s = parent,
-                None => return self.doc.instructions()[s.from].image.as_ref(),
-            }
-        }
-        None
+        let root = self.ancestors(stage).last().copied();
+        let s = root.or_else(|| self.doc.stages().get(stage.index))?;
+        self.doc.instructions()[s.from].image.as_ref()
     }
 
     /// The stages a stage builds on, nearest first (itself excluded).
     pub fn ancestors(&self, stage: &Stage) -> Vec<&'a Stage> {
         let mut out = Vec::new();
         let mut s = stage;
-        while let Some(parent) = base_stage(self.doc, s) {
-            if out.iter().any(|o: &&Stage| o.index == parent.index) || parent.index >= s.index {
-                break;
-            }
+        // Each parent is an earlier stage, so the walk ends.
+        while let Some(parent) = self.parent(s) {
             out.push(parent);
             s = parent;
         }
@@ -230,14 +242,31 @@ impl<'a> Facts<'a> {
 
     /// The last instruction of a kind in a stage or, failing that, in the stages it builds on.
     pub fn effective(&self, stage: &Stage, kind: Kind) -> Option<usize> {
-        std::iter::once(stage)
-            .chain(self.ancestors(stage))
-            .find_map(|s| {
-                s.instructions
-                    .clone()
-                    .rev()
-                    .find(|&i| self.ins(i).kind == kind)
-            })
+        // Up the chain to the first stage that has one or whose answer is known, then the answer for every stage
+        // passed: each stage's instructions are read once per kind, however often and from where it is asked.
+        let mut passed = Vec::new();
+        let mut s = Some(stage);
+        let found = loop {
+            let Some(at) = s else { break None };
+            if let Some(&known) = self.effective.borrow().get(&(at.index, kind)) {
+                break known;
+            }
+            passed.push(at.index);
+            if let Some(i) = at
+                .instructions
+                .clone()
+                .rev()
+                .find(|&i| self.ins(i).kind == kind)
+            {
+                break Some(i);
+            }
+            s = self.parent(at);
+        };
+        let mut memo = self.effective.borrow_mut();
+        for p in passed {
+            memo.insert((p, kind), found);
+        }
+        found
     }
 }
 
