@@ -14,8 +14,9 @@ pub use super::region::Reparsed;
 pub struct Document {
     text: String,
     /// The tree of the last whole-file parse, with every later edit applied to it (`tree_stale`
-    /// then says it has not been reparsed since), so a whole-file reparse can reuse it.
-    tree: Tree,
+    /// then says it has not been reparsed since), so a whole-file reparse can reuse it; `None` for a text over
+    /// [`KEEP_TREE_BYTES`].
+    tree: Option<Tree>,
     tree_stale: bool,
     /// The text holds a NUL byte (so edits reparse it afresh); kept so an edit scans only what it inserts.
     has_nul: bool,
@@ -26,6 +27,20 @@ pub struct Document {
     /// The stages of each lower-cased name, in order: built when first asked, dropped by every edit. Rules look
     /// stages up by name for every FROM and `--from`; a scan of all stages each time is quadratic in their number.
     stage_names: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
+}
+
+/// The largest text whose tree is kept once the model is built. A tree costs about 36 bytes per byte of text, more
+/// than the model; all it buys is reuse in a whole-file reparse (most edits take the line path, which needs no
+/// tree), and tree-sitter re-lexes much of a file there anyway. Past this size a whole-file reparse starts afresh, so
+/// a large document costs its model and its text, not its tree as well.
+#[cfg(not(test))]
+const KEEP_TREE_BYTES: usize = 1 << 20;
+/// Small in the unit tests, so that their documents take both paths.
+#[cfg(test)]
+const KEEP_TREE_BYTES: usize = 256;
+
+fn kept(tree: Tree, text: &str) -> Option<Tree> {
+    (text.len() <= KEEP_TREE_BYTES).then_some(tree)
 }
 
 pub(crate) fn new_parser() -> Parser {
@@ -66,8 +81,8 @@ impl Document {
         let model = lower(tree.root_node(), &text, &|o| line_index.line(o), None);
         Document {
             has_nul: text.as_bytes().contains(&0),
+            tree: kept(tree, &text),
             text,
-            tree,
             tree_stale: false,
             line_index,
             model,
@@ -110,7 +125,9 @@ impl Document {
             old_end_position,
             new_end_position: Point { row: l, column: c },
         };
-        self.tree.edit(&edit);
+        if let Some(tree) = self.tree.as_mut() {
+            tree.edit(&edit);
+        }
         // tree-sitter's incremental lexing can disagree with a fresh parse around NUL bytes
         // (binary junk in a Dockerfile): parse such text afresh.
         if new_text.as_bytes().contains(&0) || (self.has_nul && text.as_bytes().contains(&0)) {
@@ -130,49 +147,50 @@ impl Document {
                 return Reparsed::Lines(span);
             }
         }
-        let tree = parse_tree(&text, Some(&self.tree));
+        let tree = parse_tree(&text, self.tree.as_ref());
         let line_of = |o| li.line(o);
         // A tree edited by earlier line reparses holds stale nodes, so its changed ranges say
-        // nothing about this edit alone: rebuild the model from the new tree.
-        let model = if self.tree_stale {
-            lower(tree.root_node(), &text, &line_of, None)
-        } else {
-            // Instructions outside the edit and tree-sitter's changed ranges are taken over, shifted.
-            let mut dirty = start..new_end;
-            for r in self.tree.changed_ranges(&tree) {
-                dirty.start = dirty.start.min(r.start_byte);
-                dirty.end = dirty.end.max(r.end_byte);
-            }
-            // Edits among the parser directives may change the escape character: rebuild everything.
-            let in_directives = self
-                .model
-                .instructions
-                .first()
-                .is_none_or(|i| start <= i.range.start);
-            let old_escape = self.model.escape;
-            let old_model = std::mem::replace(&mut self.model, Lowered::empty());
-            let mut reuse = Reuse::new(
-                old_model,
-                dirty,
-                start,
-                old_end,
-                new_text.len() as isize - (old_end - start) as isize,
-                li.line_count() as isize - old_lines as isize,
-            );
-            let model = lower(
-                tree.root_node(),
-                &text,
-                &line_of,
-                (!in_directives).then_some(&mut reuse),
-            );
-            if model.escape != old_escape {
-                lower(tree.root_node(), &text, &line_of, None)
-            } else {
-                model
+        // nothing about this edit alone: rebuild the model from the new tree (as without an old tree).
+        let model = match self.tree.as_ref().filter(|_| !self.tree_stale) {
+            None => lower(tree.root_node(), &text, &line_of, None),
+            Some(old_tree) => {
+                // Instructions outside the edit and tree-sitter's changed ranges are taken over, shifted.
+                let mut dirty = start..new_end;
+                for r in old_tree.changed_ranges(&tree) {
+                    dirty.start = dirty.start.min(r.start_byte);
+                    dirty.end = dirty.end.max(r.end_byte);
+                }
+                // Edits among the parser directives may change the escape character: rebuild everything.
+                let in_directives = self
+                    .model
+                    .instructions
+                    .first()
+                    .is_none_or(|i| start <= i.range.start);
+                let old_escape = self.model.escape;
+                let old_model = std::mem::replace(&mut self.model, Lowered::empty());
+                let mut reuse = Reuse::new(
+                    old_model,
+                    dirty,
+                    start,
+                    old_end,
+                    new_text.len() as isize - (old_end - start) as isize,
+                    li.line_count() as isize - old_lines as isize,
+                );
+                let model = lower(
+                    tree.root_node(),
+                    &text,
+                    &line_of,
+                    (!in_directives).then_some(&mut reuse),
+                );
+                if model.escape != old_escape {
+                    lower(tree.root_node(), &text, &line_of, None)
+                } else {
+                    model
+                }
             }
         };
+        self.tree = kept(tree, &text);
         self.text = text;
-        self.tree = tree;
         self.tree_stale = false;
         self.line_index = li;
         self.model = model;
@@ -267,11 +285,14 @@ impl Document {
     }
     /// The instruction containing a byte offset.
     pub fn instruction_at(&self, offset: usize) -> Option<(usize, &Instruction)> {
-        self.model
-            .instructions
-            .iter()
-            .enumerate()
-            .find(|(_, i)| i.full_range.start <= offset && offset <= i.full_range.end)
+        // Instructions are in file order and do not overlap: the first that ends at or after the offset is the
+        // only one that can hold it (a binary search, so a request per instruction stays linear).
+        let instructions = &self.model.instructions;
+        let i = instructions.partition_point(|i| i.full_range.end < offset);
+        instructions
+            .get(i)
+            .filter(|ins| ins.full_range.start <= offset)
+            .map(|ins| (i, ins))
     }
     /// The tree as an S-expression (for tests and `dflint dump --tree`).
     pub fn sexp(&self) -> String {
@@ -280,10 +301,9 @@ impl Document {
 
     /// The tree of the current text (reparsed with the old tree when line reparses left it stale).
     fn current_tree(&self) -> Tree {
-        if self.tree_stale {
-            parse_tree(&self.text, Some(&self.tree))
-        } else {
-            self.tree.clone()
+        match &self.tree {
+            Some(tree) if !self.tree_stale => tree.clone(),
+            old => parse_tree(&self.text, old.as_ref()),
         }
     }
     /// BuildKit's reading of one instruction (by index), or its parser's complaint.
@@ -318,4 +338,57 @@ fn parse_tree(text: &str, old: Option<&Tree>) -> Tree {
     parser
         .parse(text, old)
         .expect("tree-sitter returns a tree when no timeout or cancellation flag is set")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn same_as_fresh(doc: &Document) {
+        let fresh = Document::parse(doc.text());
+        assert_eq!(doc.instructions(), fresh.instructions());
+        assert_eq!(doc.syntax_errors(), fresh.syntax_errors());
+        assert_eq!(doc.comments(), fresh.comments());
+        assert_eq!(doc.stages(), fresh.stages());
+        assert_eq!(doc.escape(), fresh.escape());
+        assert_eq!(doc.sexp(), fresh.sexp());
+    }
+
+    /// A document over [`KEEP_TREE_BYTES`] keeps no tree; its edits, on either path, still read as a fresh parse.
+    #[test]
+    fn a_document_without_its_tree_edits_as_a_fresh_parse() {
+        let mut text = String::from("# syntax=docker/dockerfile:1\nFROM alpine AS base\n");
+        for i in 0..40 {
+            text.push_str(&format!("RUN echo {i} \\\n    && true\nENV K{i}=v{i}\n"));
+        }
+        let mut doc = Document::parse(&text);
+        assert!(doc.tree.is_none());
+        let small = Document::parse("FROM a\n");
+        assert!(small.tree.is_some());
+        let at = text.find("echo 7").unwrap();
+        // The line path, then the whole-file path (a directive), then an edit that opens a heredoc.
+        assert!(matches!(
+            doc.apply_edit(at..at + 4, "printf"),
+            Reparsed::Lines(_)
+        ));
+        same_as_fresh(&doc);
+        assert!(matches!(
+            doc.apply_edit(2..8, "escape=`\n# s"),
+            Reparsed::File
+        ));
+        same_as_fresh(&doc);
+        let at = doc.text().find("ENV K9").unwrap();
+        doc.apply_edit(at..at, "RUN <<EOF\n");
+        same_as_fresh(&doc);
+        assert!(doc.tree.is_none());
+        let copy = doc.clone();
+        assert_eq!(copy.instructions(), doc.instructions());
+        assert_eq!(
+            doc.instruction_at(at).map(|(i, _)| i),
+            Document::parse(doc.text())
+                .instructions()
+                .iter()
+                .position(|i| i.full_range.start <= at && at <= i.full_range.end)
+        );
+    }
 }
