@@ -119,17 +119,17 @@ fn has_pipefail_option(args: &[&str]) -> bool {
 /// `pipefail`.
 fn shell_has_pipefail(ctx: &Context, doc: &Document, at: usize) -> bool {
     let facts = Facts::new(ctx);
-    let Some(stage) = doc.stages().iter().find(|s| s.instructions.contains(&at)) else {
+    let Some(stage) = doc.stage_of(at) else {
         return false;
     };
     let own = (stage.instructions.start..at)
         .rev()
         .find(|&i| facts.ins(i).kind == Kind::Shell);
+    // The parent's effective SHELL already looks up its own chain (and remembers the answer).
     let shell = own.or_else(|| {
         facts
-            .ancestors(stage)
-            .iter()
-            .find_map(|s| facts.effective(s, Kind::Shell))
+            .parent(stage)
+            .and_then(|p| facts.effective(p, Kind::Shell))
     });
     let Some(i) = shell else {
         return false;

@@ -56,7 +56,7 @@ pub(crate) fn run_scripts_in<'a>(doc: &'a Document, facts: &'a Facts<'a>) -> Vec
 /// Whether a POSIX shell runs shell form at instruction `at`: the nearest RUN, CMD or ENTRYPOINT of the stage
 /// that the analysis read as POSIX tells, else no SHELL before it and no Windows escape.
 fn posix_here(doc: &Document, facts: &Facts, at: usize) -> bool {
-    let Some(stage) = doc.stages().iter().find(|s| s.instructions.contains(&at)) else {
+    let Some(stage) = doc.stage_of(at) else {
         return doc.escape() != '`';
     };
     let shell = (stage.instructions.start..at)

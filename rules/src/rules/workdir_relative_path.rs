@@ -1,6 +1,6 @@
 //! `workdir-relative-path`: a relative `WORKDIR` before any absolute one in its stage.
 use crate::engine::{declare_rule, Context, Diagnostic, Rule};
-use crate::syntax::{query, Document, Kind, Stage, Word};
+use crate::syntax::{query, Document, Instruction, Kind, Stage, Word};
 
 declare_rule! {
     /// Reports a relative `WORKDIR` in a stage that has not set an absolute one before it.
@@ -71,33 +71,44 @@ fn is_drive_root(path: &str) -> bool {
         && b[2..].iter().all(|&c| c == b'\\' || c == b'/')
 }
 
-/// Whether the stage, or a stage it is built `FROM`, sets an absolute WORKDIR before instruction `before`; at most
-/// `depth` stages up (a loop, not recursion: a generated file may chain thousands of stages).
-fn has_absolute_workdir(doc: &Document, stage: &Stage, before: usize, depth: usize) -> bool {
-    let (mut stage, mut before) = (stage, before);
-    for _ in 0..=depth {
-        let own = doc.instructions()[stage.instructions.start..before]
-            .iter()
-            .filter(|i| i.kind == Kind::Workdir)
-            .any(|i| i.words.first().is_some_and(absolute_or_unknown));
-        if own {
-            return true;
-        }
-        // A stage built on an earlier stage inherits its working directory.
-        if !query::from_is_stage_ref(doc, stage) {
-            return false;
-        }
-        let Some(parent) = query::earlier_stage(doc, stage.index, &stage.base) else {
-            return false;
-        };
-        (stage, before) = (parent, parent.instructions.end);
+/// Whether a WORKDIR among `instructions` is absolute (or unknown).
+fn sets_absolute_workdir(instructions: &[Instruction]) -> bool {
+    instructions
+        .iter()
+        .filter(|i| i.kind == Kind::Workdir)
+        .any(|i| i.words.first().is_some_and(absolute_or_unknown))
+}
+
+/// For each stage, whether it or a stage it is built `FROM` sets an absolute WORKDIR by its end: found in file
+/// order, each stage from its parent's answer, so a chain of thousands of stages is read once, not once per
+/// WORKDIR.
+fn absolute_by_end(doc: &Document) -> Vec<bool> {
+    let mut out: Vec<bool> = Vec::with_capacity(doc.stages().len());
+    for stage in doc.stages() {
+        let inherited = query::from_is_stage_ref(doc, stage)
+            .then(|| query::earlier_stage(doc, stage.index, &stage.base))
+            .flatten()
+            .is_some_and(|p| out.get(p.index).copied().unwrap_or(false));
+        out.push(inherited || sets_absolute_workdir(doc.stage_instructions(stage)));
     }
-    false
+    out
+}
+
+/// Whether the stage sets an absolute WORKDIR before instruction `before`, or a stage it is built `FROM` (which it
+/// inherits its working directory from) does by its end.
+fn has_absolute_workdir(doc: &Document, by_end: &[bool], stage: &Stage, before: usize) -> bool {
+    if sets_absolute_workdir(&doc.instructions()[stage.instructions.start..before]) {
+        return true;
+    }
+    query::from_is_stage_ref(doc, stage)
+        && query::earlier_stage(doc, stage.index, &stage.base)
+            .is_some_and(|p| by_end.get(p.index).copied().unwrap_or(false))
 }
 
 impl Rule for WorkdirRelativePath {
     fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc();
+        let by_end = absolute_by_end(doc);
         for stage in doc.stages() {
             for idx in stage.instructions.clone() {
                 let ins = &doc.instructions()[idx];
@@ -111,7 +122,7 @@ impl Rule for WorkdirRelativePath {
                 if absolute_or_unknown(word) {
                     continue;
                 }
-                if has_absolute_workdir(doc, stage, idx, doc.stages().len()) {
+                if has_absolute_workdir(doc, &by_end, stage, idx) {
                     continue;
                 }
                 out.push(ctx.diagnostic(
