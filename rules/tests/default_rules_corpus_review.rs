@@ -65,6 +65,20 @@ use dflint_rules::syntax::Document;
 ///   can never fail the build: right), `undefined-shell-variable` (SC2154; buildah and kaniko fixtures that read
 ///   variables on purpose, and docker-library templates whose `%%...%%` text hides the assignment: left, as
 ///   ShellCheck reports them too). The other shell rules are off by default; their docs say why.
+/// - BuildKit's checks (new: `undefined-arg-in-from`, `invalid-default-arg-in-from`, `copy-ignored-file`,
+///   `expose-host-mapping`, `constant-from-platform`, `secret-in-arg-or-env`, `stage-name-casing`,
+///   `redundant-target-platform`, `expose-proto-casing`; every hit read for rules under 60): `undefined-arg-in-from`
+///   (7) and `invalid-default-arg-in-from` (43) are buildah, kaniko, skaffold and kubernetes/release files whose
+///   `FROM $BASEIMAGE` needs a `--build-arg` (or names an ARG declared in a stage): right, BuildKit says the same.
+///   `secret-in-arg-or-env`: 34 `AWS_SECRET_ACCESS_KEY` (compose's e2e data), `COMPOSER_AUTH`, `sa_password`,
+///   `MYSQL_PASSWORD`: right; 25 docker-library `ENV GPG_KEY` (a public key's fingerprint), which BuildKit reports,
+///   an expert would not act on: no longer reported (72 to 47). `stage-name-casing`: 4 mixed-case names (kaniko,
+///   buildah): right; 3 names written with a variable, which Docker refuses anyway (`invalid-instruction`): dropped
+///   (7 to 4). `redundant-target-platform`: 14 openfaas templates with `--platform=${TARGETPLATFORM:-linux/amd64}`,
+///   where the default never applies (the variable is always set): right. `constant-from-platform`: ollama's
+///   `linux/arm64` stages named by GPU and the deno dev container's `linux/amd64`: right (the build cannot target
+///   another platform). No `.dockerignore` is known over the corpus (no contexts), and no EXPOSE with a host or
+///   protocol in capitals: 0 for `copy-ignored-file`, `expose-host-mapping` and `expose-proto-casing`.
 const COUNTS: &[(&str, usize, usize)] = &[
     ("unknown-instruction", 671, 671),
     ("unknown-flag", 0, 0),
@@ -118,6 +132,15 @@ const COUNTS: &[(&str, usize, usize)] = &[
     ("backtick-substitution", 37, 37),
     ("negation-skips-errexit", 11, 11),
     ("undefined-shell-variable", 11, 11),
+    ("undefined-arg-in-from", 7, 7),
+    ("invalid-default-arg-in-from", 43, 43),
+    ("copy-ignored-file", 0, 0),
+    ("expose-host-mapping", 0, 0),
+    ("constant-from-platform", 3, 3),
+    ("secret-in-arg-or-env", 72, 47),
+    ("stage-name-casing", 7, 4),
+    ("redundant-target-platform", 14, 14),
+    ("expose-proto-casing", 0, 0),
     ("metadata-after-volatile", 777, 0),
 ];
 
@@ -144,6 +167,8 @@ const FIXED: &[(&str, usize, &str, &str)] = &[
     ("sixeyed__diamol/images__cert-generator__windows__Dockerfile", 33, "shell-cmd-signals", "a Windows file (backtick escape): `cmd /S /C`, not `/bin/sh`"),
     ("sixeyed__diamol/ch19__exercises__timecheck__Dockerfile-5.0", 38, "shell-cmd-signals", "the stage named `windows`: `start /B` is cmd's"),
     ("BretFisher__udemy-docker-mastery/dockerfile-sample-5__bad.Dockerfile", 5, "metadata-after-volatile", "off by default"),
+    ("docker-library__python/3.10__slim-bookworm__Dockerfile", 27, "secret-in-arg-or-env", "`ENV GPG_KEY`: a public key's fingerprint"),
+    ("containers__buildah/tests__bud__save-stages__Dockerfile.arg-build-stages-and-chained-build-stages", 5, "stage-name-casing", "`AS ${FIRST_STAGE}`: refused by Docker whatever its case"),
 ];
 
 #[test]

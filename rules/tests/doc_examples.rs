@@ -1,7 +1,7 @@
 //! Every rule's documented examples run as tests: an `## Example` block fires the rule, a `## Use instead` block does
 //! not, and a ```` ```dockerfile fixed ```` block is what the fixer makes of the example before it.
 //! A rule that needs the build context documents one in a `## Build context` section (a ```` ```text ```` block,
-//! one path per line); its examples run with those (empty) files as the context.
+//! one path per line, or `path: content` for a file of one line); its examples run with those files as the context.
 //! A rule whose examples need options documents them in a `## Configuration` section (a ```` ```toml ````
 //! block as written in `.dflint.toml`); its examples run with those options.
 use dflint_rules::engine::docs::{examples, sections, ExampleKind};
@@ -23,7 +23,12 @@ fn build_context(doc: &str) -> Option<MemoryBuildContext> {
             continue;
         }
         if in_block && !line.trim().is_empty() {
-            ctx = ctx.with_file(line.trim(), "");
+            // `path: content` gives a file one line of content (`.dockerignore: tmp/*`).
+            let (path, content) = match line.trim().split_once(": ") {
+                Some((p, c)) => (p, format!("{c}\n")),
+                None => (line.trim(), String::new()),
+            };
+            ctx = ctx.with_file(path, &content);
         }
     }
     Some(ctx)

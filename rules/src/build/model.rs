@@ -160,9 +160,14 @@ impl BuildModel {
                             c.insert(format!("{} {}", kind.keyword(), p.key), v);
                         }
                     }
-                    Kind::Expose | Kind::Volume => {
+                    Kind::Expose => {
                         for v in &view.value {
-                            c.insert(format!("{} {v}", kind.keyword()), String::new());
+                            c.insert(format!("EXPOSE {}", exposed_port(v)), String::new());
+                        }
+                    }
+                    Kind::Volume => {
+                        for v in &view.value {
+                            c.insert(format!("VOLUME {v}"), String::new());
                         }
                     }
                     Kind::Onbuild => {
@@ -198,6 +203,22 @@ impl BuildModel {
         }
         out
     }
+}
+
+/// An `EXPOSE` word as the image records it: BuildKit drops an address and a host port, lowercases the protocol
+/// and defaults it to `tcp` (`127.0.0.1:80:80/TCP` is `80/tcp`); a word with a variable stays as written.
+fn exposed_port(word: &str) -> String {
+    if word.contains('$') {
+        return word.to_string();
+    }
+    let container = word.rsplit(':').next().unwrap_or(word);
+    let (port, proto) = container.split_once('/').unwrap_or((container, ""));
+    let proto = if proto.is_empty() {
+        "tcp".to_string()
+    } else {
+        proto.to_ascii_lowercase()
+    };
+    format!("{port}/{proto}")
 }
 
 #[cfg(test)]
@@ -379,7 +400,11 @@ mod tests {
             "ENTRYPOINT resets an inherited CMD"
         );
         assert_eq!(c[1]["ENV A"], "2");
-        assert!(c[1].contains_key("EXPOSE 80"));
+        assert!(c[1].contains_key("EXPOSE 80/tcp"));
         assert_eq!(c[2]["CMD"], "z", "a CMD of the stage stays");
+        // The ports as the image records them.
+        let (doc, m) = model("FROM a\nEXPOSE 127.0.0.1:8080:80/TCP 53/udp $P\n");
+        let keys: Vec<String> = m.config(&doc)[0].keys().cloned().collect();
+        assert_eq!(keys, ["EXPOSE $P", "EXPOSE 53/udp", "EXPOSE 80/tcp", "WORKDIR"]);
     }
 }

@@ -95,6 +95,18 @@ impl DockerIgnore {
         self.patterns.is_empty()
     }
 
+    /// Whether some pattern is an exception (`!pattern`).
+    pub fn has_exceptions(&self) -> bool {
+        self.patterns.iter().any(|p| p.exception)
+    }
+
+    /// Whether a pattern leaves out every entry of the root (`*`, `**`, `**/*`).
+    pub fn excludes_every_root_entry(&self) -> bool {
+        self.patterns
+            .iter()
+            .any(|p| !p.exception && matches!(p.text.as_str(), "*" | "**" | "**/*"))
+    }
+
     fn deciding_pattern(&self, rel: &str) -> Option<&Pattern> {
         let path = clean(rel);
         if path.is_empty() {

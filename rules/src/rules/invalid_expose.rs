@@ -63,15 +63,20 @@ fn port_range(s: &str) -> Option<(i64, i64)> {
     }
 }
 
-/// BuildKit's complaint about one `[ip:][hostPort:]containerPort[/proto]`, if any.
-pub(crate) fn port_error(raw: &str) -> Option<String> {
+/// `[ip:][hostPort:]containerPort[/proto]` split as BuildKit splits it: (ip, host port, container part).
+pub(crate) fn split_port(raw: &str) -> (String, &str, &str) {
     let parts: Vec<&str> = raw.split(':').collect();
     let n = parts.len();
-    let (ip, host, container) = match n {
+    match n {
         1 => (String::new(), "", parts[0]),
         2 => (String::new(), parts[0], parts[1]),
         _ => (parts[..n - 2].join(":"), parts[n - 2], parts[n - 1]),
-    };
+    }
+}
+
+/// BuildKit's complaint about one `[ip:][hostPort:]containerPort[/proto]`, if any.
+pub(crate) fn port_error(raw: &str) -> Option<String> {
+    let (ip, host, container) = split_port(raw);
     let (port, proto) = container.split_once('/').unwrap_or((container, ""));
     if port.is_empty() {
         return Some(format!("invalid port: \"{raw}\": no port specified"));

@@ -9,10 +9,12 @@ mod build_deps_in_final_stage;
 mod cd_in_run;
 mod chmod_after_copy;
 mod cmd_shell_form_with_entrypoint;
+mod constant_from_platform;
 mod copy_from_missing_artifact;
 mod copy_from_unknown_stage;
 mod declaration_masks_status;
 mod dnf_without_yes;
+mod copy_ignored_file;
 mod duplicate_stage_name;
 mod echo_escape_sequence;
 mod empty_continuation_line;
@@ -20,10 +22,14 @@ mod entrypoint_shell_form;
 mod exec_form_not_json;
 mod exec_form_single_string;
 mod expansion_in_single_quotes;
+mod expose_host_mapping;
+mod expose_proto_casing;
 mod final_stage_from_builder;
 mod from_as_casing;
 mod instruction_before_from;
 mod instruction_casing;
+mod invalid_default_arg_in_from;
+mod invalid_definition_description;
 mod invalid_expose;
 mod invalid_healthcheck;
 mod invalid_instruction;
@@ -40,16 +46,20 @@ mod negation_skips_errexit;
 mod package_cache_in_layer;
 mod package_checks;
 mod pipe_without_pipefail;
+mod redundant_target_platform;
 mod reserved_stage_name;
 mod run_scripts;
+mod secret_in_arg_or_env;
 mod shell_cmd_signals;
 mod shell_syntax_error;
 mod shellcheck_findings;
 mod source_copy_before_install;
+mod stage_name_casing;
 mod syntax_error;
 mod too_deeply_nested;
 mod toolchain_in_final_image;
 mod undefined_shell_variable;
+mod undefined_arg_in_from;
 mod unknown_flag;
 mod unknown_instruction;
 mod unpinned_apk_package;
@@ -84,10 +94,12 @@ pub use build_deps_in_final_stage::BuildDepsInFinalStage;
 pub use cd_in_run::CdInRun;
 pub use chmod_after_copy::ChmodAfterCopy;
 pub use cmd_shell_form_with_entrypoint::CmdShellFormWithEntrypoint;
+pub use constant_from_platform::ConstantFromPlatform;
 pub use copy_from_missing_artifact::CopyFromMissingArtifact;
 pub use copy_from_unknown_stage::CopyFromUnknownStage;
 pub use declaration_masks_status::DeclarationMasksStatus;
 pub use dnf_without_yes::DnfWithoutYes;
+pub use copy_ignored_file::CopyIgnoredFile;
 pub use duplicate_stage_name::DuplicateStageName;
 pub use echo_escape_sequence::EchoEscapeSequence;
 pub use empty_continuation_line::EmptyContinuationLine;
@@ -95,10 +107,14 @@ pub use entrypoint_shell_form::EntrypointShellForm;
 pub use exec_form_not_json::ExecFormNotJson;
 pub use exec_form_single_string::ExecFormSingleString;
 pub use expansion_in_single_quotes::ExpansionInSingleQuotes;
+pub use expose_host_mapping::ExposeHostMapping;
+pub use expose_proto_casing::ExposeProtoCasing;
 pub use final_stage_from_builder::FinalStageFromBuilder;
 pub use from_as_casing::FromAsCasing;
 pub use instruction_before_from::InstructionBeforeFrom;
 pub use instruction_casing::InstructionCasing;
+pub use invalid_default_arg_in_from::InvalidDefaultArgInFrom;
+pub use invalid_definition_description::InvalidDefinitionDescription;
 pub use invalid_expose::InvalidExpose;
 pub use invalid_healthcheck::InvalidHealthcheck;
 pub use invalid_instruction::InvalidInstruction;
@@ -114,15 +130,19 @@ pub use multiple_healthcheck::MultipleHealthcheck;
 pub use negation_skips_errexit::NegationSkipsErrexit;
 pub use package_cache_in_layer::PackageCacheInLayer;
 pub use pipe_without_pipefail::PipeWithoutPipefail;
+pub use redundant_target_platform::RedundantTargetPlatform;
 pub use reserved_stage_name::ReservedStageName;
+pub use secret_in_arg_or_env::SecretInArgOrEnv;
 pub use shell_cmd_signals::ShellCmdSignals;
 pub use shell_syntax_error::ShellSyntaxError;
 pub use shellcheck_findings::{external_scripts, ExternalScript};
 pub use source_copy_before_install::SourceCopyBeforeInstall;
+pub use stage_name_casing::StageNameCasing;
 pub use syntax_error::SyntaxError;
 pub use too_deeply_nested::TooDeeplyNested;
 pub use toolchain_in_final_image::ToolchainInFinalImage;
 pub use undefined_shell_variable::UndefinedShellVariable;
+pub use undefined_arg_in_from::UndefinedArgInFrom;
 pub use unknown_flag::{known_flags, UnknownFlag};
 pub use unknown_instruction::UnknownInstruction;
 pub use unpinned_apk_package::UnpinnedApkPackage;
@@ -162,8 +182,14 @@ pub static RULES: &[RuleMeta] = &[
     ZypperWithoutNonInteractive::META,
     DnfWithoutYes::META,
     AptInsteadOfAptGet::META,
+    UndefinedArgInFrom::META,
+    InvalidDefaultArgInFrom::META,
+    CopyIgnoredFile::META,
+    ExposeHostMapping::META,
+    ConstantFromPlatform::META,
     PipeWithoutPipefail::META,
     UntrustedRegistry::META,
+    SecretInArgOrEnv::META,
     LatestTag::META,
     UntaggedImage::META,
     UnpinnedAptPackage::META,
@@ -213,6 +239,10 @@ pub static RULES: &[RuleMeta] = &[
     LoopOverOneWord::META,
     UndefinedShellVariable::META,
     ShellSyntaxError::META,
+    StageNameCasing::META,
+    RedundantTargetPlatform::META,
+    ExposeProtoCasing::META,
+    InvalidDefinitionDescription::META,
     SyntaxError::META,
     UnusedSuppression::META,
     TooDeeplyNested::META,
