@@ -14,6 +14,13 @@ const CASES: &[(&str, &str, usize, &str)] = &[
     ("FROM\n", "invalid-instruction", 1, "FROM requires either one or three arguments"),
     ("FROM a b\n", "invalid-instruction", 1, "FROM requires either one or three arguments"),
     ("FROM a AS x y\n", "invalid-instruction", 1, "FROM requires either one or three arguments"),
+    ("FROM a XS b\n", "invalid-instruction", 1, "FROM requires either one or three arguments"),
+    (
+        "# check=skip=StageNameCasing;bogus\nFROM a\n",
+        "invalid-instruction",
+        1,
+        "failed to parse check options: invalid check option \"bogus\"",
+    ),
     (
         "FROM a AS 1x\n",
         "invalid-instruction",

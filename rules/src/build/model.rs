@@ -405,6 +405,9 @@ mod tests {
         // The ports as the image records them.
         let (doc, m) = model("FROM a\nEXPOSE 127.0.0.1:8080:80/TCP 53/udp $P\n");
         let keys: Vec<String> = m.config(&doc)[0].keys().cloned().collect();
-        assert_eq!(keys, ["EXPOSE $P", "EXPOSE 53/udp", "EXPOSE 80/tcp", "WORKDIR"]);
+        assert_eq!(
+            keys,
+            ["EXPOSE $P", "EXPOSE 53/udp", "EXPOSE 80/tcp", "WORKDIR"]
+        );
     }
 }

@@ -1,11 +1,13 @@
 //! `lint`: run the enabled rules on a document, withhold the fixes of the rules that ask for it while the file has
 //! syntax errors, apply suppressions, report unused ones.
+use super::check_directive::{self, CheckScope};
 use super::context::{BuildContext, Context};
+use super::diagnostic::Severity;
 use super::diagnostic::{Diagnostic, Edit};
 use super::fixer::apply_edits;
 use super::options::RuleOptions;
 use super::rule::{Phase, RuleMeta};
-use super::settings::Settings;
+use super::settings::{all_rules, Settings};
 use super::suppression::{Suppressions, UnusedSuppression};
 use crate::build::contract::{self, Snapshot};
 use crate::build::facts::Facts;
@@ -31,6 +33,18 @@ pub fn lint(
             run(rule, doc, settings, ctx, options, &[], &shared, &mut out);
         }
     }
+    let checks = check_directive::directives(doc);
+    let experimental = experimental_requests(&enabled, &checks);
+    let experimental_options: Vec<_> = experimental
+        .iter()
+        .map(|(r, _)| settings.options_for(r))
+        .collect();
+    for ((rule, scopes), options) in experimental.iter().zip(&experimental_options) {
+        let mut found = Vec::new();
+        run(rule, doc, settings, ctx, options, &[], &shared, &mut found);
+        within(doc, scopes, &mut found);
+        out.extend(found);
+    }
 
     if !settings.disable_suppressions {
         let suppressions = Suppressions::collect(doc);
@@ -47,8 +61,64 @@ pub fn lint(
         suppressions.apply(doc, &mut late);
         out.extend(late);
     }
+    // `error=true` (at the top of the file only, as BuildKit reads it) fails the build on any BuildKit check.
+    if checks
+        .iter()
+        .any(|(scope, o, _)| *scope == CheckScope::File && o.error)
+    {
+        for d in &mut out {
+            let buildkit = all_rules()
+                .iter()
+                .any(|r| r.code == d.code && r.buildkit_names().next().is_some());
+            if buildkit {
+                d.severity = Severity::Error;
+            }
+        }
+    }
     sort(&mut out);
     out
+}
+
+/// The experimental BuildKit checks that a `check` directive asks for (`experimental=<name>|all`) and the settings
+/// do not enable, each with where it was asked for (the file, or the instruction below the comment).
+fn experimental_requests(
+    enabled: &[&'static RuleMeta],
+    checks: &[(
+        CheckScope,
+        check_directive::CheckOptions,
+        std::ops::Range<usize>,
+    )],
+) -> Vec<(&'static RuleMeta, Vec<CheckScope>)> {
+    let mut out = Vec::new();
+    for rule in all_rules() {
+        if rule.phase != Phase::Normal
+            || enabled.iter().any(|r| r.code == rule.code)
+            || !check_directive::is_experimental(rule)
+        {
+            continue;
+        }
+        let scopes: Vec<CheckScope> = checks
+            .iter()
+            .filter(|(_, o, _)| check_directive::enables(o, rule))
+            .map(|(s, _, _)| s.clone())
+            .collect();
+        if !scopes.is_empty() {
+            out.push((rule, scopes));
+        }
+    }
+    out
+}
+
+/// Keeps the findings that lie where their check was asked for.
+fn within(doc: &Document, scopes: &[CheckScope], found: &mut Vec<Diagnostic>) {
+    let li = doc.line_index();
+    found.retain(|d| {
+        let line = li.line(d.range.start);
+        scopes.iter().any(|s| match s {
+            CheckScope::File => true,
+            CheckScope::Lines(a, b) => *a <= line && line <= *b,
+        })
+    });
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -1,5 +1,6 @@
 //! The rule engine: diagnostics, fixes, the rule trait and registry, settings, suppression and the fixer.
 pub mod absences;
+pub(crate) mod check_directive;
 mod context;
 pub mod diagnostic;
 pub mod docs;
@@ -13,6 +14,7 @@ pub(crate) mod text;
 
 pub use crate::build_context::DockerIgnore;
 pub use absences::{absence, peer_tool_of, rules_for_peer, Absence, ABSENCES};
+pub use check_directive::EXPERIMENTAL_CHECKS;
 pub use context::{context_sources, BuildContext, Context, ContextSource, MemoryBuildContext};
 pub use diagnostic::*;
 pub use fixer::{

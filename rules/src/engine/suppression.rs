@@ -5,6 +5,7 @@
 //! a file suppression covers everything. Peers' codes resolve through the rules' declared equivalents.
 use std::ops::Range;
 
+use super::check_directive::{self, CheckScope};
 use super::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use super::settings::{all_rules, resolve_selector, Settings};
 use crate::syntax::{query, Document};
@@ -97,9 +98,40 @@ impl Suppressions {
             let line = query::line_with_ending(doc, li.line(comment.range.start));
             sup.push(parsed.source, scope, parsed.tokens, line);
         }
-        if let Some(d) = doc.directive("check") {
-            let tokens = check_skip_tokens(doc.text(), d.value_range.clone());
-            sup.push(Source::BuildKit, Scope::File, tokens, d.range.clone());
+        // BuildKit's `check` directives: at the top (the file) and above an instruction (that instruction).
+        let text = doc.text();
+        for (scope, options, range) in check_directive::directives(doc) {
+            let value = match scope {
+                CheckScope::File => range.clone(),
+                CheckScope::Lines(..) => {
+                    // The value within the comment line: after `check` and its `=`.
+                    // BuildKit cuts the value at its first space.
+                    let src = &text[range.clone()];
+                    let Some(at) = src.find('=') else { continue };
+                    let lead = src[at + 1..].len() - src[at + 1..].trim_start().len();
+                    let start = range.start + at + 1 + lead;
+                    let end = text[start..range.end]
+                        .find([' ', '\t'])
+                        .map_or(range.end, |e| start + e);
+                    start..end
+                }
+            };
+            let tokens: Vec<_> = check_skip_tokens(text, value)
+                .into_iter()
+                // `all` skips everything only alone; among other names it is no check.
+                .filter(|(t, _)| t != "all" || options.skip_all)
+                .collect();
+            let scope = match scope {
+                CheckScope::File => Scope::File,
+                CheckScope::Lines(a, b) => Scope::Lines(a, b),
+            };
+            let line = match scope {
+                Scope::File => doc
+                    .directive("check")
+                    .map_or(range.clone(), |d| d.range.clone()),
+                _ => range.clone(),
+            };
+            sup.push(Source::BuildKit, scope, tokens, line);
         }
         sup
     }
@@ -271,8 +303,9 @@ fn resolve(source: Source, token: &str) -> (Vec<&'static str>, bool) {
             .iter()
             .filter(|r| {
                 if bk {
-                    r.buildkit_names()
-                        .any(|n| n.eq_ignore_ascii_case(token) || token.eq_ignore_ascii_case("all"))
+                    // BuildKit's names are case-sensitive, and `skip` never stops an experimental check.
+                    !check_directive::is_experimental(r)
+                        && r.buildkit_names().any(|n| n == token || token == "all")
                 } else {
                     r.hadolint_codes().any(|n| n.eq_ignore_ascii_case(token))
                 }

@@ -963,3 +963,82 @@ mod tests {
         assert_eq!(sorted, OFFICIAL_IMAGES);
     }
 }
+
+/// The environment variables official images set (their published Dockerfiles' `ENV`, `PATH` included), for
+/// `undefined-var`: a stage on one of these images has exactly these besides its own. Images not listed are not
+/// known, and neither is what they set.
+pub static IMAGE_ENV_NAMES: &[(&str, &[&str])] = &[
+    ("alpine", &["PATH"]),
+    ("busybox", &["PATH"]),
+    ("debian", &["PATH"]),
+    ("ubuntu", &["PATH"]),
+    ("fedora", &["PATH", "DISTTAG", "FGC", "FBR"]),
+    (
+        "golang",
+        &["PATH", "GOLANG_VERSION", "GOTOOLCHAIN", "GOPATH"],
+    ),
+    ("node", &["PATH", "NODE_VERSION", "YARN_VERSION"]),
+    (
+        "python",
+        &[
+            "PATH",
+            "LANG",
+            "GPG_KEY",
+            "PYTHON_VERSION",
+            "PYTHON_SHA256",
+            "PYTHON_PIP_VERSION",
+            "PYTHON_SETUPTOOLS_VERSION",
+            "PYTHON_GET_PIP_URL",
+            "PYTHON_GET_PIP_SHA256",
+        ],
+    ),
+    (
+        "ruby",
+        &[
+            "PATH",
+            "LANG",
+            "RUBY_VERSION",
+            "RUBY_MAJOR",
+            "RUBY_DOWNLOAD_URL",
+            "RUBY_DOWNLOAD_SHA256",
+            "GEM_HOME",
+            "BUNDLE_SILENCE_ROOT_WARNING",
+            "BUNDLE_APP_CONFIG",
+        ],
+    ),
+    (
+        "rust",
+        &["PATH", "RUSTUP_HOME", "CARGO_HOME", "RUST_VERSION"],
+    ),
+    (
+        "eclipse-temurin",
+        &[
+            "PATH",
+            "JAVA_HOME",
+            "LANG",
+            "LANGUAGE",
+            "LC_ALL",
+            "JAVA_VERSION",
+        ],
+    ),
+    (
+        "nginx",
+        &[
+            "PATH",
+            "NGINX_VERSION",
+            "NJS_VERSION",
+            "NJS_RELEASE",
+            "PKG_RELEASE",
+            "DYNPKG_RELEASE",
+        ],
+    ),
+];
+
+/// The names an official image sets in its environment, when the image is known.
+pub fn image_env_names(name: &str) -> Option<&'static [&'static str]> {
+    let n = normalize_name(name);
+    IMAGE_ENV_NAMES
+        .iter()
+        .find(|(i, _)| *i == n)
+        .map(|(_, names)| *names)
+}

@@ -1,4 +1,5 @@
 //! `invalid-instruction`: an instruction whose arguments BuildKit refuses (arity, empty, form, stage name, ONBUILD trigger).
+use crate::engine::check_directive;
 use crate::engine::{declare_rule, Context, Diagnostic, Peer, Rule};
 use crate::rules::invalid_expose::port_error;
 use crate::rules::invalid_healthcheck::refusals as healthcheck_refusals;
@@ -10,7 +11,8 @@ declare_rule! {
     /// These are: a `FROM` with two words or an invalid stage name, an empty `ENV`, `LABEL`, `ARG`, `EXPOSE`,
     /// `VOLUME`, `ONBUILD` or `HEALTHCHECK`, a `COPY` or `ADD` without a destination (or with a heredoc as its
     /// destination), a `WORKDIR`, `USER`, `STOPSIGNAL` or `MAINTAINER` without its argument, a `SHELL` not in JSON
-    /// form, and `ONBUILD ONBUILD`, `ONBUILD FROM` or `ONBUILD MAINTAINER`.
+    /// form, `ONBUILD ONBUILD`, `ONBUILD FROM` or `ONBUILD MAINTAINER`, and a `# check=` directive whose options
+    /// BuildKit cannot read (`# check=skip=A;bogus`).
     ///
     /// ## Why is this bad?
     /// BuildKit checks every instruction's arguments before it builds anything, and one it refuses stops the whole
@@ -207,6 +209,15 @@ fn refusal(
 impl Rule for InvalidInstruction {
     fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc();
+        // BuildKit reads the `check` directive before anything else and stops on one it cannot read.
+        if let Some(d) = doc.directive("check") {
+            if let Err(why) = check_directive::parse(&d.value) {
+                out.push(ctx.diagnostic(
+                    d.value_range.clone(),
+                    format!("failed to parse check options: {why}"),
+                ));
+            }
+        }
         let errors = doc.syntax_errors();
         for (i, ins) in doc.instructions().iter().enumerate() {
             // A line the parser already refuses is reported by `syntax-error`, in the parser's words.
@@ -244,6 +255,8 @@ mod tests {
                 ("FROM a AS ${NAME}\n", &["${NAME}"]),
                 ("FROM a AS b@c\n", &["b@c"]),
                 ("FROM a\nENV\n", &["ENV"]),
+                ("# check=skip=A;bogus\nFROM a\n", &["skip=A;bogus"]),
+                ("# check=error=maybe\nFROM a\n", &["error=maybe"]),
                 ("FROM a\nLABEL\n", &["LABEL"]),
                 ("ARG\nFROM a\n", &["ARG"]),
                 ("FROM a\nEXPOSE\n", &["EXPOSE"]),

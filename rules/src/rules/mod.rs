@@ -60,6 +60,7 @@ mod too_deeply_nested;
 mod toolchain_in_final_image;
 mod undefined_shell_variable;
 mod undefined_arg_in_from;
+mod undefined_var;
 mod unknown_flag;
 mod unknown_instruction;
 mod unpinned_apk_package;
@@ -143,6 +144,7 @@ pub use too_deeply_nested::TooDeeplyNested;
 pub use toolchain_in_final_image::ToolchainInFinalImage;
 pub use undefined_shell_variable::UndefinedShellVariable;
 pub use undefined_arg_in_from::UndefinedArgInFrom;
+pub use undefined_var::UndefinedVar;
 pub use unknown_flag::{known_flags, UnknownFlag};
 pub use unknown_instruction::UnknownInstruction;
 pub use unpinned_apk_package::UnpinnedApkPackage;
@@ -182,6 +184,7 @@ pub static RULES: &[RuleMeta] = &[
     ZypperWithoutNonInteractive::META,
     DnfWithoutYes::META,
     AptInsteadOfAptGet::META,
+    UndefinedVar::META,
     UndefinedArgInFrom::META,
     InvalidDefaultArgInFrom::META,
     CopyIgnoredFile::META,
