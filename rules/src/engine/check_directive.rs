@@ -144,13 +144,6 @@ pub(crate) fn enables(o: &CheckOptions, rule: &RuleMeta) -> bool {
                 .any(|n| o.experimental.iter().any(|e| e == n)))
 }
 
-/// Whether the options skip this rule (never an experimental one).
-pub(crate) fn skips(o: &CheckOptions, rule: &RuleMeta) -> bool {
-    !is_experimental(rule)
-        && rule.buildkit_names().next().is_some()
-        && (o.skip_all || rule.buildkit_names().any(|n| o.skip.iter().any(|s| s == n)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
