@@ -21,6 +21,9 @@
 //! - `instruction-casing`, `from-as-casing`: keywords and `AS` in another case.
 //! - `empty-continuation-line`: BuildKit drops blank lines inside a continued instruction: the same words.
 //! - `legacy-key-value-format`: `ENV a b c` and `ENV a="b c"` give the same value after quote removal.
+//! - `redundant-target-platform`: `FROM --platform=$TARGETPLATFORM` (or `${TARGETPLATFORM}`, with `:-`/`-` and a
+//!   default, since the variable is always set) is read as `FROM` without the flag, unless a global `ARG` gives
+//!   `TARGETPLATFORM` a default of its own: a stage is built for the target platform either way.
 //! - `metadata-after-volatile`: config moved between steps, while the state each stage ends with is the same.
 //! - `unused-suppression`: comments are not read; the directives are, so a removal that turns a later comment into
 //!   a directive is caught.
@@ -70,6 +73,20 @@ const KNOWN_INSTRUCTIONS: &[&str] = &[
     "healthcheck",
     "shell",
 ];
+
+/// `--platform=$TARGETPLATFORM`, `${TARGETPLATFORM}`, `${TARGETPLATFORM:-x}` or `${TARGETPLATFORM-x}`: the default.
+fn is_target_platform(flag: &str) -> bool {
+    let Some(v) = flag.strip_prefix("--platform=") else {
+        return false;
+    };
+    let v = v.trim_matches(|c| c == '"' || c == '\'');
+    v == "$TARGETPLATFORM"
+        || v.strip_prefix("${TARGETPLATFORM")
+            .and_then(|r| r.strip_suffix('}'))
+            .is_some_and(|r| {
+                r.is_empty() || ((r.starts_with(":-") || r.starts_with('-')) && !r.contains('}'))
+            })
+}
 
 /// The flags each instruction accepts, from the Dockerfile reference.
 fn known_flags(cmd: &str) -> &'static [&'static str] {
@@ -496,7 +513,10 @@ fn read_image(text: &str, ins: &[Ins]) -> Image {
                 }
                 // Only global ARGs are seen by FROM; a stage starts with none in force.
                 let global = global.get_or_insert_with(|| env.clone());
-                let reading = with_env(format!("from {:?} {:?}", i.flags, v), i, global);
+                let own_default = global.get("TARGETPLATFORM").is_some_and(|v| v != "(unset)");
+                let mut read = i.clone();
+                read.flags.retain(|f| own_default || !is_target_platform(f));
+                let reading = with_env(format!("from {:?} {:?}", read.flags, v), &read, global);
                 stages.push(Stage::default());
                 stages.last_mut().unwrap().steps.push((i.line, reading));
                 env.clear();

@@ -10,6 +10,10 @@ declare_rule! {
     /// In the legacy form, everything after the key is the value, spaces included: `ENV PATH /opt/bin $PATH` sets one variable whose value contains a space.
     /// It cannot set two variables in one instruction, it reads differently from every other `key=value` in the file, and Docker plans to remove it.
     ///
+    /// `ARG` has no legacy form: `ARG foo bar` declares two arguments without defaults.
+    /// BuildKit's documentation of `LegacyKeyValueFormat` shows `ARG foo bar` as an example, but its check reads only
+    /// `ENV` and `LABEL` and does not report it; neither does dflint.
+    ///
     /// ## Example
     /// ```dockerfile
     /// FROM alpine:3.20
@@ -194,7 +198,14 @@ mod tests {
 
     #[test]
     fn valid() {
-        spec::valid(R, &["FROM a\nENV a=b c=\"d e\"\nLABEL x=y\nARG z\n"]);
+        spec::valid(
+            R,
+            &[
+                "FROM a\nENV a=b c=\"d e\"\nLABEL x=y\nARG z\n",
+                // Two ARGs, as BuildKit reads it (its docs' `ARG foo bar` example is not reported by its check).
+                "FROM alpine\nARG foo bar\n",
+            ],
+        );
     }
 
     #[test]
