@@ -12,9 +12,9 @@ mod cmd_shell_form_with_entrypoint;
 mod constant_from_platform;
 mod copy_from_missing_artifact;
 mod copy_from_unknown_stage;
+mod copy_ignored_file;
 mod declaration_masks_status;
 mod dnf_without_yes;
-mod copy_ignored_file;
 mod duplicate_stage_name;
 mod echo_escape_sequence;
 mod empty_continuation_line;
@@ -58,8 +58,8 @@ mod stage_name_casing;
 mod syntax_error;
 mod too_deeply_nested;
 mod toolchain_in_final_image;
-mod undefined_shell_variable;
 mod undefined_arg_in_from;
+mod undefined_shell_variable;
 mod undefined_var;
 mod unknown_flag;
 mod unknown_instruction;
@@ -98,9 +98,9 @@ pub use cmd_shell_form_with_entrypoint::CmdShellFormWithEntrypoint;
 pub use constant_from_platform::ConstantFromPlatform;
 pub use copy_from_missing_artifact::CopyFromMissingArtifact;
 pub use copy_from_unknown_stage::CopyFromUnknownStage;
+pub use copy_ignored_file::CopyIgnoredFile;
 pub use declaration_masks_status::DeclarationMasksStatus;
 pub use dnf_without_yes::DnfWithoutYes;
-pub use copy_ignored_file::CopyIgnoredFile;
 pub use duplicate_stage_name::DuplicateStageName;
 pub use echo_escape_sequence::EchoEscapeSequence;
 pub use empty_continuation_line::EmptyContinuationLine;
@@ -142,8 +142,8 @@ pub use stage_name_casing::StageNameCasing;
 pub use syntax_error::SyntaxError;
 pub use too_deeply_nested::TooDeeplyNested;
 pub use toolchain_in_final_image::ToolchainInFinalImage;
-pub use undefined_shell_variable::UndefinedShellVariable;
 pub use undefined_arg_in_from::UndefinedArgInFrom;
+pub use undefined_shell_variable::UndefinedShellVariable;
 pub use undefined_var::UndefinedVar;
 pub use unknown_flag::{known_flags, UnknownFlag};
 pub use unknown_instruction::UnknownInstruction;
@@ -179,17 +179,17 @@ pub static RULES: &[RuleMeta] = &[
     InstructionBeforeFrom::META,
     InvalidHealthcheck::META,
     InvalidExpose::META,
-    AptGetWithoutYes::META,
-    YumWithoutYes::META,
-    ZypperWithoutNonInteractive::META,
-    DnfWithoutYes::META,
-    AptInsteadOfAptGet::META,
     UndefinedVar::META,
     UndefinedArgInFrom::META,
     InvalidDefaultArgInFrom::META,
     CopyIgnoredFile::META,
     ExposeHostMapping::META,
     ConstantFromPlatform::META,
+    AptGetWithoutYes::META,
+    YumWithoutYes::META,
+    ZypperWithoutNonInteractive::META,
+    DnfWithoutYes::META,
+    AptInsteadOfAptGet::META,
     PipeWithoutPipefail::META,
     UntrustedRegistry::META,
     SecretInArgOrEnv::META,
@@ -232,6 +232,10 @@ pub static RULES: &[RuleMeta] = &[
     MaintainerDeprecated::META,
     CdInRun::META,
     WgetProgress::META,
+    StageNameCasing::META,
+    RedundantTargetPlatform::META,
+    ExposeProtoCasing::META,
+    InvalidDefinitionDescription::META,
     UnquotedExpansion::META,
     UnquotedCommandSubstitution::META,
     DeclarationMasksStatus::META,
@@ -242,10 +246,6 @@ pub static RULES: &[RuleMeta] = &[
     LoopOverOneWord::META,
     UndefinedShellVariable::META,
     ShellSyntaxError::META,
-    StageNameCasing::META,
-    RedundantTargetPlatform::META,
-    ExposeProtoCasing::META,
-    InvalidDefinitionDescription::META,
     SyntaxError::META,
     UnusedSuppression::META,
     TooDeeplyNested::META,
