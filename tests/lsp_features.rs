@@ -658,6 +658,96 @@ async fn code_actions_fix_ignore_and_fix_all() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quick_fix_is_the_fix_that_passed_the_after_fix_check() {
+    // `ARGG` → `ARG` would give `$DIR` a value, so the copy would land somewhere else: the contract refuses the fix.
+    // The server publishes without checking fixes, so the refusal must happen when the quick fix is asked for.
+    let text = "FROM alpine:3.20\nARGG DIR=/srv\nCOPY x $DIR/\nRUN cat /srv/x\n";
+    let mut c = Client::in_process();
+    c.initialize().await;
+    c.open(URI, text).await;
+    let diags = c.diagnostics(URI, 1).await;
+    let unknown: Vec<Value> = diags
+        .iter()
+        .filter(|d| d["code"] == "DF101")
+        .cloned()
+        .collect();
+    assert_eq!(unknown.len(), 1, "{diags:?}");
+    assert!(
+        unknown[0]["data"]["fix"]["edits"].is_array(),
+        "the rule proposed a fix: {unknown:?}"
+    );
+    let acts = actions(&mut c, &unknown, None).await;
+    let titles: Vec<&str> = acts.iter().map(|a| a["title"].as_str().unwrap()).collect();
+    assert!(
+        acts.iter().all(|a| a.get("isPreferred").is_none()),
+        "no quick fix for a fix the contract refuses: {titles:?}"
+    );
+    assert!(
+        titles.contains(&"Ignore `unknown-instruction` for this instruction"),
+        "{titles:?}"
+    );
+    // The same through a client that sends no diagnostics (the server's own for the range).
+    let r = c
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": td(), "range": range(1, 0, 1, 4), "context": {"diagnostics": []}}),
+        )
+        .await;
+    let acts = r.as_array().cloned().unwrap_or_default();
+    assert!(!acts.is_empty());
+    assert!(
+        acts.iter().all(|a| a.get("isPreferred").is_none()),
+        "{acts:?}"
+    );
+    // The hover says why and what to do.
+    let h = c
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": td(), "position": {"line": 1, "character": 1}}),
+        )
+        .await;
+    let md = h["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(md.contains("(no fix: `COPY x $DIR/`"), "{md}");
+    assert!(!md.contains("Fix ("), "{md}");
+    // A client's diagnostic whose data carries a fix the server did not propose gets the server's own fix.
+    let mut forged = unknown[0].clone();
+    forged["data"]["fix"]["edits"][0]["newText"] = json!("RUN");
+    let acts = actions(&mut c, &[forged], None).await;
+    assert!(
+        acts.iter().all(|a| a.get("isPreferred").is_none()),
+        "{acts:?}"
+    );
+
+    // Where nothing reads the variable, the same fix passes and is offered.
+    c.change(
+        URI,
+        2,
+        json!([{"range": range(2, 0, 4, 0), "text": "COPY x /srv/\n"}]),
+    )
+    .await;
+    let diags = c.diagnostics(URI, 2).await;
+    let unknown: Vec<Value> = diags
+        .iter()
+        .filter(|d| d["code"] == "DF101")
+        .cloned()
+        .collect();
+    let acts = actions(&mut c, &unknown, None).await;
+    let fix = acts
+        .iter()
+        .find(|a| a.get("isPreferred").is_some())
+        .unwrap_or_else(|| panic!("a quick fix: {acts:?}"));
+    let fixed = apply_edits(
+        "FROM alpine:3.20\nARGG DIR=/srv\nCOPY x /srv/\n",
+        fix["edit"]["changes"][URI].as_array().unwrap(),
+    );
+    assert_eq!(fixed, "FROM alpine:3.20\nARG DIR=/srv\nCOPY x /srv/\n");
+    c.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn optimizer_fixes_are_refactors() {
     let cases = [
         (

@@ -1,9 +1,9 @@
-//! Code actions: a quick fix per diagnostic (from the fix its `data` carries), "Ignore for this instruction" (the engine's `suppression_fix`),
+//! Code actions: a quick fix per diagnostic (the server's own fix for it, through the after-fix check), "Ignore for this instruction" (the engine's `suppression_fix`),
 //! "Ignore in this file", the optimizer's refactors, and `source.fixAll.dflint` (the one fixer, safe fixes only,
 //! when the client asks for source actions).
 use std::collections::HashMap;
 
-use dflint_rules::engine::{self, FixMode};
+use dflint_rules::engine::{self, Applicability, FixMode};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tower_lsp_server::ls_types::{
@@ -16,7 +16,7 @@ use tower_lsp_server::ls_types::{
 use super::diagnostics::{all_to_lsp, Data, FixData, SOURCE};
 use super::encoding::Converter;
 use super::ide::ignore;
-use super::state::{Negotiated, Snapshot, State};
+use super::state::{Lint, Negotiated, Snapshot, State};
 
 pub const FIX_ALL: &str = "source.fixAll.dflint";
 
@@ -122,29 +122,39 @@ pub fn code_actions(
         .filter(|d| d.source.as_deref() == Some(SOURCE))
         .cloned()
         .collect();
-    let lint = snap.lint();
+    let lint = snap.lint_now(state);
     if diagnostics.is_empty() {
-        // Some clients send no diagnostics: use the last lint's that overlap the range.
-        if let Some(l) = &lint {
-            let range = conv.byte_range(params.range);
-            let overlapping: Vec<engine::Diagnostic> = l
-                .diagnostics
-                .iter()
-                .filter(|d| d.range.start <= range.end && range.start <= d.range.end)
-                .cloned()
-                .collect();
-            diagnostics = all_to_lsp(&overlapping, &conv, snap.version);
-        }
+        // Some clients send no diagnostics: use the lint's that overlap the range.
+        let range = conv.byte_range(params.range);
+        let overlapping: Vec<engine::Diagnostic> = lint
+            .diagnostics
+            .iter()
+            .filter(|d| d.range.start <= range.end && range.start <= d.range.end)
+            .cloned()
+            .collect();
+        diagnostics = all_to_lsp(&overlapping, &conv, snap.version);
     }
+    // The fix a quick fix offers is the server's own for this version, through the after-fix check; the fix a
+    // diagnostic's `data` carries is only what the rule proposed and is never offered as it is.
+    let found: Vec<Option<usize>> = diagnostics
+        .iter()
+        .map(|d| own_diagnostic(&lint, &conv, snap.version, d))
+        .collect();
+    let indices: Vec<usize> = found.iter().flatten().copied().collect();
+    let checked = snap.checked(state, &lint, &indices);
+    let checked_of = |i: usize| indices.iter().position(|&j| j == i).map(|p| &checked[p]);
     let hide_unsafe = state.effective(&snap.slot).hide_unsafe_quick_fixes;
     let mut out = Vec::new();
-    for d in &diagnostics {
+    for (d, own) in diagnostics.iter().zip(&found) {
         let Some(code) = code_of(d) else { continue };
-        let data: Option<Data> = d.data.clone().and_then(|v| serde_json::from_value(v).ok());
-        if let Some(data) = data.as_ref().filter(|data| data.version == snap.version) {
-            let offered = !(hide_unsafe && data.fix.as_ref().is_some_and(|f| !f.is_safe()));
+        if let Some(own) = own.and_then(checked_of) {
+            let offered = !(hide_unsafe
+                && own
+                    .fix
+                    .as_ref()
+                    .is_some_and(|f| f.applicability != Applicability::Safe));
             if let Some(action) =
-                quick_fix(state, snap, uri, d, data, &negotiated).filter(|_| offered)
+                quick_fix(state, snap, uri, d, own, &conv, &negotiated).filter(|_| offered)
             {
                 if wanted(only, action.kind.as_ref().expect("set")) {
                     out.push(CodeActionOrCommand::CodeAction(action));
@@ -218,25 +228,55 @@ pub fn code_actions(
     out
 }
 
+/// The diagnostic of the server's lint of this version that an editor's diagnostic stands for (same version, code,
+/// range and, when it says, fix title).
+fn own_diagnostic(lint: &Lint, conv: &Converter, version: i32, d: &Diagnostic) -> Option<usize> {
+    let data: Data = d
+        .data
+        .clone()
+        .and_then(|v| serde_json::from_value(v).ok())?;
+    if data.version != version {
+        return None;
+    }
+    let code = code_of(d)?;
+    let title = data.fix.as_ref().map(|f: &FixData| f.title.as_str());
+    let same = |e: &engine::Diagnostic| e.code == code && conv.range(e.range.clone()) == d.range;
+    let mut candidates = lint.diagnostics.iter().enumerate().filter(|(_, e)| same(e));
+    let first = candidates.clone().next()?.0;
+    Some(
+        candidates
+            .find(|(_, e)| title.is_some() && e.fix.as_ref().map(|f| f.title.as_str()) == title)
+            .map_or(first, |(i, _)| i),
+    )
+}
+
 fn quick_fix(
     state: &State,
     snap: &Snapshot,
     uri: &Uri,
     d: &Diagnostic,
-    data: &Data,
+    own: &engine::Diagnostic,
+    conv: &Converter,
     negotiated: &Negotiated,
 ) -> Option<CodeAction> {
-    let fix: &FixData = data.fix.as_ref()?;
-    if fix.is_display_only() || fix.edits.is_empty() && fix.create_files.is_empty() {
+    let fix = own.fix.as_ref()?;
+    if fix.applicability == Applicability::DisplayOnly
+        || fix.edits.is_empty() && fix.create_files.is_empty()
+    {
         return None;
     }
-    let refactor = REFACTORS.iter().find(|(name, _)| *name == data.name);
+    let edits: Vec<TextEdit> = fix
+        .edits
+        .iter()
+        .map(|e| TextEdit::new(conv.range(e.range.clone()), e.content.clone()))
+        .collect();
+    let refactor = REFACTORS.iter().find(|(name, _)| *name == own.name);
     let (kind, title) = match refactor {
         Some((_, title)) => (CodeActionKind::REFACTOR_REWRITE, title.to_string()),
         None => (CodeActionKind::QUICKFIX, fix.title.clone()),
     };
     let edit = if fix.create_files.is_empty() {
-        simple_edit(uri, fix.edits.clone())
+        simple_edit(uri, edits)
     } else {
         if !negotiated.resource_create {
             return None;
@@ -251,14 +291,14 @@ fn quick_fix(
             let uri: Uri = Uri::from_file_path(dir.join(rel))?;
             create.push((uri, content.clone()));
         }
-        text_edit(uri, snap.version, fix.edits.clone(), &create)
+        text_edit(uri, snap.version, edits, &create)
     };
     Some(CodeAction {
         title,
         kind: Some(kind),
         diagnostics: Some(vec![d.clone()]),
         edit: Some(edit),
-        is_preferred: Some(fix.is_safe()),
+        is_preferred: Some(fix.applicability == Applicability::Safe),
         ..CodeAction::default()
     })
 }

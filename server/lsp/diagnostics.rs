@@ -1,6 +1,7 @@
-//! Engine diagnostics as LSP diagnostics: code, link to the rule page, tags, source, and the fix in `data` (edits
-//! already in the client's positions), so a code action needs no second lint.
-use dflint_rules::engine::{self, Applicability, DiagnosticTag as Tag, Severity};
+//! Engine diagnostics as LSP diagnostics: code, link to the rule page, tags, source, and in `data` the version and
+//! the fix the rule proposed (not yet checked against the contract: a code action offers the server's checked fix,
+//! never this one).
+use dflint_rules::engine::{self, DiagnosticTag as Tag, Severity};
 use serde::{Deserialize, Serialize};
 use tower_lsp_server::ls_types::{
     CodeDescription, Diagnostic, DiagnosticSeverity, DiagnosticTag, NumberOrString, TextEdit, Uri,
@@ -29,15 +30,6 @@ pub struct FixData {
     /// Files to create next to the Dockerfile: `[path relative to its folder, content]`.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub create_files: Vec<(String, String)>,
-}
-
-impl FixData {
-    pub fn is_safe(&self) -> bool {
-        self.applicability == Applicability::Safe.as_str()
-    }
-    pub fn is_display_only(&self) -> bool {
-        self.applicability == Applicability::DisplayOnly.as_str()
-    }
 }
 
 fn severity(s: Severity) -> DiagnosticSeverity {

@@ -140,11 +140,7 @@ pub async fn pull_diagnostics(
             Some(l) => l,
             None => {
                 let diagnostics = lint(&snap2.doc, snap2.slot.path.as_deref(), &effective);
-                let l = Arc::new(Lint {
-                    version: snap2.version,
-                    generation,
-                    diagnostics,
-                });
+                let l = Arc::new(Lint::new(snap2.version, generation, diagnostics));
                 snap2.slot.store_lint(l.clone());
                 l
             }
@@ -172,11 +168,20 @@ pub async fn pull_diagnostics(
 pub async fn hover(state: &Arc<State>, params: HoverParams) -> Result<Option<Hover>> {
     let p = params.text_document_position_params;
     let markdown = state.negotiated().markdown;
+    let state2 = state.clone();
     at_position(state, &p, move |snap, conv, at| {
         let names = snap.names();
-        let lint = snap.lint();
-        let diagnostics = lint.as_ref().map_or(&[][..], |l| &l.diagnostics[..]);
-        let h = ide_hover::hover(&snap.doc, &names, diagnostics, at)?;
+        // The findings under the cursor, their fixes checked (the hover names the fix it would offer).
+        let diagnostics = snap.lint().map_or_else(Vec::new, |lint| {
+            let under: Vec<usize> = (0..lint.diagnostics.len())
+                .filter(|&i| {
+                    let r = &lint.diagnostics[i].range;
+                    r.start <= at && at <= r.end
+                })
+                .collect();
+            snap.checked(&state2, &lint, &under)
+        });
+        let h = ide_hover::hover(&snap.doc, &names, &diagnostics, at)?;
         Some(Hover {
             contents: HoverContents::Markup(MarkupContent {
                 kind: if markdown {

@@ -175,11 +175,7 @@ async fn lint_and_publish(state: &Arc<State>, client: &Client, slot: Arc<Slot>) 
         }
         let conv = Converter::new(encoding, &snapshot.doc);
         let lsp = all_to_lsp(&diagnostics, &conv, snapshot.version);
-        let lint = Arc::new(Lint {
-            version: snapshot.version,
-            generation,
-            diagnostics,
-        });
+        let lint = Arc::new(Lint::new(snapshot.version, generation, diagnostics));
         (lint, lsp, effective)
     });
     let result = work.await;

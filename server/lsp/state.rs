@@ -47,10 +47,55 @@ impl Default for Negotiated {
 }
 
 /// A lint of one version of a document, with the settings generation it used.
+///
+/// Its fixes are not checked yet (`FixCheck::Later`): publishing diagnostics after a keystroke does not apply,
+/// parse and model every fix. A fix reaches the user only through [`Lint::checked`], which runs the engine's
+/// after-fix check on it once per version.
 pub struct Lint {
     pub version: i32,
     pub generation: u64,
+    /// As the rules produced them: the fixes unchecked.
     pub diagnostics: Vec<Diagnostic>,
+    /// Diagnostics whose fix went through the after-fix check, by index in `diagnostics`.
+    checked: Mutex<HashMap<usize, Diagnostic>>,
+}
+
+impl Lint {
+    pub fn new(version: i32, generation: u64, diagnostics: Vec<Diagnostic>) -> Lint {
+        Lint {
+            version,
+            generation,
+            diagnostics,
+            checked: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The diagnostics at `indices`, each with its fix checked (the fix the contract refuses removed, the message
+    /// saying what to do by hand). `doc` must be the version linted; `ctx` the build context it was linted with.
+    pub fn checked(
+        &self,
+        indices: &[usize],
+        doc: &Document,
+        ctx: Option<&dyn engine::BuildContext>,
+    ) -> Vec<Diagnostic> {
+        let mut done = self.checked.lock().unwrap_or_else(PoisonError::into_inner);
+        let checker = engine::FixChecker::new(doc, ctx);
+        indices
+            .iter()
+            .filter_map(|&i| {
+                let d = self.diagnostics.get(i)?;
+                Some(
+                    done.entry(i)
+                        .or_insert_with(|| {
+                            let mut d = d.clone();
+                            checker.check(&mut d);
+                            d
+                        })
+                        .clone(),
+                )
+            })
+            .collect()
+    }
 }
 
 /// Texts larger than this are parsed on a blocking thread, so the server keeps answering meanwhile.
@@ -106,6 +151,30 @@ impl Snapshot {
     /// The last lint, when it is of this version.
     pub fn lint(&self) -> Option<Arc<Lint>> {
         self.slot.lint().filter(|l| l.version == self.version)
+    }
+
+    /// The lint of this version: the last one, or computed now (and kept) when the document changed since.
+    pub fn lint_now(&self, state: &State) -> Arc<Lint> {
+        let generation = state.settings.generation();
+        if let Some(l) = self.lint().filter(|l| l.generation == generation) {
+            return l;
+        }
+        let effective = state.effective(&self.slot);
+        let diagnostics = lint(&self.doc, self.slot.path.as_deref(), &effective);
+        let l = Arc::new(Lint::new(self.version, generation, diagnostics));
+        self.slot.store_lint(l.clone());
+        l
+    }
+
+    /// The diagnostics of this version at `indices` of its lint, their fixes checked against the contract.
+    pub fn checked(&self, state: &State, lint: &Lint, indices: &[usize]) -> Vec<Diagnostic> {
+        if indices.is_empty() {
+            return Vec::new();
+        }
+        let effective = state.effective(&self.slot);
+        let context = build_context(&self.doc, self.slot.path.as_deref(), &effective);
+        let ctx = context.as_ref().map(|c| c as &dyn engine::BuildContext);
+        lint.checked(indices, &self.doc, ctx)
     }
 }
 
@@ -365,7 +434,7 @@ pub fn lint(
 ) -> Vec<Diagnostic> {
     let context = build_context(doc, path, effective);
     let ctx = context.as_ref().map(|c| c as &dyn engine::BuildContext);
-    engine::lint(doc, &effective.settings, ctx)
+    engine::lint_with(doc, &effective.settings, ctx, engine::FixCheck::Later)
 }
 
 /// The build context of a document, found as `dflint check` finds it, the search stopping at the workspace

@@ -186,6 +186,12 @@ impl<'a> Facts<'a> {
             .get_or_init(|| super::model::BuildModel::of(self.doc, self))
     }
 
+    /// Whether the build model has been built (for tests of what is computed when).
+    #[cfg(test)]
+    pub fn has_model(&self) -> bool {
+        self.model.get().is_some()
+    }
+
     pub fn ins(&self, i: usize) -> &'a Instruction {
         &self.doc.instructions()[i]
     }

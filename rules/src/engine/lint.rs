@@ -1,5 +1,6 @@
 //! `lint`: run the enabled rules on a document, withhold the fixes of the rules that ask for it while the file has
-//! syntax errors, apply suppressions, report unused ones.
+//! syntax errors, apply suppressions, report unused ones, and run the after-fix check on every fix (at once, or later
+//! through a [`FixChecker`] for a caller that offers fixes one at a time).
 use super::check_directive::{self, CheckScope};
 use super::context::{BuildContext, Context};
 use super::diagnostic::Severity;
@@ -13,11 +14,33 @@ use crate::build::contract::{self, Snapshot};
 use crate::build::facts::Facts;
 use crate::syntax::Document;
 
-/// All diagnostics of the enabled rules on `doc`, sorted by range, then code.
+/// When `lint` runs the after-fix check on the fixes the rules propose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixCheck {
+    /// Before `lint` returns: a fix the contract refuses is gone and its finding says what to do by hand (`check`,
+    /// `--fix`, `--diff`, "fix all").
+    Now,
+    /// Never in `lint`: the fixes come back unchecked, and the caller passes each fix it offers through a
+    /// [`FixChecker`] first (the language server, which offers fixes one code action at a time and would otherwise
+    /// parse and model the whole file again for every finding after every keystroke).
+    Later,
+}
+
+/// All diagnostics of the enabled rules on `doc`, sorted by range, then code; every fix checked.
 pub fn lint(
     doc: &Document,
     settings: &Settings,
     ctx: Option<&dyn BuildContext>,
+) -> Vec<Diagnostic> {
+    lint_with(doc, settings, ctx, FixCheck::Now)
+}
+
+/// [`lint`], with the after-fix check now or left to the caller.
+pub fn lint_with(
+    doc: &Document,
+    settings: &Settings,
+    ctx: Option<&dyn BuildContext>,
+    check: FixCheck,
 ) -> Vec<Diagnostic> {
     let enabled = settings.enabled_rules();
     let options: Vec<_> = enabled.iter().map(|r| settings.options_for(r)).collect();
@@ -26,6 +49,7 @@ pub fn lint(
     let shared = Shared {
         facts: &facts,
         original: &original,
+        check,
     };
     let mut out = Vec::new();
     for (rule, options) in enabled.iter().zip(&options) {
@@ -129,7 +153,7 @@ fn run<'a>(
     ctx: Option<&'a dyn BuildContext>,
     options: &'a RuleOptions,
     unused: &'a [UnusedSuppression],
-    shared: &Shared<'a>,
+    shared: &Shared<'a, 'a>,
     out: &mut Vec<Diagnostic>,
 ) {
     let context = Context::new(
@@ -146,13 +170,59 @@ fn run<'a>(
     if rule.withhold_fixes_on_syntax_errors && doc.has_syntax_errors() {
         withhold_fixes(&mut out[first..]);
     }
-    keep_contract(rule, doc, ctx, shared, &mut out[first..]);
+    if shared.check == FixCheck::Now {
+        keep_contract(rule, doc, ctx, shared, &mut out[first..]);
+    }
 }
 
-/// What the rules of one lint share: the analysis of the document and the contract's reading of it.
-struct Shared<'a> {
-    facts: &'a std::cell::OnceCell<Facts<'a>>,
-    original: &'a std::cell::OnceCell<Snapshot>,
+/// What the rules of one lint share: the analysis of the document and the contract's reading of it, each built on
+/// first use (a lint whose rules ask nothing of the model and propose no fix builds neither).
+struct Shared<'s, 'a> {
+    facts: &'s std::cell::OnceCell<Facts<'a>>,
+    original: &'s std::cell::OnceCell<Snapshot>,
+    check: FixCheck,
+}
+
+/// The after-fix check of fixes that [`lint_with`] left unchecked ([`FixCheck::Later`]), on the document they were
+/// computed on. The analysis of the original document is built once per checker, on the first fix that needs it.
+pub struct FixChecker<'a> {
+    doc: &'a Document,
+    ctx: Option<&'a dyn BuildContext>,
+    facts: std::cell::OnceCell<Facts<'a>>,
+    original: std::cell::OnceCell<Snapshot>,
+}
+
+impl<'a> FixChecker<'a> {
+    /// `ctx` must be the build context the lint was given.
+    pub fn new(doc: &'a Document, ctx: Option<&'a dyn BuildContext>) -> FixChecker<'a> {
+        FixChecker {
+            doc,
+            ctx,
+            facts: std::cell::OnceCell::new(),
+            original: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Checks the fix of `d` as `lint` would have: a fix the contract refuses is removed and the message says what
+    /// to do by hand. A diagnostic of a rule that is not in the registry loses its fix (nothing says what it may
+    /// change).
+    pub fn check(&self, d: &mut Diagnostic) {
+        match super::settings::resolve_rule(d.code) {
+            Some(rule) => self.check_as(rule, d),
+            None => {
+                d.fix = None;
+            }
+        }
+    }
+
+    fn check_as(&self, rule: &'static RuleMeta, d: &mut Diagnostic) {
+        let shared = Shared {
+            facts: &self.facts,
+            original: &self.original,
+            check: FixCheck::Now,
+        };
+        keep_contract(rule, self.doc, self.ctx, &shared, std::slice::from_mut(d));
+    }
 }
 
 /// The after-fix check: every fix is applied, the result parsed and modelled again and compared with the original
@@ -162,7 +232,7 @@ fn keep_contract<'a>(
     rule: &'static RuleMeta,
     doc: &'a Document,
     ctx: Option<&'a dyn BuildContext>,
-    shared: &Shared<'a>,
+    shared: &Shared<'_, 'a>,
     out: &mut [Diagnostic],
 ) {
     for d in out.iter_mut() {
@@ -281,6 +351,7 @@ mod tests {
         let shared = Shared {
             facts: &facts,
             original: &original,
+            check: FixCheck::Now,
         };
         let options = RuleOptions::new();
         let mut out = Vec::new();
@@ -370,6 +441,7 @@ mod tests {
             let shared = Shared {
                 facts: &facts,
                 original: &original,
+                check: FixCheck::Now,
             };
             let options = RuleOptions::new();
             let mut out = Vec::new();
@@ -406,6 +478,76 @@ mod tests {
     }
 
     #[test]
+    fn a_deferred_check_is_the_same_check() {
+        let src = "FROM centos\nCOPY internal.repo /etc/yum.repos.d/\nRUN yum install -y --enablerepo=internal tool\n";
+        let doc = Document::parse(src);
+        let settings = Settings::default();
+        let (facts, original) = (std::cell::OnceCell::new(), std::cell::OnceCell::new());
+        let shared = Shared {
+            facts: &facts,
+            original: &original,
+            check: FixCheck::Later,
+        };
+        let options = RuleOptions::new();
+        let mut out = Vec::new();
+        run(
+            &HoistLastRun::META,
+            &doc,
+            &settings,
+            None,
+            &options,
+            &[],
+            &shared,
+            &mut out,
+        );
+        assert!(out[0].fix.is_some(), "left unchecked");
+        assert!(original.get().is_none(), "the contract read nothing yet");
+        let checker = FixChecker::new(&doc, None);
+        let mut d = out[0].clone();
+        checker.check_as(&HoistLastRun::META, &mut d);
+        assert_eq!(
+            d,
+            hoisted(src),
+            "the same verdict and message as a check in lint"
+        );
+        assert!(d.fix.is_none());
+        // A rule the registry does not know declares nothing: its fix is not offered.
+        let mut d = out[0].clone();
+        checker.check(&mut d);
+        assert!(d.fix.is_none());
+    }
+
+    #[test]
+    fn a_lint_without_fixes_or_moves_builds_no_model() {
+        // The 500-line shape the language server is measured on: installs, but no copy they could move above.
+        let mut src = String::from("FROM debian AS a\nWORKDIR /src\n");
+        for i in 0..20 {
+            src.push_str(&format!("RUN apt-get update && apt-get install -y --no-install-recommends curl-{i} && rm -rf /var/lib/apt/lists/*\nRUN echo {i}\n"));
+        }
+        src.push_str("FROM debian\nCOPY --from=a /src /app\nCMD [\"/app/run\"]\n");
+        let doc = Document::parse(&src);
+        let settings = Settings::default();
+        let (facts, original) = (std::cell::OnceCell::new(), std::cell::OnceCell::new());
+        let shared = Shared {
+            facts: &facts,
+            original: &original,
+            check: FixCheck::Now,
+        };
+        let mut out = Vec::new();
+        let enabled = settings.enabled_rules();
+        let options: Vec<_> = enabled.iter().map(|r| settings.options_for(r)).collect();
+        for (rule, options) in enabled.iter().zip(&options) {
+            run(rule, &doc, &settings, None, options, &[], &shared, &mut out);
+        }
+        assert!(out.iter().all(|d| d.fix.is_none()), "{out:?}");
+        assert!(!facts
+            .get()
+            .expect("the shell rules read the RUNs")
+            .has_model());
+        assert!(original.get().is_none());
+    }
+
+    #[test]
     fn the_after_fix_check_holds_rules_to_what_they_declare() {
         // A move from a rule that declares none.
         static UNDECLARED: RuleMeta = RuleMeta {
@@ -418,6 +560,7 @@ mod tests {
         let shared = Shared {
             facts: &facts,
             original: &original,
+            check: FixCheck::Now,
         };
         let options = RuleOptions::new();
         let mut out = Vec::new();

@@ -20,7 +20,7 @@ pub use diagnostic::*;
 pub use fixer::{
     apply_edits, apply_fix, fix, AppliedFix, FixMode, FixOutcome, WithCreatedFiles, MAX_ROUNDS,
 };
-pub use lint::{lint, sort};
+pub use lint::{lint, lint_with, sort, FixCheck, FixChecker};
 pub use options::{OptKind, OptValue, RuleOptions};
 pub(crate) use rule::declare_rule;
 pub use rule::{

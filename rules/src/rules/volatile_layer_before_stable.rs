@@ -94,6 +94,11 @@ fn is_language_step(step: &Step) -> bool {
 /// Where a stable RUN at `j` can go: the earliest volatile copy it can pass, and the ENV/ARG to take along.
 /// `Err` holds the first volatile copy it follows, when it cannot move.
 fn target(f: &Facts, stage: &Stage, j: usize) -> Option<Result<(usize, Vec<usize>), usize>> {
+    // No volatile copy before it: nothing to say, and the build model is not needed.
+    let volatile = |i: usize| f.steps[i].copy.as_ref().is_some_and(|c| c.volatile());
+    if !(stage.instructions.start + 1..j).any(volatile) {
+        return None;
+    }
     let model = f.model();
     let mut best: Option<usize> = None;
     let mut carried: Vec<usize> = Vec::new();
