@@ -155,6 +155,11 @@ const AGREE: &[(&str, &str)] = &[
     ("DL3027", "FROM debian:12\nRUN apt update && apt install -y curl\nRUN apt-get install -y curl\nRUN apt-cache policy x\n"),
     ("DL3027", "FROM debian:12\nRUN apt list --installed\nRUN echo apt\n"),
     ("DL3035", "FROM opensuse/leap\nRUN zypper -n dist-upgrade\nRUN zypper -n dup\nRUN zypper -n update\n"),
+    // workdir-relative-path, duplicate-stage-name, reserved-stage-name.
+    ("DL3000", "FROM debian:12\nWORKDIR app\nWORKDIR $HOME\n"),
+    ("DL3000", "FROM debian:12\nWORKDIR /app\nFROM debian:12\nWORKDIR \"rel\"\nWORKDIR C:/x\n"),
+    ("DL3024", "FROM debian:12 AS build\nFROM debian:12 AS build\nFROM debian:12 AS test\n"),
+    ("DL3063", "FROM debian:12 AS scratch\nFROM debian:12 AS context\nFROM debian:12 AS base\n"),
 ];
 
 /// Documented differences: (code, Dockerfile, hadolint's lines, dflint's lines).
@@ -201,6 +206,11 @@ const DIFFER: &[(&str, &str, &[usize], &[usize])] = &[
     ("DL3027", "FROM debian:12\nRUN sudo apt install -y x\nRUN /usr/bin/apt install -y x\n", &[], &[2, 3]),
     // zypper-dist-upgrade: a package named `dup` is no subcommand.
     ("DL3035", "FROM opensuse/leap\nRUN zypper -n install dup\n", &[2], &[]),
+    // workdir-relative-path: a relative WORKDIR after an absolute one is a known folder.
+    ("DL3000", "FROM debian:12\nWORKDIR /app\nWORKDIR src\n", &[3], &[]),
+    // duplicate-stage-name, reserved-stage-name: Docker lowercases stage names.
+    ("DL3024", "FROM debian:12 AS Build\nFROM debian:12 AS build\n", &[], &[2]),
+    ("DL3063", "FROM debian:12 AS Scratch\n", &[], &[1]),
 ];
 
 #[test]

@@ -24,16 +24,21 @@ declare_rule! {
     /// RUN npm run build
     /// ```
     ///
+    /// ## Differences from hadolint
+    /// hadolint's `DL3024` compares names case-sensitively, so it misses `AS build` after `AS Build`; Docker
+    /// lowercases stage names, so both are the same stage, and this rule reports the second.
+    ///
     /// ## References
     /// - [Multi-stage builds](https://docs.docker.com/build/building/multi-stage/)
     /// - BuildKit's [`DuplicateStageName`](https://docs.docker.com/reference/build-checks/duplicate-stage-name/)
+    /// - hadolint's [`DL3024`](https://github.com/hadolint/hadolint/wiki/DL3024)
     pub struct DuplicateStageName {
         code: "DF104",
         name: "duplicate-stage-name",
         category: Correctness,
         severity: Error,
         fix: None,
-        peers: [Peer::BuildKit("DuplicateStageName")],
+        peers: [Peer::BuildKit("DuplicateStageName"), Peer::Hadolint("DL3024")],
         options: [],
     }
 }

@@ -24,16 +24,21 @@ declare_rule! {
     /// COPY --from=prepare /hi /hi
     /// ```
     ///
+    /// ## Differences from hadolint
+    /// hadolint's `DL3063` compares the name case-sensitively, so it misses `AS Scratch`; Docker lowercases stage
+    /// names, so `AS Scratch` is the reserved `scratch` too, and this rule reports it.
+    ///
     /// ## References
     /// - [Multi-stage builds](https://docs.docker.com/build/building/multi-stage/)
     /// - BuildKit's [`ReservedStageName`](https://docs.docker.com/reference/build-checks/reserved-stage-name/)
+    /// - hadolint's [`DL3063`](https://github.com/hadolint/hadolint/wiki/DL3063)
     pub struct ReservedStageName {
         code: "DF105",
         name: "reserved-stage-name",
         category: Correctness,
         severity: Error,
         fix: None,
-        peers: [Peer::BuildKit("ReservedStageName")],
+        peers: [Peer::BuildKit("ReservedStageName"), Peer::Hadolint("DL3063")],
         options: [],
     }
 }

@@ -26,16 +26,24 @@ declare_rule! {
     /// COPY . .
     /// ```
     ///
+    /// ## Differences from hadolint
+    /// hadolint's `DL3000` reports every relative `WORKDIR`, also `WORKDIR src` after `WORKDIR /app`.
+    /// That one is `/app/src` whatever the base image does, so this rule follows BuildKit's check and leaves it.
+    ///
     /// ## References
     /// - [WORKDIR](https://docs.docker.com/reference/dockerfile/#workdir)
     /// - BuildKit's [`WorkdirRelativePath`](https://docs.docker.com/reference/build-checks/workdir-relative-path/)
+    /// - hadolint's [`DL3000`](https://github.com/hadolint/hadolint/wiki/DL3000)
     pub struct WorkdirRelativePath {
         code: "DF103",
         name: "workdir-relative-path",
         category: Correctness,
         severity: Warning,
         fix: None,
-        peers: [crate::engine::Peer::BuildKit("WorkdirRelativePath")],
+        peers: [
+            crate::engine::Peer::BuildKit("WorkdirRelativePath"),
+            crate::engine::Peer::Hadolint("DL3000"),
+        ],
         options: [],
     }
 }
