@@ -33,6 +33,9 @@
 //! - `unknown-instruction`, `unknown-flag`: BuildKit refuses the file, so an unknown instruction is read as the
 //!   fixed file's known instruction whose first line reads the same after the keyword, and an unknown flag as the
 //!   fixed file's flag with the same value on the same instruction.
+//! - `add-instead-of-copy`: an `ADD` is read as the fixed file's `COPY` on its line, with the same flags and words,
+//!   when every source is a folder of the build context (the folder dflint ran in) or a text file there that is no
+//!   tar archive: `ADD` copies those as `COPY` does.
 //!
 //! - `backtick-substitution`: `` `cmd` `` and `$(cmd)` run the same command when `cmd` holds no backslash, so an
 //!   original shell-form `RUN` is read as the fixed file's `RUN` whose text is the original's with such backticks
@@ -356,7 +359,13 @@ fn backticks_as_dollar(text: &str) -> String {
 
 /// The original's instructions that could never have worked, read as the fixed file's counterpart (see the module
 /// docs); everything else as it is.
-fn as_meant(original_text: &str, original: &[Ins], fixed_text: &str, fixed: &[Ins]) -> Vec<Ins> {
+fn as_meant(
+    original_text: &str,
+    original: &[Ins],
+    fixed_text: &str,
+    fixed: &[Ins],
+    context: Option<&std::path::Path>,
+) -> Vec<Ins> {
     let mut out = original.to_vec();
     let under_entrypoint = cmds_under_entrypoint(original);
     for (k, ins) in out.iter_mut().enumerate() {
@@ -395,6 +404,29 @@ fn as_meant(original_text: &str, original: &[Ins], fixed_text: &str, fixed: &[In
     let same_words = |a: &Ins, b: &Ins| {
         a.value == b.value && a.heredocs == b.heredocs && a.json == b.json && a.sub_cmd == b.sub_cmd
     };
+    // A folder, or a text file that is no (plain) tar: ADD copies it as COPY does.
+    let plain = |source: &str| {
+        let Some(dir) = context else {
+            return false;
+        };
+        let path = dir.join(source.trim_start_matches('/'));
+        path.is_dir()
+            || std::fs::read_to_string(&path)
+                .is_ok_and(|t| !t.starts_with("BZh") && t.get(257..262) != Some("ustar"))
+    };
+    for slot in out.iter_mut().filter(|i| i.cmd == "add") {
+        let sources = &slot.value[..slot.value.len().saturating_sub(1)];
+        let as_copy = fixed.iter().any(|f| {
+            f.line == slot.line
+                && f.cmd == "copy"
+                && f.flags == slot.flags
+                && f.value == slot.value
+                && f.heredocs == slot.heredocs
+        });
+        if as_copy && slot.heredocs.is_empty() && sources.iter().all(|s| plain(s)) {
+            slot.cmd = "copy".to_string();
+        }
+    }
     for slot in &mut out {
         let ins = slot.clone();
         // BuildKit's parser gives an unknown instruction no words: read it as the fixed file's known instruction
@@ -686,6 +718,7 @@ fn compare(
     original: &Value,
     fixed_text: &str,
     fixed: &Value,
+    context: Option<&std::path::Path>,
 ) -> Option<Vec<String>> {
     if original["ok"] != true {
         return None;
@@ -707,6 +740,7 @@ fn compare(
         &instructions(original),
         fixed_text,
         &fixed_ins,
+        context,
     );
     Some(differences(
         &read_image(original_text, &original_ins),
@@ -781,7 +815,7 @@ fn safe_fixes_keep_the_image_on_the_corpus() {
     let mut problems = Vec::new();
     let mut not_compared = 0;
     for ((rel, original, fixed), (ro, rf)) in changed.iter().zip(readings(&python, &pairs)) {
-        match compare(original, &ro, fixed, &rf) {
+        match compare(original, &ro, fixed, &rf, Some(work.path())) {
             Some(found) => problems.extend(found.into_iter().map(|d| format!("{rel}: {d}"))),
             None => not_compared += 1,
         }
@@ -859,7 +893,7 @@ fn safe_fixes_keep_the_image_where_they_used_to_change_it() {
         .collect();
     let mut problems = Vec::new();
     for ((a, b), (ra, rb)) in pairs.iter().zip(readings(&python, &pairs)) {
-        let found = compare(a, &ra, b, &rb).expect("both build");
+        let found = compare(a, &ra, b, &rb, None).expect("both build");
         if !found.is_empty() {
             problems.push(format!("{a:?} -> {b:?}: {found:?}"));
         }
@@ -959,12 +993,13 @@ fn reading_catches_wrong_edits() {
         (
             "FROM a AS b\nCMD [\"c\"]\nFROM b\nENTRYPOINT [\"e\"]\n",
             "FROM a AS b\nCMD [\"c\"]\nENTRYPOINT [\"e\"]\nFROM b\n",
-        ),
+        ), // ADD read as COPY without a build context that shows the source is no archive.
+        ("FROM a\nADD x /x\n", "FROM a\nCOPY x /x\n"),
     ];
     let all: Vec<(&str, &str)> = same.iter().chain(wrong).copied().collect();
     let readings = readings(&python, &all);
     for (k, ((a, b), (ra, rb))) in all.iter().zip(&readings).enumerate() {
-        let found = compare(a, ra, b, rb).expect("both build");
+        let found = compare(a, ra, b, rb, None).expect("both build");
         if k < same.len() {
             assert!(
                 found.is_empty(),

@@ -3,7 +3,8 @@
 //! same instructions, except in the cases each rule's documentation names as deliberate differences, where both
 //! sides are asserted as they are.
 //!
-//! hadolint runs with an empty `HOME` and in an empty folder, so no configuration of this machine reaches it.
+//! hadolint runs with an empty `HOME` and in a folder of its own, so no configuration of this machine reaches it; the
+//! folder's `.hadolint.yaml` only turns on the codes hadolint leaves off by default (DL3057, DL1001).
 //! Environment: `DFLINT_HADOLINT` names the binary (default `hadolint` on `PATH`); a missing hadolint fails the
 //! test, `DFLINT_SKIP_HADOLINT=1` skips it.
 use std::collections::BTreeSet;
@@ -13,7 +14,7 @@ use std::process::Command;
 use dflint_rules::engine::{lint, Settings};
 use dflint_rules::syntax::Document;
 
-/// The 1-based lines of the instructions a diagnostic lands in, for one hadolint code.
+/// The 1-based lines of the instructions a diagnostic lands in (or its own line, outside any), for one hadolint code.
 fn dflint_lines(code: &str, src: &str) -> BTreeSet<usize> {
     let doc = Document::parse(src);
     lint(&doc, &Settings::select([code]), None)
@@ -23,7 +24,8 @@ fn dflint_lines(code: &str, src: &str) -> BTreeSet<usize> {
                 .iter()
                 .find(|i| i.full_range.start <= d.range.start && d.range.start < i.full_range.end)
                 .map(|i| i.start_line + 1)
-                .expect("a diagnostic inside an instruction")
+                // A comment (DL1001): its own line.
+                .unwrap_or_else(|| doc.line_index().line(d.range.start) + 1)
         })
         .collect()
 }
@@ -48,9 +50,16 @@ impl Hadolint {
             version.contains("2.15.1"),
             "expected hadolint 2.15.1, got {version:?}"
         );
+        let dir = tempfile::tempdir().unwrap();
+        // DL3057 and DL1001 are off in hadolint unless a config turns them on; no other code is touched.
+        std::fs::write(
+            dir.path().join(".hadolint.yaml"),
+            "override:\n  info:\n    - DL3057\n    - DL1001\n",
+        )
+        .unwrap();
         Some(Hadolint {
             bin,
-            dir: tempfile::tempdir().unwrap(),
+            dir,
             home: tempfile::tempdir().unwrap(),
         })
     }
@@ -160,6 +169,34 @@ const AGREE: &[(&str, &str)] = &[
     ("DL3000", "FROM debian:12\nWORKDIR /app\nFROM debian:12\nWORKDIR \"rel\"\nWORKDIR C:/x\n"),
     ("DL3024", "FROM debian:12 AS build\nFROM debian:12 AS build\nFROM debian:12 AS test\n"),
     ("DL3063", "FROM debian:12 AS scratch\nFROM debian:12 AS context\nFROM debian:12 AS base\n"),
+    // copy-from-unknown-stage, copy-multiple-sources-to-file, env-self-reference, copy-relative-without-workdir,
+    // user-root-last, sudo-in-run, useradd-without-no-log-init, archive-copied-then-extracted, add-instead-of-copy,
+    // consecutive-run, command-pointless-in-build, curl-and-wget, ln-bin-sh, missing-healthcheck,
+    // hadolint-ignore-pragma, final-stage-from-builder.
+    ("DL3023", "FROM debian:12 AS b\nCOPY --from=b /a /b\nFROM debian:12\nCOPY --from=b /a /b\n"),
+    ("DL3021", "FROM debian:12\nCOPY a b /app\nCOPY a /app\nCOPY a b /app/\n"),
+    ("DL3021", "FROM debian:12\nCOPY [\"a\", \"b\", \"/app\"]\nCOPY --chown=1:1 a b \"/x/\"\n"),
+    ("DL3044", "FROM debian:12\nENV A=1 B=$A\nENV C=1\nENV C=2 D=$C\nENV PATH=/x:$PATH\n"),
+    ("DL3044", "FROM debian:12\nENV A=1 B=${A}/x\nARG E\nENV E=1 F=$E\nENV G=1 H=$GH\n"),
+    ("DL3045", "FROM debian:12\nCOPY . .\nWORKDIR /app\nCOPY . .\nFROM alpine:3\nCOPY x /abs\nCOPY x rel\nCOPY x C:/y\n"),
+    ("DL3045", "FROM debian:12 AS base\nWORKDIR /app\nFROM base\nCOPY . .\nFROM alpine:3\nCOPY x $D\n"),
+    ("DL3002", "FROM debian:12\nUSER app\nUSER 0:0\n"),
+    ("DL3002", "FROM debian:12\nUSER root\nRUN x\nUSER app\n"),
+    ("DL3004", "FROM debian:12\nRUN sudo apt-get update\nRUN echo sudo\nRUN make && sudo make install\nONBUILD RUN sudo id\n"),
+    ("DL3046", "FROM debian:12\nRUN useradd -u 123456 app\nRUN useradd -l -u 123456 app\nRUN useradd -u 1000 app\nRUN useradd --no-log-init -u 1234567 app\n"),
+    ("DL3010", "FROM debian:12\nCOPY x.tar.gz /tmp/\nRUN tar -xzf /tmp/x.tar.gz\nCOPY y.tar /tmp/\nRUN tar -cf /tmp/y.tar /opt\n"),
+    ("DL3020", "FROM debian:12\nADD x /x\nADD x.tar.gz /y\nADD https://a/b /z\nCOPY a /b\n"),
+    ("DL3020", "FROM debian:12\nADD --chown=1:1 src/ /app/\n"),
+    ("DL3059", "FROM debian:12\nRUN a\nRUN b\nRUN a && b && c\nRUN d\nWORKDIR /x\nRUN e\n# c\nRUN f\n"),
+    ("DL3059", "FROM debian:12\nRUN a\nRUN --mount=type=cache,target=/x b\nFROM debian:12\nRUN c\n"),
+    ("DL3001", "FROM debian:12\nRUN service nginx start\nRUN apt-get install -y vim\nRUN make && vim x\nRUN ps aux\n"),
+    ("DL4001", "FROM debian:12\nRUN curl x\nRUN wget y\nRUN curl z\nFROM debian:12\nRUN wget a\n"),
+    ("DL4005", "FROM debian:12\nRUN ln -sf /bin/bash /bin/sh\nRUN ln -s /bin/bash /bin/sh2\n"),
+    ("DL3057", "FROM debian:12\nRUN x\n"),
+    ("DL3057", "FROM debian:12 AS b\nHEALTHCHECK CMD x\nFROM alpine:3\nRUN x\n"),
+    ("DL3057", "FROM debian:12 AS b\nRUN x\nFROM b\nHEALTHCHECK CMD x\n"),
+    ("DL1001", "FROM debian:12\n# hadolint ignore=DL3008\nRUN x\n# just a comment\nRUN y\n"),
+    ("DL3067", "FROM debian:12 AS build\nRUN make\nFROM debian:12\nCOPY --from=build / /\n"),
 ];
 
 /// Documented differences: (code, Dockerfile, hadolint's lines, dflint's lines).
@@ -211,6 +248,28 @@ const DIFFER: &[(&str, &str, &[usize], &[usize])] = &[
     // duplicate-stage-name, reserved-stage-name: Docker lowercases stage names.
     ("DL3024", "FROM debian:12 AS Build\nFROM debian:12 AS build\n", &[], &[2]),
     ("DL3063", "FROM debian:12 AS Scratch\n", &[], &[1]),
+    // copy-from-unknown-stage: a stage's own index is its own stage too.
+    ("DL3023", "FROM debian:12\nCOPY --from=0 /a /b\n", &[], &[2]),
+    // copy-multiple-sources-to-file: Docker's rule covers ADD; `.` is a folder to BuildKit.
+    ("DL3021", "FROM debian:12\nADD a b /app\nCOPY a b .\n", &[3], &[2]),
+    // copy-relative-without-workdir: ADD resolves its destination the same way.
+    ("DL3045", "FROM debian:12\nWORKDIR /app\nFROM alpine:3\nADD x rel\n", &[], &[4]),
+    // user-root-last: only the final stage's user runs the container.
+    ("DL3002", "FROM debian:12\nUSER root\nFROM debian:12\nUSER app\n", &[2], &[]),
+    // sudo-in-run: sudo behind a wrapper or by path.
+    ("DL3004", "FROM debian:12\nRUN env X=1 sudo id\nRUN /usr/bin/sudo id\n", &[], &[2, 3]),
+    // useradd-without-no-log-init: the UID in any spelling; a variable's value is unknown.
+    ("DL3046", "FROM debian:12\nRUN useradd --uid 123456 app\nRUN useradd -u123456 app\nRUN useradd -u ${USER_ID} app\n", &[4], &[2, 3]),
+    // archive-copied-then-extracted: `tar xzf` extracts; ADD does not unpack a plain .gz.
+    ("DL3010", "FROM debian:12\nCOPY x.tar.gz /tmp/\nRUN tar xzf /tmp/x.tar.gz\nCOPY y.gz /tmp/\nRUN gunzip /tmp/y.gz\n", &[4], &[2]),
+    // add-instead-of-copy: a variable may hold a URL.
+    ("DL3020", "FROM debian:12\nADD $URL /x\n", &[2], &[]),
+    // ln-bin-sh: a link made elsewhere that points at /bin/sh leaves /bin/sh alone.
+    ("DL4005", "FROM debian:12\nRUN ln -s /bin/sh /usr/local/bin/sh\n", &[2], &[]),
+    // ln-bin-sh: without -f, ln only creates a /bin/sh that was missing.
+    ("DL4005", "FROM busybox:1\nRUN [\"/busybox/ln\", \"-s\", \"/busybox/sh\", \"/bin/sh\"]\n", &[2], &[]),
+    // missing-healthcheck: a build stage's HEALTHCHECK never reaches the image.
+    ("DL3057", "FROM debian:12 AS b\nRUN x\nFROM alpine:3\nHEALTHCHECK CMD x\n", &[1], &[]),
 ];
 
 #[test]

@@ -87,6 +87,27 @@ use dflint_rules::syntax::Document;
 ///   `/foo`), kaniko's and buildah's deliberate `$doesntexist`/`${BOGUS}`, `ARG NAME="$NAME-dev"` with no global
 ///   `NAME` default in scope, `LABEL architecture=$TARGETARCH` without `ARG TARGETARCH`, and docker's
 ///   `{{ $key }}` template text: right (BuildKit says the same).
+/// - hadolint's DL rules (new; each with hadolint 2.15.1's count on the corpus where it differs):
+///   - `copy-multiple-sources-to-file` (DL3021): every hit read: buildah's `.bad` fixtures and copies of a glob
+///     pair to a file path, which the classic builder refuses and BuildKit overwrites; one docker-library template
+///     whose `{{ }}` flag splits a JSON form into words. Five were `COPY a b .` (ollama's among them), which BuildKit
+///     copies into the working directory as meant: fixed.
+///   - `env-self-reference` (DL3044): the one hit (vscode-dev-containers' `ENV NVM_DIR=... PATH=$NVM_DIR/...`)
+///     gets an empty `NVM_DIR` in `PATH`: right.
+///   - `copy-relative-without-workdir` (DL3045): samples read: `COPY . .` into `/` of an alpine download stage
+///     (skaffold), ollama's `COPY llama/... llama/...` in stages that never set a `WORKDIR`, gogs' `./custom/conf`
+///     that relies on the base image's `WORKDIR`; each depends on the base image's working directory, which is
+///     what the rule says. Many hits are builder test fixtures (buildah, kaniko, imagebuilder).
+///   - `user-root-last` (DL3002; hadolint reports build stages too): the gradle images' final `USER root` and the
+///     devcontainer bases' `USER root`: the container runs as root, chosen or not; an expert asks for it to be
+///     said with a suppression.
+///   - `sudo-in-run` (DL3004): vscode-dev-containers' patch images `sudo` after `USER vscode`: right.
+///   - `add-instead-of-copy` (DL3020): samples read (`ADD package.json .`, `ADD META-INF /app/META-INF`, buildah's
+///     and kaniko's ADD fixtures): local files and folders; right.
+///   - `ln-bin-sh` (DL4005): its one hit, kaniko's `ln -s /busybox/sh /bin/sh`, creates the `/bin/sh` a
+///     busybox-only image lacks (without `-f`, `ln` cannot replace one): fixed, only a forced link or one after
+///     `rm /bin/sh` is reported.
+///   - `useradd-without-no-log-init` (DL3046), `archive-copied-then-extracted` (DL3010): no hits.
 const COUNTS: &[(&str, usize, usize)] = &[
     ("unknown-instruction", 671, 671),
     ("unknown-flag", 0, 0),
@@ -150,6 +171,15 @@ const COUNTS: &[(&str, usize, usize)] = &[
     ("stage-name-casing", 7, 4),
     ("redundant-target-platform", 14, 14),
     ("expose-proto-casing", 0, 0),
+    ("copy-multiple-sources-to-file", 15, 10),
+    ("env-self-reference", 1, 1),
+    ("copy-relative-without-workdir", 220, 220),
+    ("user-root-last", 35, 35),
+    ("sudo-in-run", 31, 31),
+    ("useradd-without-no-log-init", 0, 0),
+    ("archive-copied-then-extracted", 0, 0),
+    ("add-instead-of-copy", 129, 129),
+    ("ln-bin-sh", 1, 0),
     ("metadata-after-volatile", 777, 0),
 ];
 
@@ -179,6 +209,8 @@ const FIXED: &[(&str, usize, &str, &str)] = &[
     ("docker-library__python/3.10__slim-bookworm__Dockerfile", 27, "secret-in-arg-or-env", "`ENV GPG_KEY`: a public key's fingerprint"),
     ("docker-library__tomcat/10.1__jre11__temurin-jammy__Dockerfile", 16, "undefined-var", "`${LD_LIBRARY_PATH:+...}` is written for the unset case"),
     ("containers__buildah/tests__bud__save-stages__Dockerfile.arg-build-stages-and-chained-build-stages", 5, "stage-name-casing", "`AS ${FIRST_STAGE}`: refused by Docker whatever its case"),
+    ("ollama__ollama/Dockerfile", 214, "copy-multiple-sources-to-file", "`.` is the working directory, a folder to BuildKit"),
+    ("GoogleContainerTools__kaniko/deploy__Dockerfile", 113, "ln-bin-sh", "`ln -s` without `-f` creates a missing `/bin/sh`"),
 ];
 
 #[test]

@@ -13,7 +13,8 @@ declare_rule! {
     /// A name that matches no earlier stage is read as an image: `COPY --from=buidl /app /app` makes Docker pull
     /// `docker.io/library/buidl`, and the build fails with a confusing "pull access denied" (or, worse, succeeds with
     /// somebody else's image).
-    /// Stages can only be referenced after they are defined, so a later stage's name does not work either.
+    /// Stages can only be referenced after they are defined, so a later stage's name does not work either, nor
+    /// does the stage's own name (hadolint's `DL3023`).
     ///
     /// Names with a registry, a path, a tag or a digest (`nginx:alpine`, `ghcr.io/x/y`), and Docker's official
     /// images (`nginx`, `busybox` ...), are taken as images and not reported.
@@ -60,14 +61,15 @@ declare_rule! {
     ///
     /// ## References
     /// - [COPY --from](https://docs.docker.com/reference/dockerfile/#copy---from)
-    /// - hadolint's [`DL3022`](https://github.com/hadolint/hadolint/wiki/DL3022)
+    /// - hadolint's [`DL3022`](https://github.com/hadolint/hadolint/wiki/DL3022) and
+    ///   [`DL3023`](https://github.com/hadolint/hadolint/wiki/DL3023)
     pub struct CopyFromUnknownStage {
         code: "DF434",
         name: "copy-from-unknown-stage",
         category: Size,
         severity: Error,
         fix: Sometimes,
-        peers: [Peer::Hadolint("DL3022")],
+        peers: [Peer::Hadolint("DL3022"), Peer::Hadolint("DL3023")],
         options: [],
         changes: [Rewrite],
     }
@@ -142,6 +144,15 @@ impl Rule for CopyFromUnknownStage {
                     if n < stage.index {
                         continue;
                     }
+                    if n == stage.index {
+                        out.push(ctx.diagnostic(
+                            range.clone(),
+                            format!(
+                                "`--from={n}` names its own stage: a stage cannot copy from itself"
+                            ),
+                        ));
+                        continue;
+                    }
                     out.push(ctx.diagnostic(
                         range.clone(),
                         format!("`--from={n}`: stage {n} is not an earlier stage of this file"),
@@ -150,6 +161,15 @@ impl Rule for CopyFromUnknownStage {
                 }
                 let named = doc.stages_named(name);
                 if named.first().is_some_and(|&s| s < stage.index) {
+                    continue;
+                }
+                if named.first() == Some(&stage.index) {
+                    out.push(ctx.diagnostic(
+                        range.clone(),
+                        format!(
+                            "`--from={name}` names its own stage: a stage cannot copy from itself"
+                        ),
+                    ));
                     continue;
                 }
                 if !named.is_empty() {
@@ -214,7 +234,17 @@ mod tests {
                     &["later"],
                 ),
                 ("FROM a\nCOPY --from=assets /x /x\n", &["assets"]),
+                ("FROM a AS b\nCOPY --from=B /x /x\n", &["B"]),
+                ("FROM a\nCOPY --from=0 /x /x\n", &["0"]),
             ],
+        );
+    }
+
+    #[test]
+    fn own_stage_says_so() {
+        assert_eq!(
+            spec::messages(R, "FROM a AS b\nCOPY --from=b /x /x\n"),
+            ["`--from=b` names its own stage: a stage cannot copy from itself"]
         );
     }
 

@@ -1,5 +1,5 @@
 //! `final-stage-from-builder`: the final stage is built on (or copies the whole of) a stage that compiles.
-use crate::engine::{declare_rule, Context, Diagnostic, Rule};
+use crate::engine::{declare_rule, Context, Diagnostic, Peer, Rule};
 use crate::knowledge::toolchain_product;
 use crate::optimizer::facts::{Facts, Step};
 use crate::shell::ActionKind;
@@ -38,15 +38,21 @@ declare_rule! {
     /// ENTRYPOINT ["/app"]
     /// ```
     ///
+    /// ## Differences from hadolint
+    /// hadolint's `DL3067` reports `COPY --from=<stage> / /` in any stage, whatever the stage copied from does; this
+    /// rule reports what makes the shipped image big: a final stage that takes a whole build stage, by `FROM` or by
+    /// copying its `/`.
+    ///
     /// ## References
     /// - [Multi-stage builds](https://docs.docker.com/build/building/multi-stage/)
+    /// - hadolint's [`DL3067`](https://github.com/hadolint/hadolint/wiki/DL3067)
     pub struct FinalStageFromBuilder {
         code: "DF433",
         name: "final-stage-from-builder",
         category: Size,
         severity: Warning,
         fix: None,
-        peers: [],
+        peers: [Peer::Hadolint("DL3067")],
         options: [],
     }
 }

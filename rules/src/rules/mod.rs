@@ -5,6 +5,8 @@ mod apt_get_without_yes;
 mod apt_install_recommends;
 mod apt_instead_of_apt_get;
 mod backtick_substitution;
+mod add_instead_of_copy;
+mod archive_copied_then_extracted;
 mod build_deps_in_final_stage;
 mod cd_in_run;
 mod chmod_after_copy;
@@ -15,10 +17,17 @@ mod copy_from_unknown_stage;
 mod copy_ignored_file;
 mod declaration_masks_status;
 mod dnf_without_yes;
+mod command_pointless_in_build;
+mod consecutive_run;
+mod copy_args;
+mod copy_multiple_sources_to_file;
+mod copy_relative_without_workdir;
+mod curl_and_wget;
 mod duplicate_stage_name;
 mod echo_escape_sequence;
 mod empty_continuation_line;
 mod entrypoint_shell_form;
+mod env_self_reference;
 mod exec_form_not_json;
 mod exec_form_single_string;
 mod expansion_in_single_quotes;
@@ -26,6 +35,7 @@ mod expose_host_mapping;
 mod expose_proto_casing;
 mod final_stage_from_builder;
 mod from_as_casing;
+mod hadolint_ignore_pragma;
 mod instruction_before_from;
 mod instruction_casing;
 mod invalid_default_arg_in_from;
@@ -36,9 +46,11 @@ mod invalid_instruction;
 mod latest_tag;
 mod legacy_key_value_format;
 mod loop_over_one_word;
+mod ln_bin_sh;
 mod maintainer_deprecated;
 mod metadata_after_volatile;
 mod missing_dockerignore;
+mod missing_healthcheck;
 mod multiple_cmd;
 mod multiple_entrypoint;
 mod multiple_healthcheck;
@@ -55,6 +67,7 @@ mod shell_syntax_error;
 mod shellcheck_findings;
 mod source_copy_before_install;
 mod stage_name_casing;
+mod sudo_in_run;
 mod syntax_error;
 mod too_deeply_nested;
 mod toolchain_in_final_image;
@@ -77,6 +90,8 @@ mod unquoted_expansion;
 mod untagged_image;
 mod untrusted_registry;
 mod unused_suppression;
+mod user_root_last;
+mod useradd_without_no_log_init;
 mod volatile_layer_before_stable;
 mod wget_progress;
 mod workdir_relative_path;
@@ -91,6 +106,8 @@ pub use apt_get_without_yes::AptGetWithoutYes;
 pub use apt_install_recommends::AptInstallRecommends;
 pub use apt_instead_of_apt_get::AptInsteadOfAptGet;
 pub use backtick_substitution::BacktickSubstitution;
+pub use add_instead_of_copy::AddInsteadOfCopy;
+pub use archive_copied_then_extracted::ArchiveCopiedThenExtracted;
 pub use build_deps_in_final_stage::BuildDepsInFinalStage;
 pub use cd_in_run::CdInRun;
 pub use chmod_after_copy::ChmodAfterCopy;
@@ -101,10 +118,16 @@ pub use copy_from_unknown_stage::CopyFromUnknownStage;
 pub use copy_ignored_file::CopyIgnoredFile;
 pub use declaration_masks_status::DeclarationMasksStatus;
 pub use dnf_without_yes::DnfWithoutYes;
+pub use command_pointless_in_build::CommandPointlessInBuild;
+pub use consecutive_run::ConsecutiveRun;
+pub use copy_multiple_sources_to_file::CopyMultipleSourcesToFile;
+pub use copy_relative_without_workdir::CopyRelativeWithoutWorkdir;
+pub use curl_and_wget::CurlAndWget;
 pub use duplicate_stage_name::DuplicateStageName;
 pub use echo_escape_sequence::EchoEscapeSequence;
 pub use empty_continuation_line::EmptyContinuationLine;
 pub use entrypoint_shell_form::EntrypointShellForm;
+pub use env_self_reference::EnvSelfReference;
 pub use exec_form_not_json::ExecFormNotJson;
 pub use exec_form_single_string::ExecFormSingleString;
 pub use expansion_in_single_quotes::ExpansionInSingleQuotes;
@@ -112,6 +135,7 @@ pub use expose_host_mapping::ExposeHostMapping;
 pub use expose_proto_casing::ExposeProtoCasing;
 pub use final_stage_from_builder::FinalStageFromBuilder;
 pub use from_as_casing::FromAsCasing;
+pub use hadolint_ignore_pragma::HadolintIgnorePragma;
 pub use instruction_before_from::InstructionBeforeFrom;
 pub use instruction_casing::InstructionCasing;
 pub use invalid_default_arg_in_from::InvalidDefaultArgInFrom;
@@ -122,9 +146,11 @@ pub use invalid_instruction::InvalidInstruction;
 pub use latest_tag::LatestTag;
 pub use legacy_key_value_format::LegacyKeyValueFormat;
 pub use loop_over_one_word::LoopOverOneWord;
+pub use ln_bin_sh::LnBinSh;
 pub use maintainer_deprecated::MaintainerDeprecated;
 pub use metadata_after_volatile::MetadataAfterVolatile;
 pub use missing_dockerignore::MissingDockerignore;
+pub use missing_healthcheck::MissingHealthcheck;
 pub use multiple_cmd::MultipleCmd;
 pub use multiple_entrypoint::MultipleEntrypoint;
 pub use multiple_healthcheck::MultipleHealthcheck;
@@ -139,6 +165,7 @@ pub use shell_syntax_error::ShellSyntaxError;
 pub use shellcheck_findings::{external_scripts, ExternalScript};
 pub use source_copy_before_install::SourceCopyBeforeInstall;
 pub use stage_name_casing::StageNameCasing;
+pub use sudo_in_run::SudoInRun;
 pub use syntax_error::SyntaxError;
 pub use too_deeply_nested::TooDeeplyNested;
 pub use toolchain_in_final_image::ToolchainInFinalImage;
@@ -161,6 +188,8 @@ pub use unquoted_expansion::UnquotedExpansion;
 pub use untagged_image::UntaggedImage;
 pub use untrusted_registry::UntrustedRegistry;
 pub use unused_suppression::UnusedSuppression;
+pub use user_root_last::UserRootLast;
+pub use useradd_without_no_log_init::UseraddWithoutNoLogInit;
 pub use volatile_layer_before_stable::VolatileLayerBeforeStable;
 pub use wget_progress::WgetProgress;
 pub use workdir_relative_path::WorkdirRelativePath;
@@ -191,8 +220,13 @@ pub static RULES: &[RuleMeta] = &[
     DnfWithoutYes::META,
     AptInsteadOfAptGet::META,
     PipeWithoutPipefail::META,
+    CopyMultipleSourcesToFile::META,
+    EnvSelfReference::META,
+    CopyRelativeWithoutWorkdir::META,
     UntrustedRegistry::META,
     SecretInArgOrEnv::META,
+    UserRootLast::META,
+    SudoInRun::META,
     LatestTag::META,
     UntaggedImage::META,
     UnpinnedAptPackage::META,
@@ -216,6 +250,8 @@ pub static RULES: &[RuleMeta] = &[
     CopyFromUnknownStage::META,
     CopyFromMissingArtifact::META,
     ChmodAfterCopy::META,
+    UseraddWithoutNoLogInit::META,
+    ArchiveCopiedThenExtracted::META,
     AptInstallRecommends::META,
     EntrypointShellForm::META,
     CmdShellFormWithEntrypoint::META,
@@ -236,6 +272,13 @@ pub static RULES: &[RuleMeta] = &[
     RedundantTargetPlatform::META,
     ExposeProtoCasing::META,
     InvalidDefinitionDescription::META,
+    AddInsteadOfCopy::META,
+    ConsecutiveRun::META,
+    CommandPointlessInBuild::META,
+    CurlAndWget::META,
+    LnBinSh::META,
+    MissingHealthcheck::META,
+    HadolintIgnorePragma::META,
     UnquotedExpansion::META,
     UnquotedCommandSubstitution::META,
     DeclarationMasksStatus::META,
