@@ -50,7 +50,10 @@ declare_rule! {
     }
 }
 
-fn flags(ins: &Instruction) -> Vec<(String, Option<&str>)> {
+/// A RUN's flags, as written (lowercased names): RUNs with other flags were split on purpose.
+type Flags<'a> = Vec<(String, Option<&'a str>)>;
+
+fn flags(ins: &Instruction) -> Flags<'_> {
     ins.flags
         .iter()
         .map(|f| (f.name.to_ascii_lowercase(), f.value.as_deref()))
@@ -68,7 +71,7 @@ impl Rule for ConsecutiveRun {
                 )
             })
             .collect();
-        let mut previous: Option<(Vec<(String, Option<&str>)>, usize)> = None;
+        let mut previous: Option<(Flags, usize)> = None;
         for (i, ins) in ctx.doc().instructions().iter().enumerate() {
             if ins.kind != Kind::Run {
                 previous = None;
