@@ -197,6 +197,8 @@ const AGREE: &[(&str, &str)] = &[
     ("DL3057", "FROM debian:12 AS b\nRUN x\nFROM b\nHEALTHCHECK CMD x\n"),
     ("DL1001", "FROM debian:12\n# hadolint ignore=DL3008\nRUN x\n# just a comment\nRUN y\n"),
     ("DL3067", "FROM debian:12 AS build\nRUN make\nFROM debian:12\nCOPY --from=build / /\n"),
+    // user-not-numeric.
+    ("DL3066", "FROM debian:12\nUSER node\nUSER app:1000\nUSER 1000\nUSER 1000:app\nARG UID=1000\nUSER $UID\n"),
 ];
 
 /// Documented differences: (code, Dockerfile, hadolint's lines, dflint's lines).
@@ -267,9 +269,11 @@ const DIFFER: &[(&str, &str, &[usize], &[usize])] = &[
     // ln-bin-sh: a link made elsewhere that points at /bin/sh leaves /bin/sh alone.
     ("DL4005", "FROM debian:12\nRUN ln -s /bin/sh /usr/local/bin/sh\n", &[2], &[]),
     // ln-bin-sh: without -f, ln only creates a /bin/sh that was missing.
-    ("DL4005", "FROM busybox:1\nRUN [\"/busybox/ln\", \"-s\", \"/busybox/sh\", \"/bin/sh\"]\n", &[2], &[]),
+    ("DL4005", "FROM busybox:1\nRUN ln -s /busybox/sh /bin/sh\n", &[2], &[]),
     // missing-healthcheck: a build stage's HEALTHCHECK never reaches the image.
     ("DL3057", "FROM debian:12 AS b\nRUN x\nFROM alpine:3\nHEALTHCHECK CMD x\n", &[1], &[]),
+    // user-not-numeric: a variable's value is not known, ARG or not.
+    ("DL3066", "FROM debian:12\nUSER ${APP_USER}\n", &[2], &[]),
 ];
 
 #[test]

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use dflint_rules::engine::docs::{render_index, render_page, sections};
+use dflint_rules::engine::docs::{render_hadolint, render_index, render_page, sections};
 use dflint_rules::engine::{all_rules, Applicability, FixAvailability};
 
 fn docs_dir() -> PathBuf {
@@ -17,6 +17,7 @@ fn rule_pages_are_up_to_date() {
         expected.insert(format!("{}.md", rule.name), render_page(rule));
     }
     expected.insert("README.md".into(), render_index(all_rules()));
+    expected.insert("hadolint.md".into(), render_hadolint(all_rules()));
 
     let dir = docs_dir();
     let update = std::env::var_os("DFLINT_UPDATE_DOCS").is_some_and(|v| v != "0");
@@ -159,4 +160,20 @@ fn codes_names_and_bands_are_consistent() {
         Applicability::Safe > Applicability::Unsafe
             && Applicability::Unsafe > Applicability::DisplayOnly
     );
+}
+
+/// Every hadolint code a rule declares is one hadolint has, so the page lists it.
+#[test]
+fn declared_hadolint_codes_are_hadolints() {
+    for rule in all_rules() {
+        for code in rule.hadolint_codes() {
+            assert!(
+                dflint_rules::knowledge::HADOLINT_RULES
+                    .iter()
+                    .any(|h| h.code == code),
+                "{}: `{code}` is no hadolint 2.15.1 rule",
+                rule.name
+            );
+        }
+    }
 }

@@ -7,6 +7,7 @@
 mod artifacts;
 mod cgo;
 mod config;
+mod hadolint;
 mod images;
 mod manifests;
 mod packages;
@@ -16,6 +17,7 @@ mod users;
 pub use artifacts::*;
 pub use cgo::*;
 pub use config::*;
+pub use hadolint::*;
 pub use images::*;
 pub use manifests::*;
 pub use packages::*;

@@ -59,6 +59,9 @@ declare_rule! {
     /// from another image.
     /// dflint cannot see that store, so the fix is unsafe.
     ///
+    /// ## Differences from hadolint
+    /// hadolint's `DL3023` compares the name only; `--from=0` in the first stage is its own stage too, and reported.
+    ///
     /// ## References
     /// - [COPY --from](https://docs.docker.com/reference/dockerfile/#copy---from)
     /// - hadolint's [`DL3022`](https://github.com/hadolint/hadolint/wiki/DL3022) and

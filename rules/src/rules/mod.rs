@@ -90,6 +90,7 @@ mod unquoted_expansion;
 mod untagged_image;
 mod untrusted_registry;
 mod unused_suppression;
+mod user_not_numeric;
 mod user_root_last;
 mod useradd_without_no_log_init;
 mod volatile_layer_before_stable;
@@ -188,6 +189,7 @@ pub use unquoted_expansion::UnquotedExpansion;
 pub use untagged_image::UntaggedImage;
 pub use untrusted_registry::UntrustedRegistry;
 pub use unused_suppression::UnusedSuppression;
+pub use user_not_numeric::UserNotNumeric;
 pub use user_root_last::UserRootLast;
 pub use useradd_without_no_log_init::UseraddWithoutNoLogInit;
 pub use volatile_layer_before_stable::VolatileLayerBeforeStable;
@@ -227,6 +229,7 @@ pub static RULES: &[RuleMeta] = &[
     SecretInArgOrEnv::META,
     UserRootLast::META,
     SudoInRun::META,
+    UserNotNumeric::META,
     LatestTag::META,
     UntaggedImage::META,
     UnpinnedAptPackage::META,

@@ -1,0 +1,148 @@
+//! hadolint 2.15.1's DL rules, for the page that maps each to its dflint equivalent (`rules/docs/hadolint.md`) and
+//! says why where there is none.
+//! The equivalents themselves are not listed here: each rule declares the codes it covers (`Peer::Hadolint`).
+
+/// One hadolint DL rule.
+#[derive(Clone, Copy, Debug)]
+pub struct HadolintRule {
+    pub code: &'static str,
+    /// What it checks, in a few words.
+    pub checks: &'static str,
+    /// Why dflint has no rule for it (shown only while no rule declares the code).
+    pub absent: Option<&'static str>,
+}
+
+const PACKAGES: Option<&str> =
+    Some("Not yet: the package-manager rules (pinning, `-y`, `apt`, `zypper`) are being added.");
+const LABELS: Option<&str> = Some(
+    "Not yet: the label rules and hadolint's `label-schema` and `strict-labels` are being added.",
+);
+
+const fn rule(code: &'static str, checks: &'static str) -> HadolintRule {
+    HadolintRule {
+        code,
+        checks,
+        absent: None,
+    }
+}
+
+const fn absent(
+    code: &'static str,
+    checks: &'static str,
+    why: Option<&'static str>,
+) -> HadolintRule {
+    HadolintRule {
+        code,
+        checks,
+        absent: why,
+    }
+}
+
+/// Every DL rule of hadolint 2.15.1, by code.
+pub static HADOLINT_RULES: &[HadolintRule] = &[
+    rule("DL1001", "inline `# hadolint ignore=` comments"),
+    rule("DL3000", "relative `WORKDIR`"),
+    rule("DL3001", "commands pointless in a build (`ssh`, `vim`, `service` ...)"),
+    rule("DL3002", "last `USER` is root"),
+    rule("DL3003", "`cd` in `RUN` instead of `WORKDIR`"),
+    rule("DL3004", "`sudo` in `RUN`"),
+    rule("DL3006", "image without a tag"),
+    rule("DL3007", "image tagged `latest`"),
+    absent("DL3008", "unpinned `apt-get install`", PACKAGES),
+    rule("DL3009", "apt lists left in the layer"),
+    rule("DL3010", "archive copied, then unpacked in `RUN`"),
+    rule("DL3011", "`EXPOSE` port out of range"),
+    rule("DL3012", "several `HEALTHCHECK`s"),
+    absent("DL3013", "unpinned `pip install`", PACKAGES),
+    absent("DL3014", "`apt-get install` without `-y`", PACKAGES),
+    rule("DL3015", "`apt-get install` without `--no-install-recommends`"),
+    absent("DL3016", "unpinned `npm install`", PACKAGES),
+    absent("DL3018", "unpinned `apk add`", PACKAGES),
+    rule("DL3019", "`apk add` without `--no-cache`"),
+    rule("DL3020", "`ADD` of local files"),
+    rule("DL3021", "several sources copied to a destination without `/`"),
+    rule("DL3022", "`COPY --from` of an undefined stage"),
+    rule("DL3023", "`COPY --from` of its own stage"),
+    rule("DL3024", "duplicate stage names"),
+    rule("DL3025", "`CMD`/`ENTRYPOINT` in shell form"),
+    rule("DL3026", "base image from a registry not allowed"),
+    absent("DL3027", "`apt` instead of `apt-get`", PACKAGES),
+    absent("DL3028", "unpinned `gem install`", PACKAGES),
+    absent(
+        "DL3029",
+        "`FROM --platform`",
+        Some(
+            "Not yet: BuildKit's `FromPlatformFlagConstDisallowed`, being added with the BuildKit checks, reports a \
+             constant platform; a `--platform` from `$BUILDPLATFORM` or another variable is how multi-platform \
+             builds are written and is not wrong.",
+        ),
+    ),
+    absent("DL3030", "`yum install` without `-y`", PACKAGES),
+    rule("DL3032", "`yum clean all` missing"),
+    absent("DL3033", "unpinned `yum install`", PACKAGES),
+    absent("DL3034", "`zypper install` without `-y`", PACKAGES),
+    absent("DL3035", "`zypper dist-upgrade`", PACKAGES),
+    rule("DL3036", "`zypper clean` missing"),
+    absent("DL3037", "unpinned `zypper install`", PACKAGES),
+    absent("DL3038", "`dnf install` without `-y`", PACKAGES),
+    rule("DL3040", "`dnf clean all` missing"),
+    absent("DL3041", "unpinned `dnf install`", PACKAGES),
+    rule("DL3042", "pip's cache left in the layer"),
+    rule("DL3043", "`ONBUILD` of `ONBUILD`, `FROM` or `MAINTAINER`"),
+    rule("DL3044", "`ENV` referring to a variable it sets itself"),
+    rule("DL3045", "`COPY` to a relative path without `WORKDIR`"),
+    rule("DL3046", "`useradd` of a large UID without `-l`"),
+    rule("DL3047", "`wget` without progress control"),
+    absent("DL3048", "invalid label key", LABELS),
+    absent("DL3049", "label from the schema missing", LABELS),
+    absent("DL3050", "label not in the schema (`strict-labels`)", LABELS),
+    absent("DL3051", "label from the schema empty", LABELS),
+    absent("DL3052", "label not a URL", LABELS),
+    absent("DL3053", "label not an RFC 3339 date", LABELS),
+    absent("DL3054", "label not an SPDX license", LABELS),
+    absent("DL3055", "label not a git hash", LABELS),
+    absent("DL3056", "label not a semantic version", LABELS),
+    rule("DL3057", "no `HEALTHCHECK`"),
+    absent("DL3058", "label not an email address", LABELS),
+    rule("DL3059", "consecutive `RUN`s"),
+    rule("DL3060", "yarn's cache left in the layer"),
+    rule("DL3061", "instruction before `FROM`"),
+    absent("DL3062", "unpinned `go install`", PACKAGES),
+    rule("DL3063", "reserved stage name"),
+    absent(
+        "DL3064",
+        "secrets in `ARG` or `ENV`",
+        Some("Not yet: BuildKit's `SecretsUsedInArgOrEnv` is being added with the BuildKit checks."),
+    ),
+    absent(
+        "DL3065",
+        "`FROM --platform=$TARGETPLATFORM`",
+        Some("Not yet: BuildKit's `RedundantTargetPlatform` is being added with the BuildKit checks."),
+    ),
+    rule("DL3066", "non-numeric `USER`"),
+    rule("DL3067", "`COPY --from=<stage> / /`"),
+    rule("DL4000", "`MAINTAINER`"),
+    rule("DL4001", "both `wget` and `curl`"),
+    rule("DL4003", "several `CMD`s"),
+    rule("DL4004", "several `ENTRYPOINT`s"),
+    rule("DL4005", "`ln` of `/bin/sh` instead of `SHELL`"),
+    rule("DL4006", "pipe without `pipefail`"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_sorted() {
+        assert_eq!(HADOLINT_RULES.len(), 71);
+        for pair in HADOLINT_RULES.windows(2) {
+            assert!(
+                pair[0].code < pair[1].code,
+                "{} then {}",
+                pair[0].code,
+                pair[1].code
+            );
+        }
+    }
+}
