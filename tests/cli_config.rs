@@ -289,12 +289,12 @@ fn hadolint_codes_without_a_rule_only_warn() {
     p.file("Dockerfile", "FROM alpine:3.20\n");
     p.file(
         ".hadolint.yaml",
-        "ignored:\n  - DL3059\n  - SC2034\n  - SC2086\n  - DL3007\n",
+        "ignored:\n  - DL3005\n  - SC2034\n  - SC2086\n  - DL3007\n",
     );
     let run = p.run(&["Dockerfile"]);
     run.expect_code(0);
     assert!(
-        run.stderr.contains(".hadolint.yaml:2:5: `DL3059`"),
+        run.stderr.contains(".hadolint.yaml:2:5: `DL3005`"),
         "{}",
         run.stderr
     );
@@ -357,4 +357,102 @@ fn suppression_comments_of_dflint_and_hadolint() {
     p.file(".hadolint.yaml", "disable-ignore-pragma: true\n");
     let all = p.run(&["--format", "json", "--select", "DF301", "Dockerfile"]);
     assert_eq!(all.findings().len(), 3);
+}
+
+/// (line, code) of each finding in a JSON report.
+fn found(run: &support::Run) -> Vec<(u64, String)> {
+    run.json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["range"]["start"]["line"].as_u64().unwrap(),
+                d["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+const LABELLED: &str = "FROM quay.io/x/y:1\nFROM ghcr.io/x/y:1\nLABEL org.opencontainers.image.source=\"example.com\" extra=1\n";
+const SELECT: &[&str] = &[
+    "--format",
+    "json",
+    "--select",
+    "DL3026,DL3049,DL3050,DL3052,DL3056",
+    "Dockerfile",
+];
+
+#[test]
+fn hadolint_label_schema_strict_labels_and_allowed_registries() {
+    let p = Project::new();
+    p.file("Dockerfile", LABELLED);
+    p.file(
+        ".hadolint.yaml",
+        "trustedRegistries: docker.io\nallowedRegistries:\n  - quay.io\nlabel-schema:\n  org.opencontainers.image.source: url\n  org.opencontainers.image.version: semver\nstrict-labels: true\nno-color: true\n",
+    );
+    let run = p.run(SELECT);
+    run.expect_code(1);
+    // quay.io is allowed, ghcr.io is not; the version label is missing, `extra` is outside the strict schema and
+    // the source is no URL.
+    assert_eq!(
+        found(&run),
+        [
+            (2, "DF201".to_string()),
+            (2, "DF548".to_string()),
+            (3, "DF549".to_string()),
+            (3, "DF551".to_string()),
+        ],
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    // Not strict: `extra` is fine.
+    p.file(
+        ".hadolint.yaml",
+        "label-schema:\n  org.opencontainers.image.source: url\n",
+    );
+    assert_eq!(found(&p.run(SELECT)), [(3, "DF551".to_string())]);
+    // A type hadolint does not know is an error, as in hadolint.
+    p.file(".hadolint.yaml", "label-schema:\n  version: number\n");
+    let bad = p.run(SELECT);
+    bad.expect_code(2);
+    assert!(
+        bad.stderr.contains("label `version` has type `number`"),
+        "{}",
+        bad.stderr
+    );
+}
+
+#[test]
+fn dflint_toml_labels_table() {
+    let p = Project::new();
+    p.file("Dockerfile", LABELLED);
+    p.file(
+        ".dflint.toml",
+        "no-color = true\n[labels]\nschema = { \"org.opencontainers.image.source\" = \"url\", \"org.opencontainers.image.version\" = \"semver\" }\nstrict = true\n",
+    );
+    let run = p.run(SELECT);
+    assert_eq!(
+        found(&run),
+        [
+            (2, "DF548".to_string()),
+            (3, "DF549".to_string()),
+            (3, "DF551".to_string()),
+        ],
+        "{}",
+        run.stderr
+    );
+    p.file(
+        ".dflint.toml",
+        "[labels]\nschema = { version = \"number\" }\n",
+    );
+    let bad = p.run(SELECT);
+    bad.expect_code(2);
+    assert!(
+        bad.stderr
+            .contains(".dflint.toml:1:1: label `version` has type `number`"),
+        "{}",
+        bad.stderr
+    );
 }

@@ -192,6 +192,15 @@ fn hadolint_yaml_maps_to_config() {
         toml::Value::Array(vec!["docker.io".into(), "my-company.com:5000".into()])
     );
     assert!(config.disable_ignore_pragma);
+    assert!(config.no_color);
+    // `label-schema` reaches every rule that reads it.
+    let labels = config.options_for("DF548", "missing-label").unwrap();
+    assert_eq!(
+        labels["label-schema"],
+        toml::Value::Array(vec!["author=text".into()])
+    );
+    let strict = config.options_for("DF549", "superfluous-label").unwrap();
+    assert_eq!(strict["strict-labels"], toml::Value::Boolean(false));
     assert!(config.warnings.is_empty());
     assert!(config.select.is_none());
 }

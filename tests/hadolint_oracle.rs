@@ -4,20 +4,39 @@
 //! sides are asserted as they are.
 //!
 //! hadolint runs with an empty `HOME` and in a folder of its own, so no configuration of this machine reaches it; the
-//! folder's `.hadolint.yaml` only turns on the codes hadolint leaves off by default (DL3057, DL1001).
+//! folder's `.hadolint.yaml` only turns on the codes hadolint leaves off by default (DL3057, DL1001) and gives the
+//! label rules a schema (`LABEL_SCHEMA`, strict), which dflint's label rules get as options.
 //! Environment: `DFLINT_HADOLINT` names the binary (default `hadolint` on `PATH`); a missing hadolint fails the
 //! test, `DFLINT_SKIP_HADOLINT=1` skips it.
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::Command;
 
-use dflint_rules::engine::{lint, Settings};
+use dflint_rules::engine::{all_rules, lint, OptValue, RuleOptions, Settings};
 use dflint_rules::syntax::Document;
 
 /// The 1-based lines of the instructions a diagnostic lands in (or its own line, outside any), for one hadolint code.
 fn dflint_lines(code: &str, src: &str) -> BTreeSet<usize> {
     let doc = Document::parse(src);
-    lint(&doc, &Settings::select([code]), None)
+    let mut settings = Settings::select([code]);
+    // The label schema hadolint gets from its config (`LABEL_SCHEMA`), as the label rules' options.
+    let schema: Vec<String> = LABEL_SCHEMA
+        .iter()
+        .map(|(l, t)| format!("{l}={t}"))
+        .collect();
+    for rule in all_rules() {
+        let mut options = RuleOptions::new();
+        if rule.option("label-schema").is_some() {
+            options.insert("label-schema", OptValue::List(schema.clone()));
+        }
+        if rule.option("strict-labels").is_some() {
+            options.insert("strict-labels", OptValue::Bool(true));
+        }
+        if !options.is_empty() {
+            settings.options.push((rule.name.to_string(), options));
+        }
+    }
+    lint(&doc, &settings, None)
         .iter()
         .map(|d| {
             doc.instructions()
@@ -51,10 +70,15 @@ impl Hadolint {
             "expected hadolint 2.15.1, got {version:?}"
         );
         let dir = tempfile::tempdir().unwrap();
-        // DL3057 and DL1001 are off in hadolint unless a config turns them on; no other code is touched.
+        // DL3057 and DL1001 are off in hadolint unless a config turns them on; the label rules need a schema (and
+        // DL3050 strict labels). No other code is touched.
+        let schema: String = LABEL_SCHEMA
+            .iter()
+            .map(|(l, t)| format!("  {l}: {t}\n"))
+            .collect();
         std::fs::write(
             dir.path().join(".hadolint.yaml"),
-            "override:\n  info:\n    - DL3057\n    - DL1001\n",
+            format!("override:\n  info:\n    - DL3057\n    - DL1001\nstrict-labels: true\nlabel-schema:\n{schema}"),
         )
         .unwrap();
         Some(Hadolint {
@@ -92,6 +116,17 @@ impl Hadolint {
             .collect()
     }
 }
+
+/// The label schema both sides get, with strict labels.
+const LABEL_SCHEMA: &[(&str, &str)] = &[
+    ("author", "email"),
+    ("created", "rfc3339"),
+    ("license", "spdx"),
+    ("revision", "hash"),
+    ("source", "url"),
+    ("title", "text"),
+    ("version", "semver"),
+];
 
 /// Cases where both must report `code` on the same instructions (and at least one case per code reports some).
 const AGREE: &[(&str, &str)] = &[
@@ -199,6 +234,18 @@ const AGREE: &[(&str, &str)] = &[
     ("DL3067", "FROM debian:12 AS build\nRUN make\nFROM debian:12\nCOPY --from=build / /\n"),
     // user-not-numeric.
     ("DL3066", "FROM debian:12\nUSER node\nUSER app:1000\nUSER 1000\nUSER 1000:app\nARG UID=1000\nUSER $UID\n"),
+    // invalid-label-key, missing-label, superfluous-label, empty-label and the label type rules.
+    ("DL3048", "FROM debian:12\nLABEL Version=1\nLABEL a..b=1\nLABEL org.example.x=1\nLABEL com.docker.y=1\n"),
+    ("DL3049", "FROM debian:12\nLABEL author=a@b.c created=2024-05-01T12:30:00Z license=MIT revision=0123abc source=https://x title=t version=1.0.0\n"),
+    ("DL3049", "FROM debian:12\nLABEL title=t\n"),
+    ("DL3050", "FROM debian:12\nLABEL title=t\nLABEL extra=1\n"),
+    ("DL3051", "FROM debian:12\nLABEL title=\"\"\nLABEL title=t\n"),
+    ("DL3052", "FROM debian:12\nLABEL source=example.com\nLABEL source=https://example.com/x\n"),
+    ("DL3053", "FROM debian:12\nLABEL created=2024-05-01\nLABEL created=2024-05-01T12:30:00Z\n"),
+    ("DL3054", "FROM debian:12\nLABEL license=\"Apache 2\"\nLABEL license=Apache-2.0\n"),
+    ("DL3055", "FROM debian:12\nLABEL revision=main\nLABEL revision=0123abc\n"),
+    ("DL3056", "FROM debian:12\nLABEL version=v1.2\nLABEL version=1.2.3-rc.1\n"),
+    ("DL3058", "FROM debian:12\nLABEL author=\"Jane Doe\"\nLABEL author=jane@example.com\n"),
 ];
 
 /// Documented differences: (code, Dockerfile, hadolint's lines, dflint's lines).
@@ -274,6 +321,8 @@ const DIFFER: &[(&str, &str, &[usize], &[usize])] = &[
     ("DL3057", "FROM debian:12 AS b\nRUN x\nFROM alpine:3\nHEALTHCHECK CMD x\n", &[1], &[]),
     // user-not-numeric: a variable's value is not known, ARG or not.
     ("DL3066", "FROM debian:12\nUSER ${APP_USER}\n", &[2], &[]),
+    // missing-label: only the final stage's labels reach the image.
+    ("DL3049", "FROM debian:12 AS build\nRUN make\nFROM debian:12\nLABEL author=a@b.c created=2024-05-01T12:30:00Z license=MIT revision=0123abc source=https://x title=t version=1.0.0\n", &[1], &[]),
 ];
 
 #[test]

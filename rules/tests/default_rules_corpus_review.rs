@@ -108,6 +108,8 @@ use dflint_rules::syntax::Document;
 ///     busybox-only image lacks (without `-f`, `ln` cannot replace one): fixed, only a forced link or one after
 ///     `rm /bin/sh` is reported.
 ///   - `useradd-without-no-log-init` (DL3046), `archive-copied-then-extracted` (DL3010): no hits.
+///   - the label schema rules (DL3049 to DL3058 but DL3057): they check only the labels of a project's schema, and the
+///     corpus run has none, so no hits; `invalid-label-key` (DL3048) is off by default.
 const COUNTS: &[(&str, usize, usize)] = &[
     ("unknown-instruction", 671, 671),
     ("unknown-flag", 0, 0),
@@ -180,6 +182,15 @@ const COUNTS: &[(&str, usize, usize)] = &[
     ("archive-copied-then-extracted", 0, 0),
     ("add-instead-of-copy", 129, 129),
     ("ln-bin-sh", 1, 0),
+    ("missing-label", 0, 0),
+    ("superfluous-label", 0, 0),
+    ("empty-label", 0, 0),
+    ("label-not-url", 0, 0),
+    ("label-not-rfc3339", 0, 0),
+    ("label-not-spdx", 0, 0),
+    ("label-not-git-hash", 0, 0),
+    ("label-not-semver", 0, 0),
+    ("label-not-email", 0, 0),
     ("metadata-after-volatile", 777, 0),
 ];
 

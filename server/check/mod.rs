@@ -13,7 +13,7 @@ pub use file::{Checked, Input, Mode, Outcome};
 pub use guard::{fix_guarded, Guarded};
 pub use parallel::map_ordered;
 
-use crate::cli::{CheckArgs, ExitStatus};
+use crate::cli::{CheckArgs, ColorChoice, ExitStatus};
 use crate::config::{Config, ConfigResolver};
 use crate::context::Listings;
 use crate::fs::{discover, ExcludeFn};
@@ -48,6 +48,22 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitSt
         None => ConfigResolver::new(overrides),
     };
     let resolver = Arc::new(resolver);
+    // `no-color` in the config that applies here (hadolint reads its from the working directory) turns colour off
+    // unless `--color` chose.
+    let quiet_colors;
+    let args = if args.color == ColorChoice::Auto
+        && resolver
+            .config_for(Path::new("Dockerfile"))
+            .is_ok_and(|c| c.no_color)
+    {
+        quiet_colors = CheckArgs {
+            color: ColorChoice::Never,
+            ..args.clone()
+        };
+        &quiet_colors
+    } else {
+        args
+    };
 
     let wants_stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
     let paths: Vec<PathBuf> = args

@@ -7,8 +7,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    Config, ConfigError, ConfigSource, Excludes, Location, RuleOptions, RuleSelector,
-    SeverityOverride, Threshold, UNTRUSTED_REGISTRY_RULE,
+    label_rule_options, Config, ConfigError, ConfigSource, Excludes, Location, RuleOptions,
+    RuleSelector, SeverityOverride, Threshold, UNTRUSTED_REGISTRY_RULE,
 };
 
 #[derive(Deserialize, Default)]
@@ -23,6 +23,16 @@ struct RawConfig {
     shellcheck: Option<bool>,
     severity: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     rules: Option<BTreeMap<Spanned<String>, toml::Table>>,
+    labels: Option<Spanned<RawLabels>>,
+    no_color: Option<bool>,
+}
+
+/// `[labels]`: the label schema every label rule reads (hadolint's `label-schema` and `strict-labels`).
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawLabels {
+    schema: Option<BTreeMap<String, String>>,
+    strict: Option<bool>,
 }
 
 const SEVERITIES: &str = "`error`, `warning`, `info`, `style`";
@@ -52,6 +62,7 @@ pub(super) fn parse(text: &str, path: &Path, root: &Path) -> Result<Config, Conf
         ignore: selectors(raw.ignore)?,
         unsafe_fixes: raw.unsafe_fixes.unwrap_or(false),
         shellcheck: raw.shellcheck.unwrap_or(false),
+        no_color: raw.no_color.unwrap_or(false),
         ..Config::default()
     };
     if let Some(threshold) = raw.severity_threshold {
@@ -75,6 +86,14 @@ pub(super) fn parse(text: &str, path: &Path, root: &Path) -> Result<Config, Conf
             rule: selector(rule)?,
             severity: parsed,
         });
+    }
+    // The schema first, so that a `[rules.<name>]` table can still override it for one rule.
+    if let Some(labels) = raw.labels {
+        let span = labels.span();
+        let labels = labels.into_inner();
+        let options = label_rule_options(&labels.schema.unwrap_or_default(), labels.strict)
+            .map_err(|message| ConfigError::at(path, text, span, message))?;
+        config.rule_options.extend(options);
     }
     for (rule, options) in raw.rules.unwrap_or_default() {
         config.rule_options.push(RuleOptions {

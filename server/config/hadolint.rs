@@ -7,8 +7,8 @@ use dflint_rules::engine::Severity;
 use serde::Deserialize;
 
 use super::{
-    Config, ConfigError, ConfigSource, Excludes, Location, RuleOptions, RuleSelector,
-    SeverityOverride, Threshold, UNTRUSTED_REGISTRY_RULE,
+    label_rule_options, Config, ConfigError, ConfigSource, Excludes, Location, RuleOptions,
+    RuleSelector, SeverityOverride, Threshold, UNTRUSTED_REGISTRY_RULE,
 };
 
 /// Lenient by design: hadolint accepts these keys, and unknown ones only warn, so an existing file keeps working.
@@ -21,17 +21,16 @@ struct RawHadolint {
     overrides: Option<RawOverride>,
     #[serde(rename = "trustedRegistries")]
     trusted_registries: Option<OneOrMany>,
+    #[serde(rename = "allowedRegistries")]
+    allowed_registries: Option<OneOrMany>,
     no_fail: Option<bool>,
     disable_ignore_pragma: Option<bool>,
-    // Accepted for their types' sake and otherwise ignored: output and label options have no dflint meaning yet.
+    no_color: Option<bool>,
+    strict_labels: Option<bool>,
+    label_schema: Option<BTreeMap<String, String>>,
+    // Accepted for their types' sake and otherwise ignored: the output format and verbosity are the command line's.
     #[allow(dead_code)]
     format: Option<String>,
-    #[allow(dead_code)]
-    no_color: Option<bool>,
-    #[allow(dead_code)]
-    strict_labels: Option<bool>,
-    #[allow(dead_code)]
-    label_schema: Option<BTreeMap<String, String>>,
     #[allow(dead_code)]
     verbose: Option<bool>,
 }
@@ -58,6 +57,7 @@ const KNOWN_KEYS: &[&str] = &[
     "ignored",
     "override",
     "trustedRegistries",
+    "allowedRegistries",
     "no-fail",
     "disable-ignore-pragma",
     "format",
@@ -75,6 +75,7 @@ pub(super) fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         source: ConfigSource::Hadolint(path.to_path_buf()),
         warnings: unknown_keys(text, path)?,
         disable_ignore_pragma: raw.disable_ignore_pragma.unwrap_or(false),
+        no_color: raw.no_color.unwrap_or(false),
         ..Config::default()
     };
     let selector = |code: String| {
@@ -121,11 +122,24 @@ pub(super) fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             });
         }
     }
-    if let Some(registries) = raw.trusted_registries {
-        let list = match registries {
-            OneOrMany::One(one) => vec![one],
-            OneOrMany::Many(many) => many,
-        };
+    // hadolint merges `allowedRegistries` into `trustedRegistries`: both lists are the registries DL3026 allows.
+    let list_of = |registries: OneOrMany| match registries {
+        OneOrMany::One(one) => vec![one],
+        OneOrMany::Many(many) => many,
+    };
+    let registries = match (raw.trusted_registries, raw.allowed_registries) {
+        (None, None) => None,
+        (trusted, allowed) => {
+            let mut list: Vec<String> = trusted.map(list_of).unwrap_or_default();
+            for r in allowed.map(list_of).unwrap_or_default() {
+                if !list.contains(&r) {
+                    list.push(r);
+                }
+            }
+            Some(list)
+        }
+    };
+    if let Some(list) = registries {
         let array = list
             .iter()
             .map(|r| toml::Value::String(r.clone()))
@@ -138,6 +152,15 @@ pub(super) fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         });
         config.trusted_registries = list;
     }
+    let schema = raw.label_schema.unwrap_or_default();
+    let labels =
+        label_rule_options(&schema, raw.strict_labels).map_err(|message| {
+            match find_key(text, "label-schema") {
+                Some(offset) => ConfigError::at(path, text, offset..offset, message),
+                None => ConfigError::new(path, message),
+            }
+        })?;
+    config.rule_options.extend(labels);
     let root = path.parent().unwrap_or(Path::new("."));
     config.excludes = Excludes::new(root, &[]).unwrap_or_default();
     Ok(config)

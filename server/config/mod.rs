@@ -127,12 +127,60 @@ pub struct Config {
     pub disable_ignore_pragma: bool,
     /// Run the `shellcheck` program on every RUN script for the codes dflint does not read natively.
     pub shellcheck: bool,
+    /// No colour in the report (hadolint's `no-color`, `.dflint.toml`'s `no-color`), unless `--color` asks for it.
+    pub no_color: bool,
     /// Accepted but suspicious input (unknown hadolint keys); the CLI prints them to stderr.
     pub warnings: Vec<ConfigError>,
 }
 
 /// Rule name whose options receive `trusted-registries`.
 pub const UNTRUSTED_REGISTRY_RULE: &str = "untrusted-registry";
+
+/// The types a label schema may give (hadolint's `label-schema`; an empty type is `text`).
+pub const LABEL_TYPES: &[&str] = &["text", "url", "email", "hash", "rfc3339", "semver", "spdx"];
+
+/// The options of every label rule for a label schema (label → type) and `strict` (hadolint's `strict-labels`):
+/// `label-schema` for the rules that read it, `strict-labels` for those that read that. `Err` names a type that is
+/// none of [`LABEL_TYPES`].
+pub(crate) fn label_rule_options(
+    schema: &std::collections::BTreeMap<String, String>,
+    strict: Option<bool>,
+) -> Result<Vec<RuleOptions>, String> {
+    if let Some((label, ty)) = schema
+        .iter()
+        .find(|(_, ty)| !ty.is_empty() && !LABEL_TYPES.contains(&ty.as_str()))
+    {
+        return Err(format!(
+            "label `{label}` has type `{ty}`, expected one of {}",
+            LABEL_TYPES
+                .iter()
+                .map(|t| format!("`{t}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let entries: Vec<toml::Value> = schema
+        .iter()
+        .map(|(label, ty)| toml::Value::String(format!("{label}={ty}")))
+        .collect();
+    let mut out = Vec::new();
+    for rule in dflint_rules::engine::all_rules() {
+        let mut options = toml::Table::new();
+        if rule.option("label-schema").is_some() && !schema.is_empty() {
+            options.insert("label-schema".into(), toml::Value::Array(entries.clone()));
+        }
+        if let (Some(strict), Some(_)) = (strict, rule.option("strict-labels")) {
+            options.insert("strict-labels".into(), toml::Value::Boolean(strict));
+        }
+        if !options.is_empty() {
+            out.push(RuleOptions {
+                rule: RuleSelector::new(rule.name),
+                options,
+            });
+        }
+    }
+    Ok(out)
+}
 
 impl Config {
     /// Parses `.dflint.toml` text; `path` names the file in errors and roots the `exclude` globs at its folder.

@@ -14,9 +14,6 @@ pub struct HadolintRule {
 
 const PACKAGES: Option<&str> =
     Some("Not yet: the package-manager rules (pinning, `-y`, `apt`, `zypper`) are being added.");
-const LABELS: Option<&str> = Some(
-    "Not yet: the label rules and hadolint's `label-schema` and `strict-labels` are being added.",
-);
 
 const fn rule(code: &'static str, checks: &'static str) -> HadolintRule {
     HadolintRule {
@@ -93,17 +90,17 @@ pub static HADOLINT_RULES: &[HadolintRule] = &[
     rule("DL3045", "`COPY` to a relative path without `WORKDIR`"),
     rule("DL3046", "`useradd` of a large UID without `-l`"),
     rule("DL3047", "`wget` without progress control"),
-    absent("DL3048", "invalid label key", LABELS),
-    absent("DL3049", "label from the schema missing", LABELS),
-    absent("DL3050", "label not in the schema (`strict-labels`)", LABELS),
-    absent("DL3051", "label from the schema empty", LABELS),
-    absent("DL3052", "label not a URL", LABELS),
-    absent("DL3053", "label not an RFC 3339 date", LABELS),
-    absent("DL3054", "label not an SPDX license", LABELS),
-    absent("DL3055", "label not a git hash", LABELS),
-    absent("DL3056", "label not a semantic version", LABELS),
+    rule("DL3048", "invalid label key"),
+    rule("DL3049", "label from the schema missing"),
+    rule("DL3050", "label not in the schema (`strict-labels`)"),
+    rule("DL3051", "label from the schema empty"),
+    rule("DL3052", "label not a URL"),
+    rule("DL3053", "label not an RFC 3339 date"),
+    rule("DL3054", "label not an SPDX license"),
+    rule("DL3055", "label not a git hash"),
+    rule("DL3056", "label not a semantic version"),
     rule("DL3057", "no `HEALTHCHECK`"),
-    absent("DL3058", "label not an email address", LABELS),
+    rule("DL3058", "label not an email address"),
     rule("DL3059", "consecutive `RUN`s"),
     rule("DL3060", "yarn's cache left in the layer"),
     rule("DL3061", "instruction before `FROM`"),

@@ -11,6 +11,7 @@ mod hadolint;
 mod images;
 mod manifests;
 mod packages;
+mod spdx;
 mod toolchains;
 mod users;
 
@@ -21,6 +22,7 @@ pub use hadolint::*;
 pub use images::*;
 pub use manifests::*;
 pub use packages::*;
+pub use spdx::*;
 pub use toolchains::*;
 pub use users::*;
 

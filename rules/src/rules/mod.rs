@@ -26,6 +26,7 @@ mod curl_and_wget;
 mod duplicate_stage_name;
 mod echo_escape_sequence;
 mod empty_continuation_line;
+mod empty_label;
 mod entrypoint_shell_form;
 mod env_self_reference;
 mod exec_form_not_json;
@@ -43,6 +44,14 @@ mod invalid_definition_description;
 mod invalid_expose;
 mod invalid_healthcheck;
 mod invalid_instruction;
+mod invalid_label_key;
+mod label_not_email;
+mod label_not_git_hash;
+mod label_not_rfc3339;
+mod label_not_semver;
+mod label_not_spdx;
+mod label_not_url;
+mod label_schema;
 mod latest_tag;
 mod legacy_key_value_format;
 mod loop_over_one_word;
@@ -51,6 +60,7 @@ mod maintainer_deprecated;
 mod metadata_after_volatile;
 mod missing_dockerignore;
 mod missing_healthcheck;
+mod missing_label;
 mod multiple_cmd;
 mod multiple_entrypoint;
 mod multiple_healthcheck;
@@ -68,6 +78,7 @@ mod shellcheck_findings;
 mod source_copy_before_install;
 mod stage_name_casing;
 mod sudo_in_run;
+mod superfluous_label;
 mod syntax_error;
 mod too_deeply_nested;
 mod toolchain_in_final_image;
@@ -127,6 +138,7 @@ pub use curl_and_wget::CurlAndWget;
 pub use duplicate_stage_name::DuplicateStageName;
 pub use echo_escape_sequence::EchoEscapeSequence;
 pub use empty_continuation_line::EmptyContinuationLine;
+pub use empty_label::EmptyLabel;
 pub use entrypoint_shell_form::EntrypointShellForm;
 pub use env_self_reference::EnvSelfReference;
 pub use exec_form_not_json::ExecFormNotJson;
@@ -144,6 +156,13 @@ pub use invalid_definition_description::InvalidDefinitionDescription;
 pub use invalid_expose::InvalidExpose;
 pub use invalid_healthcheck::InvalidHealthcheck;
 pub use invalid_instruction::InvalidInstruction;
+pub use invalid_label_key::InvalidLabelKey;
+pub use label_not_email::LabelNotEmail;
+pub use label_not_git_hash::LabelNotGitHash;
+pub use label_not_rfc3339::LabelNotRfc3339;
+pub use label_not_semver::LabelNotSemver;
+pub use label_not_spdx::LabelNotSpdx;
+pub use label_not_url::LabelNotUrl;
 pub use latest_tag::LatestTag;
 pub use legacy_key_value_format::LegacyKeyValueFormat;
 pub use loop_over_one_word::LoopOverOneWord;
@@ -152,6 +171,7 @@ pub use maintainer_deprecated::MaintainerDeprecated;
 pub use metadata_after_volatile::MetadataAfterVolatile;
 pub use missing_dockerignore::MissingDockerignore;
 pub use missing_healthcheck::MissingHealthcheck;
+pub use missing_label::MissingLabel;
 pub use multiple_cmd::MultipleCmd;
 pub use multiple_entrypoint::MultipleEntrypoint;
 pub use multiple_healthcheck::MultipleHealthcheck;
@@ -167,6 +187,7 @@ pub use shellcheck_findings::{external_scripts, ExternalScript};
 pub use source_copy_before_install::SourceCopyBeforeInstall;
 pub use stage_name_casing::StageNameCasing;
 pub use sudo_in_run::SudoInRun;
+pub use superfluous_label::SuperfluousLabel;
 pub use syntax_error::SyntaxError;
 pub use too_deeply_nested::TooDeeplyNested;
 pub use toolchain_in_final_image::ToolchainInFinalImage;
@@ -282,6 +303,16 @@ pub static RULES: &[RuleMeta] = &[
     LnBinSh::META,
     MissingHealthcheck::META,
     HadolintIgnorePragma::META,
+    InvalidLabelKey::META,
+    MissingLabel::META,
+    SuperfluousLabel::META,
+    EmptyLabel::META,
+    LabelNotUrl::META,
+    LabelNotRfc3339::META,
+    LabelNotSpdx::META,
+    LabelNotGitHash::META,
+    LabelNotSemver::META,
+    LabelNotEmail::META,
     UnquotedExpansion::META,
     UnquotedCommandSubstitution::META,
     DeclarationMasksStatus::META,

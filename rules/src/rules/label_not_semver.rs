@@ -1,0 +1,103 @@
+//! `label-not-semver`: a label the schema types `semver` whose value is not a semantic version.
+use crate::engine::{declare_rule, Context, Diagnostic, Peer, Rule};
+use crate::rules::label_schema::{self, LabelType};
+
+declare_rule! {
+    /// Reports a `LABEL` whose schema type is `semver` and whose value is not a semantic version (`1.4.2`).
+    ///
+    /// ## Why is this bad?
+    /// Tools that read image labels (registries, scanners, `docker inspect` scripts) expect each label in the form
+    /// its convention gives; a value in another form is dropped or misread.
+    /// The project's label schema says which labels must have which form.
+    ///
+    /// A value that holds a variable is not checked: it is known only at build time.
+    ///
+    /// ## Configuration
+    /// Only labels in the project's schema are checked; without one the rule reports nothing.
+    /// The schema is one table for every label rule, `[labels] schema = { "org.opencontainers.image.version" = "semver" }` in
+    /// `.dflint.toml` (or hadolint's `label-schema` in `.hadolint.yaml`); each rule also takes it as its own option:
+    /// ```toml
+    /// [rules.label-not-semver]
+    /// label-schema = ["org.opencontainers.image.version=semver"]
+    /// ```
+    ///
+    /// ## Options
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM alpine:3.20
+    /// LABEL org.opencontainers.image.version="v1.4"
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// FROM alpine:3.20
+    /// LABEL org.opencontainers.image.version="1.4.2"
+    /// ```
+    ///
+    /// ## References
+    /// - [OCI image annotations](https://github.com/opencontainers/image-spec/blob/main/annotations.md)
+    /// - hadolint's [`DL3056`](https://github.com/hadolint/hadolint/wiki/DL3056)
+    pub struct LabelNotSemver {
+        code: "DF555",
+        name: "label-not-semver",
+        category: Style,
+        severity: Warning,
+        fix: None,
+        peers: [Peer::Hadolint("DL3056")],
+        options: [label_schema::SCHEMA_OPTION],
+    }
+}
+
+impl Rule for LabelNotSemver {
+    fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
+        label_schema::check_typed(
+            ctx,
+            out,
+            LabelType::SemVer,
+            label_schema::is_semver,
+            "a semantic version",
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{lint, OptValue, RuleMeta, RuleOptions, Settings};
+    use crate::syntax::Document;
+
+    const R: &RuleMeta = &LabelNotSemver::META;
+
+    fn spans(src: &str) -> Vec<String> {
+        let mut settings = Settings::select([R.code]);
+        let schema = vec![
+            "org.opencontainers.image.version=semver".to_string(),
+            "other=text".to_string(),
+        ];
+        settings.options.push((
+            R.name.to_string(),
+            RuleOptions::new().with("label-schema", OptValue::List(schema)),
+        ));
+        lint(&Document::parse(src), &settings, None)
+            .iter()
+            .map(|d| src[d.range.clone()].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn checks_the_labels_of_its_type() {
+        assert_eq!(
+            spans("FROM a\nLABEL org.opencontainers.image.version=\"v1.4\" other=\"v1.4\"\n"),
+            ["\"v1.4\""]
+        );
+        assert!(spans("FROM a\nLABEL org.opencontainers.image.version=\"1.4.2\"\n").is_empty());
+        assert!(spans("FROM a\nARG V\nLABEL org.opencontainers.image.version=$V\n").is_empty());
+    }
+
+    #[test]
+    fn silent_without_a_schema() {
+        let src = "FROM a\nLABEL org.opencontainers.image.version=\"v1.4\"\n";
+        assert!(lint(&Document::parse(src), &Settings::select([R.code]), None).is_empty());
+    }
+}
