@@ -17,7 +17,7 @@ fn dflint_toml_selects_ignores_and_sets_severity() {
     p.file("Dockerfile", LATEST);
     p.file(
         ".dflint.toml",
-        "select = [\"DF3\", \"style\"]\nignore = [\"DF501\"]\n[severity]\nlatest-tag = \"error\"\n",
+        "select = [\"DF3\", \"style\"]\nignore = [\"DF501\", \"DF54\"]\n[severity]\nlatest-tag = \"error\"\n",
     );
     let run = p.run(&["--format", "json", "Dockerfile"]);
     run.expect_code(1);

@@ -33,7 +33,7 @@
 //! - `unknown-instruction`, `unknown-flag`: BuildKit refuses the file, so an unknown instruction is read as the
 //!   fixed file's known instruction whose first line reads the same after the keyword, and an unknown flag as the
 //!   fixed file's flag with the same value on the same instruction.
-//! - `add-instead-of-copy`: an `ADD` is read as the fixed file's `COPY` on its line, with the same flags and words,
+//! - `add-instead-of-copy`: an `ADD` is read as a `COPY` of the fixed file with the same flags and words,
 //!   when every source is a folder of the build context (the folder dflint ran in) or a text file there that is no
 //!   tar archive: `ADD` copies those as `COPY` does.
 //!
@@ -414,17 +414,23 @@ fn as_meant(
             || std::fs::read_to_string(&path)
                 .is_ok_and(|t| !t.starts_with("BZh") && t.get(257..262) != Some("ustar"))
     };
-    for slot in out.iter_mut().filter(|i| i.cmd == "add") {
+    // Other fixes may move lines, so an ADD is matched with a COPY of the same flags and words that the fixed file
+    // has more of than the original.
+    let same =
+        |a: &Ins, b: &Ins| a.flags == b.flags && a.value == b.value && a.heredocs == b.heredocs;
+    let copies = |list: &[Ins], like: &Ins| {
+        list.iter()
+            .filter(|i| i.cmd == "copy" && same(i, like))
+            .count()
+    };
+    for k in 0..out.len() {
+        if out[k].cmd != "add" || !out[k].heredocs.is_empty() {
+            continue;
+        }
+        let slot = out[k].clone();
         let sources = &slot.value[..slot.value.len().saturating_sub(1)];
-        let as_copy = fixed.iter().any(|f| {
-            f.line == slot.line
-                && f.cmd == "copy"
-                && f.flags == slot.flags
-                && f.value == slot.value
-                && f.heredocs == slot.heredocs
-        });
-        if as_copy && slot.heredocs.is_empty() && sources.iter().all(|s| plain(s)) {
-            slot.cmd = "copy".to_string();
+        if copies(fixed, &slot) > copies(&out, &slot) && sources.iter().all(|s| plain(s)) {
+            out[k].cmd = "copy".to_string();
         }
     }
     for slot in &mut out {

@@ -122,8 +122,8 @@ fn selection_prefers_the_more_specific_selector() {
         [
             "DF101", "DF102", "DF103", "DF104", "DF105", "DF106", "DF107", "DF108", "DF109",
             "DF110", "DF111", "DF112", "DF113", "DF114", "DF115", "DF130", "DF131", "DF132",
-            "DF133", "DF134", "DF141", "DF201", "DF202", "DF301", "DF302", "DF305", "DF306",
-            "DF307", "DF311"
+            "DF133", "DF134", "DF141", "DF150", "DF151", "DF152", "DF201", "DF202", "DF210",
+            "DF211", "DF301", "DF302", "DF305", "DF306", "DF307", "DF311"
         ]
     );
 }
