@@ -1,5 +1,5 @@
 //! The peers' checks dflint deliberately does not have, and why: with the rules' declared peers, this answers
-//! `dflint rule DL1001` for every code of hadolint and BuildKit, and the rule index lists them.
+//! `dflint rule InvalidBaseImagePlatform` for every code of hadolint and BuildKit, and the rule index lists them.
 //!
 //! A code belongs here only by a decision, never as a to-do: a check no rule covers yet is simply absent, and the
 //! lookup says so. When a rule declares one of these codes as its peer, the entry must go (a test checks it).
@@ -19,13 +19,6 @@ pub struct Absence {
 }
 
 pub const ABSENCES: &[Absence] = &[
-    Absence {
-        peer: Peer::Hadolint("DL1001"),
-        checks: "any inline `# hadolint ignore=` comment",
-        why: "an inline suppression next to the line it excuses is the most precise way to accept a finding; \
-              what goes wrong with them is that they outlive the finding they were written for",
-        instead: &["unused-suppression"],
-    },
     Absence {
         peer: Peer::BuildKit("InvalidBaseImagePlatform"),
         checks: "a base image whose platform differs from the target platform",

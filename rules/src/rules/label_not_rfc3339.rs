@@ -22,6 +22,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Options
+    /// `label-schema`: the labels the project expects, each `name=type` (types: `text`, `url`, `email`, `hash`,
+    /// `rfc3339`, `semver`, `spdx`); `[labels] schema` in `.dflint.toml` sets it for every label rule.
     ///
     /// ## Example
     /// ```dockerfile

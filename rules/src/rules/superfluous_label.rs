@@ -19,6 +19,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Options
+    /// `label-schema`: the labels the project expects, each `name=type` (types: `text`, `url`, `email`, `hash`,
+    /// `rfc3339`, `semver`, `spdx`); `[labels] schema` in `.dflint.toml` sets it for every label rule.
+    /// `strict-labels`: report labels the schema does not name; `[labels] strict` sets it.
     ///
     /// ## Example
     /// ```dockerfile
