@@ -83,6 +83,11 @@ pub fn page(id: &str) -> Result<String, String> {
         return Ok(render_page(rule));
     }
     let code = id.trim();
+    if code.eq_ignore_ascii_case(crate::shellcheck::CODE)
+        || code.eq_ignore_ascii_case(crate::shellcheck::NAME)
+    {
+        return Ok(crate::shellcheck::page());
+    }
     let shared = rules_for_peer(code);
     if shared.len() > 1 {
         let mut out = format!("`{code}` is covered by {} dflint rules:\n\n", shared.len());
@@ -121,8 +126,16 @@ pub fn page(id: &str) -> Result<String, String> {
         return Ok(out);
     }
     if let Some(tool) = peer_tool_of(code) {
+        let external = if code.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("SC")) {
+            format!(
+                " natively; `dflint check --shellcheck` reports it through the `shellcheck` program ({})",
+                crate::shellcheck::CODE
+            )
+        } else {
+            " yet".to_string()
+        };
         return Err(format!(
-            "`{code}` is a {tool} check that no dflint rule covers yet; `dflint rules` lists what dflint checks"
+            "`{code}` is a {tool} check that no dflint rule covers{external}; `dflint rules` lists what dflint checks"
         ));
     }
     let near = suggestions(id);

@@ -35,6 +35,25 @@ pub fn code_of(d: &Diagnostic) -> Option<&str> {
     (d.code == CODE).then(|| d.message.split(':').next())?
 }
 
+/// ShellCheck's own page for a finding of the program (its wiki has one per code).
+pub fn wiki_url(d: &Diagnostic) -> Option<String> {
+    code_of(d).map(|code| format!("https://www.shellcheck.net/wiki/{code}"))
+}
+
+/// What `dflint rule DF799` (or `shellcheck`) prints.
+pub fn page() -> String {
+    format!(
+        "# {CODE} `{NAME}`: the findings of the `shellcheck` program\n\n\
+         `dflint check --shellcheck` (or `shellcheck = true` in `.dflint.toml`) runs the `shellcheck` program, when it \
+         is installed, on every RUN script of each Dockerfile, for the ShellCheck codes that no dflint rule reads \
+         natively; its findings carry the code {CODE} and name their ShellCheck code at the start of the message \
+         (`SC2034: ...`).\n\
+         Each ShellCheck code has its page at https://www.shellcheck.net/wiki/SC<number>.\n\
+         Suppress one with `# dflint ignore=SC2034` (or `# hadolint ignore=SC2034`) above the instruction, or all of \
+         them with `--ignore {CODE}`.\n"
+    )
+}
+
 /// The ShellCheck codes dflint's own rules read (`all`: none, so the program reports everything).
 fn native_codes() -> Vec<&'static str> {
     all_rules()

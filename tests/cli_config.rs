@@ -360,8 +360,10 @@ fn suppression_comments_of_dflint_and_hadolint() {
 }
 
 /// (line, code) of each finding in a JSON report.
+/// The findings as (line, code), sorted: the order of findings within a line is not what these tests check.
 fn found(run: &support::Run) -> Vec<(u64, String)> {
-    run.json()
+    let mut found: Vec<_> = run
+        .json()
         .as_array()
         .unwrap()
         .iter()
@@ -371,7 +373,9 @@ fn found(run: &support::Run) -> Vec<(u64, String)> {
                 d["code"].as_str().unwrap().to_string(),
             )
         })
-        .collect()
+        .collect();
+    found.sort();
+    found
 }
 
 const LABELLED: &str = "FROM quay.io/x/y:1\nFROM ghcr.io/x/y:1\nLABEL org.opencontainers.image.source=\"example.com\" extra=1\n";

@@ -104,11 +104,11 @@ fn bad_dflint_toml_files_name_line_column_and_expectation() {
     let cases = [
         (
             "select = [\"DF1\"]\nselec = [\"a\"]\n",
-            "/repo/.dflint.toml:2:1: unknown field `selec`, expected one of `select`, `extend-select`, `ignore`, `severity-threshold`, `exclude`, `unsafe-fixes`, `shellcheck`, `severity`, `rules`",
+            "/repo/.dflint.toml:2:1: unknown field `selec`, expected one of `select`, `extend-select`, `ignore`, `severity-threshold`, `exclude`, `unsafe-fixes`, `shellcheck`, `severity`, `rules`, `labels`, `no-color`",
         ),
         (
             "[rules.latest-tag]\nallowed = []\n[bogus]\n",
-            "/repo/.dflint.toml:3:2: unknown field `bogus`, expected one of `select`, `extend-select`, `ignore`, `severity-threshold`, `exclude`, `unsafe-fixes`, `shellcheck`, `severity`, `rules`",
+            "/repo/.dflint.toml:3:2: unknown field `bogus`, expected one of `select`, `extend-select`, `ignore`, `severity-threshold`, `exclude`, `unsafe-fixes`, `shellcheck`, `severity`, `rules`, `labels`, `no-color`",
         ),
         ("select = \"DF1\"\n", "/repo/.dflint.toml:1:10: invalid type: string \"DF1\", expected an array"),
         ("ignore = [\"DF1\", 2]\n", "/repo/.dflint.toml:1:18: invalid type: integer `2`, expected a string"),

@@ -103,3 +103,44 @@ fn suppression_comments_name_shellcheck_codes() {
     assert_eq!(found[0].0, 4);
     assert!(found[0].1.starts_with("SC2034"));
 }
+
+#[test]
+fn the_programs_findings_point_to_shellchecks_pages() {
+    let p = Project::new();
+    p.file("Dockerfile", SRC);
+    let run = p.run(&[
+        "--format",
+        "json",
+        "--select",
+        "shell",
+        "--shellcheck",
+        "Dockerfile",
+    ]);
+    let json = run.json();
+    let sc2034 = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["message"].as_str().unwrap().starts_with("SC2034"))
+        .expect("SC2034 reported");
+    assert_eq!(sc2034["url"], "https://www.shellcheck.net/wiki/SC2034");
+    let text = p.run(&["--select", "shell", "--shellcheck", "Dockerfile"]);
+    assert!(
+        text.stdout
+            .contains("docs: https://www.shellcheck.net/wiki/SC2034 (or `dflint rule DF799`)"),
+        "{}",
+        text.stdout
+    );
+    // The code the findings carry has a page, and so has a ShellCheck code no rule reads.
+    let page = p.run(&["rule", "DF799"]);
+    page.expect_code(0);
+    assert!(page.stdout.contains("--shellcheck"), "{}", page.stdout);
+    let uncovered = p.run(&["rule", "SC2034"]);
+    assert!(
+        uncovered
+            .stderr
+            .contains("`dflint check --shellcheck` reports it"),
+        "{}",
+        uncovered.stderr
+    );
+}

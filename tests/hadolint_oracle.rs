@@ -246,6 +246,10 @@ const AGREE: &[(&str, &str)] = &[
     ("DL3055", "FROM debian:12\nLABEL revision=main\nLABEL revision=0123abc\n"),
     ("DL3056", "FROM debian:12\nLABEL version=v1.2\nLABEL version=1.2.3-rc.1\n"),
     ("DL3058", "FROM debian:12\nLABEL author=\"Jane Doe\"\nLABEL author=jane@example.com\n"),
+    // constant-from-platform (DL3029), secret-in-arg-or-env (DL3064), redundant-target-platform (DL3065).
+    ("DL3029", "FROM --platform=linux/arm64 debian:12 AS f\nFROM --platform=$BUILDPLATFORM debian:12 AS e\nFROM --platform=${TARGETPLATFORM} debian:12\n"),
+    ("DL3064", "FROM debian:12\nARG GPG_KEY=abc\nARG DB_PASSWORD\nENV API_TOKEN=2\nARG PUBLIC_KEY\nENV MYSQL_ROOT_PASSWORD=x\nARG NPM_TOKEN\n"),
+    ("DL3065", "FROM --platform=$TARGETPLATFORM debian:12 AS c\nFROM --platform=${TARGETPLATFORM} debian:12 AS d\nFROM --platform=$BUILDPLATFORM debian:12\n"),
 ];
 
 /// Documented differences: (code, Dockerfile, hadolint's lines, dflint's lines).
@@ -323,6 +327,12 @@ const DIFFER: &[(&str, &str, &[usize], &[usize])] = &[
     ("DL3066", "FROM debian:12\nUSER ${APP_USER}\n", &[2], &[]),
     // missing-label: only the final stage's labels reach the image.
     ("DL3049", "FROM debian:12 AS build\nRUN make\nFROM debian:12\nLABEL author=a@b.c created=2024-05-01T12:30:00Z license=MIT revision=0123abc source=https://x title=t version=1.0.0\n", &[1], &[]),
+    // constant-from-platform: a stage named for its platform and a variable are left alone (as BuildKit does).
+    ("DL3029", "FROM --platform=linux/amd64 debian:12 AS build_amd64\nARG PLAT=linux/amd64\nFROM --platform=$PLAT debian:12\n", &[1, 3], &[]),
+    // secret-in-arg-or-env: a `_FILE` name holds a path, not a secret.
+    ("DL3064", "FROM debian:12\nENV PASSWORD_FILE=/run/secrets/pw\n", &[2], &[]),
+    // redundant-target-platform: the default of `${TARGETPLATFORM:-...}` never applies.
+    ("DL3065", "FROM --platform=${TARGETPLATFORM:-linux/amd64} debian:12\n", &[], &[1]),
 ];
 
 #[test]

@@ -108,7 +108,7 @@ fn diagnostic(
         name: diagnostic.name,
         severity: diagnostic.severity.as_str(),
         message: diagnostic.message.clone(),
-        url: diagnostic.docs_url(),
+        url: crate::shellcheck::wiki_url(diagnostic).or_else(|| diagnostic.docs_url()),
         range: JsonRange::new(index, &diagnostic.range),
         fix: diagnostic.fix.as_ref().map(|f| fix(path, index, f)),
     }

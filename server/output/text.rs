@@ -59,7 +59,8 @@ fn report(diagnostic: &Diagnostic, source: &str) -> Report<()> {
         notes.push(format!("help: {}", fix.title));
     }
     // The page is always at hand offline; a link only where the project has a public home.
-    notes.push(match diagnostic.docs_url() {
+    let url = crate::shellcheck::wiki_url(diagnostic).or_else(|| diagnostic.docs_url());
+    notes.push(match url {
         Some(url) => format!("docs: {url} (or `{}`)", docs_command(diagnostic.code)),
         None => format!("docs: `{}`", docs_command(diagnostic.code)),
     });

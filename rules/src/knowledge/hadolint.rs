@@ -8,12 +8,9 @@ pub struct HadolintRule {
     pub code: &'static str,
     /// What it checks, in a few words.
     pub checks: &'static str,
-    /// Why dflint has no rule for it (shown only while no rule declares the code).
+    /// Why dflint has no rule for it (shown only while no rule declares the code; every code has a rule today).
     pub absent: Option<&'static str>,
 }
-
-const PACKAGES: Option<&str> =
-    Some("Not yet: the package-manager rules (pinning, `-y`, `apt`, `zypper`) are being added.");
 
 const fn rule(code: &'static str, checks: &'static str) -> HadolintRule {
     HadolintRule {
@@ -23,67 +20,56 @@ const fn rule(code: &'static str, checks: &'static str) -> HadolintRule {
     }
 }
 
-const fn absent(
-    code: &'static str,
-    checks: &'static str,
-    why: Option<&'static str>,
-) -> HadolintRule {
-    HadolintRule {
-        code,
-        checks,
-        absent: why,
-    }
-}
-
 /// Every DL rule of hadolint 2.15.1, by code.
 pub static HADOLINT_RULES: &[HadolintRule] = &[
     rule("DL1001", "inline `# hadolint ignore=` comments"),
     rule("DL3000", "relative `WORKDIR`"),
-    rule("DL3001", "commands pointless in a build (`ssh`, `vim`, `service` ...)"),
+    rule(
+        "DL3001",
+        "commands pointless in a build (`ssh`, `vim`, `service` ...)",
+    ),
     rule("DL3002", "last `USER` is root"),
     rule("DL3003", "`cd` in `RUN` instead of `WORKDIR`"),
     rule("DL3004", "`sudo` in `RUN`"),
     rule("DL3006", "image without a tag"),
     rule("DL3007", "image tagged `latest`"),
-    absent("DL3008", "unpinned `apt-get install`", PACKAGES),
+    rule("DL3008", "unpinned `apt-get install`"),
     rule("DL3009", "apt lists left in the layer"),
     rule("DL3010", "archive copied, then unpacked in `RUN`"),
     rule("DL3011", "`EXPOSE` port out of range"),
     rule("DL3012", "several `HEALTHCHECK`s"),
-    absent("DL3013", "unpinned `pip install`", PACKAGES),
-    absent("DL3014", "`apt-get install` without `-y`", PACKAGES),
-    rule("DL3015", "`apt-get install` without `--no-install-recommends`"),
-    absent("DL3016", "unpinned `npm install`", PACKAGES),
-    absent("DL3018", "unpinned `apk add`", PACKAGES),
+    rule("DL3013", "unpinned `pip install`"),
+    rule("DL3014", "`apt-get install` without `-y`"),
+    rule(
+        "DL3015",
+        "`apt-get install` without `--no-install-recommends`",
+    ),
+    rule("DL3016", "unpinned `npm install`"),
+    rule("DL3018", "unpinned `apk add`"),
     rule("DL3019", "`apk add` without `--no-cache`"),
     rule("DL3020", "`ADD` of local files"),
-    rule("DL3021", "several sources copied to a destination without `/`"),
+    rule(
+        "DL3021",
+        "several sources copied to a destination without `/`",
+    ),
     rule("DL3022", "`COPY --from` of an undefined stage"),
     rule("DL3023", "`COPY --from` of its own stage"),
     rule("DL3024", "duplicate stage names"),
     rule("DL3025", "`CMD`/`ENTRYPOINT` in shell form"),
     rule("DL3026", "base image from a registry not allowed"),
-    absent("DL3027", "`apt` instead of `apt-get`", PACKAGES),
-    absent("DL3028", "unpinned `gem install`", PACKAGES),
-    absent(
-        "DL3029",
-        "`FROM --platform`",
-        Some(
-            "Not yet: BuildKit's `FromPlatformFlagConstDisallowed`, being added with the BuildKit checks, reports a \
-             constant platform; a `--platform` from `$BUILDPLATFORM` or another variable is how multi-platform \
-             builds are written and is not wrong.",
-        ),
-    ),
-    absent("DL3030", "`yum install` without `-y`", PACKAGES),
+    rule("DL3027", "`apt` instead of `apt-get`"),
+    rule("DL3028", "unpinned `gem install`"),
+    rule("DL3029", "`FROM --platform`"),
+    rule("DL3030", "`yum install` without `-y`"),
     rule("DL3032", "`yum clean all` missing"),
-    absent("DL3033", "unpinned `yum install`", PACKAGES),
-    absent("DL3034", "`zypper install` without `-y`", PACKAGES),
-    absent("DL3035", "`zypper dist-upgrade`", PACKAGES),
+    rule("DL3033", "unpinned `yum install`"),
+    rule("DL3034", "`zypper install` without `-y`"),
+    rule("DL3035", "`zypper dist-upgrade`"),
     rule("DL3036", "`zypper clean` missing"),
-    absent("DL3037", "unpinned `zypper install`", PACKAGES),
-    absent("DL3038", "`dnf install` without `-y`", PACKAGES),
+    rule("DL3037", "unpinned `zypper install`"),
+    rule("DL3038", "`dnf install` without `-y`"),
     rule("DL3040", "`dnf clean all` missing"),
-    absent("DL3041", "unpinned `dnf install`", PACKAGES),
+    rule("DL3041", "unpinned `dnf install`"),
     rule("DL3042", "pip's cache left in the layer"),
     rule("DL3043", "`ONBUILD` of `ONBUILD`, `FROM` or `MAINTAINER`"),
     rule("DL3044", "`ENV` referring to a variable it sets itself"),
@@ -104,18 +90,10 @@ pub static HADOLINT_RULES: &[HadolintRule] = &[
     rule("DL3059", "consecutive `RUN`s"),
     rule("DL3060", "yarn's cache left in the layer"),
     rule("DL3061", "instruction before `FROM`"),
-    absent("DL3062", "unpinned `go install`", PACKAGES),
+    rule("DL3062", "unpinned `go install`"),
     rule("DL3063", "reserved stage name"),
-    absent(
-        "DL3064",
-        "secrets in `ARG` or `ENV`",
-        Some("Not yet: BuildKit's `SecretsUsedInArgOrEnv` is being added with the BuildKit checks."),
-    ),
-    absent(
-        "DL3065",
-        "`FROM --platform=$TARGETPLATFORM`",
-        Some("Not yet: BuildKit's `RedundantTargetPlatform` is being added with the BuildKit checks."),
-    ),
+    rule("DL3064", "secrets in `ARG` or `ENV`"),
+    rule("DL3065", "`FROM --platform=$TARGETPLATFORM`"),
     rule("DL3066", "non-numeric `USER`"),
     rule("DL3067", "`COPY --from=<stage> / /`"),
     rule("DL4000", "`MAINTAINER`"),

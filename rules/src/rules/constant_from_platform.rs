@@ -15,6 +15,11 @@ declare_rule! {
     /// check is quiet.
     /// BuildKit's `FromPlatformFlagConstDisallowed` check reports the same.
     ///
+    /// ## Differences from hadolint
+    /// hadolint's `DL3029` reports every `--platform` that does not name `$BUILDPLATFORM` or `$TARGETPLATFORM`: also
+    /// a stage named for its platform (`AS build_amd64`), which is built for one platform on purpose, and a variable
+    /// (`--platform=$PLATFORM`), which the build can set. Both are left alone here, as BuildKit's check does.
+    ///
     /// ## Example
     /// ```dockerfile
     /// FROM --platform=linux/amd64 alpine AS base
@@ -30,13 +35,14 @@ declare_rule! {
     /// ## References
     /// - [FROM](https://docs.docker.com/reference/dockerfile/#from)
     /// - BuildKit's [`FromPlatformFlagConstDisallowed`](https://docs.docker.com/reference/build-checks/from-platform-flag-const-disallowed/)
+    /// - hadolint's [`DL3029`](https://github.com/hadolint/hadolint/wiki/DL3029)
     pub struct ConstantFromPlatform {
         code: "DF115",
         name: "constant-from-platform",
         category: Correctness,
         severity: Warning,
         fix: None,
-        peers: [Peer::BuildKit("FromPlatformFlagConstDisallowed")],
+        peers: [Peer::BuildKit("FromPlatformFlagConstDisallowed"), Peer::Hadolint("DL3029")],
         options: [],
     }
 }

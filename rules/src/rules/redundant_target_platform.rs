@@ -10,6 +10,11 @@ declare_rule! {
     /// `$TARGETPLATFORM` changes nothing and only makes a reader wonder why it is there.
     /// BuildKit's `RedundantTargetPlatform` check reports the same.
     ///
+    /// ## Differences from hadolint
+    /// hadolint's `DL3065` reports `$TARGETPLATFORM` and `${TARGETPLATFORM}` but not `${TARGETPLATFORM:-linux/amd64}`;
+    /// the default there never applies (BuildKit always sets `TARGETPLATFORM`), so the flag is as redundant and this
+    /// rule reports it, as BuildKit's check does.
+    ///
     /// ## Example
     /// ```dockerfile
     /// FROM --platform=$TARGETPLATFORM alpine AS builder
@@ -34,13 +39,14 @@ declare_rule! {
     /// - [FROM](https://docs.docker.com/reference/dockerfile/#from)
     /// - [Automatic platform ARGs](https://docs.docker.com/reference/dockerfile/#automatic-platform-args-in-the-global-scope)
     /// - BuildKit's [`RedundantTargetPlatform`](https://docs.docker.com/reference/build-checks/redundant-target-platform/)
+    /// - hadolint's [`DL3065`](https://github.com/hadolint/hadolint/wiki/DL3065)
     pub struct RedundantTargetPlatform {
         code: "DF521",
         name: "redundant-target-platform",
         category: Style,
         severity: Warning,
         fix: Sometimes,
-        peers: [Peer::BuildKit("RedundantTargetPlatform")],
+        peers: [Peer::BuildKit("RedundantTargetPlatform"), Peer::Hadolint("DL3065")],
         options: [],
         changes: [Rewrite],
     }

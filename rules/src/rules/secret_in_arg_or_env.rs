@@ -19,6 +19,12 @@ declare_rule! {
     /// the id of a public key that verifies a download (25 of BuildKit's 72 findings on dflint's corpus were
     /// docker-library's `ENV GPG_KEY`).
     ///
+    /// ## Differences from hadolint
+    /// hadolint's `DL3064` reports the same names, and also a name with a `file` part (`PASSWORD_FILE`), which holds
+    /// the path of a secret file (docker-library images read `*_FILE` variables so that secrets can stay out of the
+    /// image): not a secret, not reported here. It reports at most one finding per instruction; this rule reports
+    /// each name, so `ENV MY_SECRET=1 API_TOKEN=2` gives two.
+    ///
     /// ## Example
     /// ```dockerfile
     /// FROM amazon/aws-cli:2.17.0
@@ -38,13 +44,14 @@ declare_rule! {
     /// ## References
     /// - [Build secrets](https://docs.docker.com/build/building/secrets/)
     /// - BuildKit's [`SecretsUsedInArgOrEnv`](https://docs.docker.com/reference/build-checks/secrets-used-in-arg-or-env/)
+    /// - hadolint's [`DL3064`](https://github.com/hadolint/hadolint/wiki/DL3064)
     pub struct SecretInArgOrEnv {
         code: "DF202",
         name: "secret-in-arg-or-env",
         category: Security,
         severity: Warning,
         fix: None,
-        peers: [Peer::BuildKit("SecretsUsedInArgOrEnv")],
+        peers: [Peer::BuildKit("SecretsUsedInArgOrEnv"), Peer::Hadolint("DL3064")],
         options: [],
     }
 }

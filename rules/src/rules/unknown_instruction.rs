@@ -32,6 +32,8 @@ declare_rule! {
     /// BuildKit refuses the whole file over an unknown instruction (and every build on the image over one in an
     /// `ONBUILD` trigger), so it could never have worked as written: the fix is safe.
     /// When several instructions are that close, the fix picks the nearest, which may not be the one meant: unsafe.
+    /// An indented line gets no fix: it is most often the rest of the instruction above that lost its `\`
+    /// (`\tapk add curl` after a `RUN`), which a new keyword would not mend.
     ///
     /// ## References
     /// - [Dockerfile reference](https://docs.docker.com/reference/dockerfile/)
@@ -79,8 +81,20 @@ fn check_one(ctx: &Context, ins: &Instruction, out: &mut Vec<Diagnostic>) {
         .first()
         .is_none_or(|s| ins.range.start < ctx.doc().instructions()[s.from].range.start);
     candidates.retain(|c| accepted(c, ins, before_from));
+    // An indented line is most often the rest of the instruction above that lost its `\` (`\tapk add ...` after a
+    // RUN): renaming its first word (`apk` to `ADD`) would make a different instruction out of a shell command.
+    let text = ctx.doc().text();
+    let line_start = text[..ins.keyword.start]
+        .rfind(['\n', '\r'])
+        .map_or(0, |i| i + 1);
+    let indented = text[line_start..ins.keyword.start].contains([' ', '\t']);
+    if indented {
+        candidates.clear();
+    }
     let mut message = format!("unknown instruction `{word}`");
-    if !candidates.is_empty() {
+    if indented {
+        message.push_str("; if this line continues the instruction above, end that line with `\\`");
+    } else if !candidates.is_empty() {
         let list: Vec<String> = candidates.iter().map(|c| format!("`{c}`")).collect();
         message.push_str(&format!("; did you mean {}?", list.join(" or ")));
     }
@@ -134,6 +148,19 @@ mod tests {
                 ("FROM a\nONBUILD FOO x\n", &["FOO"]),
             ],
         );
+    }
+
+    #[test]
+    fn an_indented_line_gets_no_rename() {
+        let found = spec::diagnostics(R, "FROM a\nRUN apk update\n\tapk add curl\nRUNN x\n");
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].fix.is_none(), "{:?}", found[0]);
+        assert!(
+            found[0].message.contains("continues the instruction above"),
+            "{}",
+            found[0].message
+        );
+        assert!(found[1].fix.is_some(), "{:?}", found[1]);
     }
 
     #[test]
