@@ -75,7 +75,8 @@ struct StageSnapshot {
     config: BTreeMap<String, String>,
     /// Per instruction after FROM: its identity (kind and BuildKit's reading), its first line and its effects.
     instructions: Vec<(String, String, Effects)>,
-    /// Dependent pairs, as positions in `instructions`.
+    /// Dependent pairs, as positions in `instructions`, in order (looked up by binary search: a stage of n
+    /// instructions has up to n² pairs, and the comparison asks about every pair).
     edges: Vec<(usize, usize)>,
     /// What its instructions read of earlier stages: (reader's position, stage, writer's position in that stage).
     cross: Vec<(usize, usize, usize)>,
@@ -142,6 +143,7 @@ impl Snapshot {
                     )
                 })
                 .collect();
+            // In order by construction (`a`, then `b`, ascending).
             let mut edges = Vec::new();
             for a in body.clone() {
                 for b in a + 1..body.end {
@@ -671,7 +673,7 @@ fn supplied(
         inserted
             && !writes.unknown
             && !writes.paths.is_empty()
-            && a.edges.contains(&(z, later))
+            && a.edges.binary_search(&(z, later)).is_ok()
             && writes.paths.iter().all(|p| {
                 moved.paths.iter().any(|m| {
                     m.reach == super::access::Reach::Tree
@@ -709,8 +711,8 @@ fn compare_stage(
             a.instructions[new].1
         ));
     }
-    let edge_b = |x: usize, y: usize| b.edges.contains(&(x.min(y), x.max(y)));
-    let edge_a = |x: usize, y: usize| a.edges.contains(&(x.min(y), x.max(y)));
+    let edge_b = |x: usize, y: usize| b.edges.binary_search(&(x.min(y), x.max(y))).is_ok();
+    let edge_a = |x: usize, y: usize| a.edges.binary_search(&(x.min(y), x.max(y))).is_ok();
     let may_rewrite =
         has(changes, Change::Rewrite) || has(changes, Change::Merge) || has(changes, Change::Split);
     for x in 0..map.len() {
