@@ -27,9 +27,9 @@ fn lint_and_fix_keep_their_promises_on_the_corpus() {
         return;
     }
     let settings = Settings::default();
-    let mut failures = Vec::new();
-    let mut stats = (0usize, 0usize, 0usize);
-    for path in &files {
+    let results = support::map_on_all_cores(&files, |path| {
+        let mut failures = Vec::new();
+        let mut stats = (0usize, 0usize, 0usize);
         let bytes = std::fs::read(path).unwrap();
         let name = path.display().to_string();
         let doc = Document::parse_bytes(&bytes);
@@ -74,6 +74,15 @@ fn lint_and_fix_keep_their_promises_on_the_corpus() {
             let titles: Vec<&str> = again.applied.iter().map(|a| a.name).collect();
             failures.push(format!("{name}: a second fix run still applied {titles:?}"));
         }
+        (stats, failures)
+    });
+    let mut failures = Vec::new();
+    let mut stats = (0usize, 0usize, 0usize);
+    for ((diags, applied, refused), found) in results {
+        stats.0 += diags;
+        stats.1 += applied;
+        stats.2 += refused;
+        failures.extend(found);
     }
     eprintln!(
         "{} files, {} diagnostics, {} fixes applied, {} refusals",

@@ -198,17 +198,16 @@ fn the_variants_of_the_corpus_fix_to_the_same_variant() {
         }
     }
     files.sort();
-    let mut failures = Vec::new();
-    let mut checked = 0;
-    for path in &files {
-        let Ok(text) = std::fs::read_to_string(path) else {
-            continue;
-        };
-        let Some(lf) = lf_form(&text) else { continue };
-        checked += 1;
+    let results = support::map_on_all_cores(&files, |path| {
+        let text = std::fs::read_to_string(path).ok()?;
+        let lf = lf_form(&text)?;
         let rel = path.strip_prefix(&corpus).unwrap_or(Path::new(""));
+        let mut failures = Vec::new();
         check(&rel.display().to_string(), &lf, None, &mut failures);
-    }
+        Some(failures)
+    });
+    let checked = results.iter().flatten().count();
+    let failures: Vec<String> = results.into_iter().flatten().flatten().collect();
     eprintln!("line endings: {checked} corpus files in 8 variants");
     report(failures);
 }

@@ -1,7 +1,10 @@
-//! Shared by the optimizer specs: a build context read from a fixture folder, and small checks on fixed files.
+//! Shared by the optimizer specs: a build context read from a fixture folder, and small checks on fixed files;
+//! and by the corpus tests, the corpus and a way to go over its files on every core.
 #![allow(dead_code)]
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use dflint_rules::engine::{BuildContext, Diagnostic};
 
@@ -58,6 +61,37 @@ pub fn files(root: &Path) -> Vec<PathBuf> {
     }
     out.sort();
     out
+}
+
+/// `f` on every item, on every core (the test harness runs one test binary at a time, and a corpus test is most of
+/// its binary's time); the results in the items' order.
+pub fn map_on_all_cores<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(item) = items.get(i) else { break };
+                let result = f(item);
+                *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .expect("every item was processed")
+        })
+        .collect()
 }
 
 /// Compares `got` with the file `expected`; `DFLINT_UPDATE_FIXTURES=1` writes it instead (review the diff).
