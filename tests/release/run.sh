@@ -6,7 +6,9 @@
 #   by podman around the prebuilt binary (its Rust build stage needs a registry this machine cannot reach), run
 #   on a sample folder mounted at /src with no network; and the root Dockerfile passes `dflint check`;
 # - the Python wheel: installed into a fresh virtual environment without an index, `dflint` on its PATH.
-# The VS Code package is tested in code-server by tests/editors/vscode.sh (DFLINT_PLATFORM_VSIX).
+# - the VS Code packaging script (vscode-extension/scripts/package.sh, as scripts/release runs it): an absolute
+#   --out folder and a relative --out file, from another folder, get the package where asked and printed as such.
+# The VS Code package itself is tested in code-server by tests/editors/vscode.sh (DFLINT_PLATFORM_VSIX).
 #
 #   tests/release/run.sh [DIST]      (default: dist/, as scripts/release writes it)
 set -euo pipefail
@@ -120,5 +122,27 @@ status=$?
 set -e
 ((status == 1)) && grep -qF "DF301" <<<"$out" || fail "the wheel's dflint check: exit $status"$'\n'"$out"
 pass "$(basename "${wheels[0]}") ($(stat -c %s "${wheels[0]}") bytes): installed in a fresh venv, --version, check"
+
+# -- the VS Code packaging script's --out ----------------------------------------------------------------
+# scripts/release made the bundle and installed the npm dependencies: --no-build packages what is there.
+package="$root/vscode-extension/scripts/package.sh"
+[[ -f "$root/vscode-extension/dist/extension.js" ]] || fail "no vscode-extension/dist/extension.js (run scripts/release)"
+before=$(cd "$root/vscode-extension" && find . -path ./node_modules -prune -o -print | sort)
+mkdir -p "$work/vsix/abs" "$work/elsewhere"
+log=$(cd "$work/elsewhere" && DFLINT_BUNDLE_BINARY="$bin" DFLINT_VSCE_TARGET=linux-x64 \
+  sh "$package" --no-build --out "$work/vsix/abs" 2>&1) || fail "package.sh --out $work/vsix/abs failed:"$'\n'"$log"
+want="$work/vsix/abs/dflint-linux-x64-$version.vsix"
+[[ -f "$want" ]] || fail "package.sh --out <absolute folder> wrote no $want:"$'\n'"$(ls -R "$work/vsix")"
+grep -qxF "package.sh: packaged $want" <<<"$log" || fail "package.sh printed another path than $want:"$'\n'"$log"
+unzip -p "$want" extension/bin/linux-x64/dflint | cmp -s - "$bin" || fail "$want does not hold $bin"
+log=$(cd "$work/elsewhere" && sh "$package" --no-build --out rel/dflint.vsix 2>&1) ||
+  fail "package.sh --out rel/dflint.vsix failed:"$'\n'"$log"
+want="$work/elsewhere/rel/dflint.vsix"
+[[ -f "$want" ]] || fail "package.sh --out <relative file> wrote no $want"
+grep -qxF "package.sh: packaged $want" <<<"$log" || fail "package.sh printed another path than $want:"$'\n'"$log"
+unzip -l "$want" | grep -qF extension/package.json || fail "$want is not a VS Code package"
+after=$(cd "$root/vscode-extension" && find . -path ./node_modules -prune -o -print | sort)
+[[ "$before" == "$after" ]] || fail "package.sh left files in vscode-extension/:"$'\n'"$(diff <(echo "$before") <(echo "$after"))"
+pass "package.sh --out: an absolute folder (with the binary inside) and a relative file, from another folder"
 
 echo "release: $passed passed, 0 failed"
