@@ -82,8 +82,9 @@ case "$out" in
 esac
 mkdir -p "$(dirname "$out")"
 
-# vsce 3 is a devDependency, so npx finds it in node_modules and needs no download.
-npx --yes @vscode/vsce@3 "$@" --out "$out"
+# vsce 3 is a devDependency, so npx finds it in node_modules and needs no download. Its prepublish step would
+# build again what was just built (scripts/prepublish.mjs).
+DFLINT_PREBUILT=1 npx --yes @vscode/vsce@3 "$@" --out "$out"
 rm -rf bin
 [ -f "$out" ] || { log "error: vsce wrote no $out"; exit 1; }
 log "packaged $out"
