@@ -15,6 +15,10 @@
 # - the release profile is compiled without optimisation and debug info (CARGO_PROFILE_RELEASE_*), which
 #   cuts the first build from about 5 minutes to 2 on 2 cores and each later one from about 30 s to 10 s.
 #   DFLINT_PRECOMMIT_RELEASE=1 keeps the profile as Cargo.toml has it (what users' pre-commit builds).
+#
+# pre-commit's `cargo install` has no --locked: it resolves the dependencies afresh, from crates.io when the network
+# is there. Without a network, CARGO_NET_OFFLINE=true makes cargo resolve from the crates in its local registry
+# cache, and the whole suite passes that way too (the versions are then the newest cached ones, not Cargo.lock's).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
