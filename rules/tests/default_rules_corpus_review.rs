@@ -245,20 +245,27 @@ fn default_rule_hits_are_the_reviewed_ones() {
         std::env::var_os("DFLINT_REVIEW_DUMP").map(|p| std::fs::File::create(p).unwrap());
     let mut got: BTreeMap<&str, usize> = BTreeMap::new();
     let mut hits: Vec<(String, usize, &str)> = Vec::new();
-    for path in support::files(&root) {
-        let doc = Document::parse_bytes(&std::fs::read(&path).unwrap());
+    let files = support::files(&root);
+    let linted = support::map_on_all_cores(&files, |path| {
+        let doc = Document::parse_bytes(&std::fs::read(path).unwrap());
         let rel = path
             .strip_prefix(&root)
             .unwrap()
             .to_string_lossy()
             .into_owned();
-        for d in lint(&doc, &settings, None) {
-            *got.entry(d.name).or_default() += 1;
-            let line = doc.line_index().line(d.range.start) + 1;
+        let found: Vec<(usize, &'static str, String)> = lint(&doc, &settings, None)
+            .into_iter()
+            .map(|d| (doc.line_index().line(d.range.start) + 1, d.name, d.message))
+            .collect();
+        (rel, found)
+    });
+    for (rel, found) in linted {
+        for (line, name, message) in found {
+            *got.entry(name).or_default() += 1;
             if let Some(f) = dump.as_mut() {
-                writeln!(f, "{rel}\t{line}\t{}\t{}", d.name, d.message).unwrap();
+                writeln!(f, "{rel}\t{line}\t{name}\t{message}").unwrap();
             }
-            hits.push((rel.clone(), line, d.name));
+            hits.push((rel.clone(), line, name));
         }
     }
     let defaults: Vec<&str> = all_rules()
