@@ -40,8 +40,9 @@ impl Manager {
         })
     }
 
-    /// Options that take the next word as their value (short ones also take the rest of their word: `-tfoo`).
-    fn valued(self) -> &'static [&'static str] {
+    /// Options that take the next word as their value (short ones also take the rest of their word: `-tfoo`); the
+    /// recognisers read pip's command line with the same list.
+    pub(super) fn valued(self) -> &'static [&'static str] {
         match self {
             Manager::AptGet | Manager::Apt => &[
                 "-o",

@@ -1,5 +1,5 @@
 //! Recognisers: what a simple command does, read from its words (never from the raw RUN text).
-use super::{basename, SimpleCommand, Word};
+use super::{basename, Manager, SimpleCommand, Word};
 use crate::knowledge::{PackageManager, Tool};
 use crate::syntax::Span;
 
@@ -618,45 +618,8 @@ fn pnpm(args: &[Word], _first: &Word, mk: &Mk) -> Vec<Action> {
     }
 }
 
-const PIP_VALUED: &[&str] = &[
-    "-r",
-    "--requirement",
-    "-c",
-    "--constraint",
-    "-e",
-    "--editable",
-    "-i",
-    "--index-url",
-    "--extra-index-url",
-    "-f",
-    "--find-links",
-    "-t",
-    "--target",
-    "--prefix",
-    "--root",
-    "--trusted-host",
-    "--platform",
-    "--python-version",
-    "--implementation",
-    "--abi",
-    "--src",
-    "--upgrade-strategy",
-    "--progress-bar",
-    "--cache-dir",
-    "--log",
-    "--proxy",
-    "--timeout",
-    "--retries",
-    "--global-option",
-    "--config-settings",
-    "-C",
-    "--only-binary",
-    "--no-binary",
-    "--report",
-];
-
 fn pip(args: &[Word], _first: &Word, mk: &Mk) -> Vec<Action> {
-    let cli = Cli::new(args, PIP_VALUED);
+    let cli = Cli::new(args, Manager::Pip.valued());
     // General options may come before the subcommand: `pip --no-cache-dir install x`.
     let no_cache_anywhere = cli.has(&["--no-cache-dir", "--no-cache"]);
     let pos = cli.positionals();
@@ -667,7 +630,7 @@ fn pip(args: &[Word], _first: &Word, mk: &Mk) -> Vec<Action> {
         .iter()
         .position(|a| a.range == sub.range)
         .map_or(0, |i| i + 1)..];
-    let cli = Cli::new(sub_args, PIP_VALUED);
+    let cli = Cli::new(sub_args, Manager::Pip.valued());
     match sub.value.as_str() {
         "install" | "download" | "wheel" => {
             let files: Vec<String> = cli.values(&["-r", "--requirement", "-c", "--constraint"]);
@@ -1522,6 +1485,11 @@ mod tests {
         assert_eq!(
             one("pip install -e ."),
             Some((Tool::Pip, vec![], false, true))
+        );
+        // The same valued options as the package rules read: the certificate is no local package.
+        assert_eq!(
+            one("pip install --cert /etc/ssl/ca.pem -r req.txt"),
+            Some((Tool::Pip, vec!["req.txt".to_string()], false, false))
         );
         assert_eq!(
             one("poetry install --no-root"),
