@@ -1,6 +1,6 @@
 //! `apt-get-without-yes`: `apt-get install` that would stop at apt's confirmation prompt.
 use crate::engine::{declare_rule, Context, Diagnostic, Peer, Rule};
-use crate::rules::package_checks::{report_prompts, AddOption};
+use crate::rules::package_checks::report_without_yes;
 use crate::shell::{Manager, PackageCommand};
 
 declare_rule! {
@@ -62,14 +62,7 @@ declare_rule! {
 
 impl Rule for AptGetWithoutYes {
     fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
-        report_prompts(
-            ctx,
-            out,
-            prompts,
-            answered,
-            message,
-            AddOption::AfterSubcommandSafe("-y"),
-        );
+        report_without_yes(ctx, out, prompts, answered);
     }
 }
 
@@ -118,14 +111,6 @@ fn answered(p: &PackageCommand) -> bool {
         &['y', 's'],
     ) || quiet_two
         || setting
-}
-
-fn message(p: &PackageCommand) -> String {
-    format!(
-        "`{} {}` without `-y` stops at its prompt in a build",
-        p.program.value,
-        p.sub().unwrap_or_default()
-    )
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! installed without a version, and the report of commands that would stop at a prompt.
 use crate::engine::{Context, Diagnostic, Edit, Fix};
 use crate::rules::run_scripts::{operator_after, run_scripts};
-use crate::shell::{dash_c_script, package_command, PackageCommand, Script, Word};
+use crate::shell::{dash_c_script, package_command, Manager, PackageCommand, Script, Word};
 
 /// Calls `f` with every package-manager command of every RUN (past `sudo`, `xargs`, `python -m`, and inside
 /// `sh -c '...'`), and the script and index of the command in it.
@@ -152,7 +152,7 @@ fn version_like(v: &str) -> bool {
 pub(crate) fn report_prompts(
     ctx: &Context,
     out: &mut Vec<Diagnostic>,
-    prompts: fn(&PackageCommand) -> bool,
+    prompts: impl Fn(&PackageCommand) -> bool,
     answered: fn(&PackageCommand) -> bool,
     message: fn(&PackageCommand) -> String,
     add: AddOption,
@@ -163,6 +163,40 @@ pub(crate) fn report_prompts(
         }
         out.extend(prompt_diagnostic(ctx, p, message(p), add));
     });
+}
+
+/// The rules that add `-y` (apt-get, yum, dnf): a command `prompts` accepts and `answered` leaves asking is
+/// reported, with the safe fix that adds `-y` after the subcommand.
+pub(crate) fn report_without_yes(
+    ctx: &Context,
+    out: &mut Vec<Diagnostic>,
+    prompts: impl Fn(&PackageCommand) -> bool,
+    answered: fn(&PackageCommand) -> bool,
+) {
+    report_prompts(
+        ctx,
+        out,
+        prompts,
+        answered,
+        |p| {
+            format!(
+                "`{} {}` without `-y` stops at its prompt in a build",
+                p.program.value,
+                p.sub().unwrap_or_default()
+            )
+        },
+        AddOption::AfterSubcommandSafe("-y"),
+    );
+}
+
+/// yum and dnf: a transaction of `manager` that nothing answers.
+pub(crate) fn report_rpm_without_yes(ctx: &Context, out: &mut Vec<Diagnostic>, manager: Manager) {
+    report_without_yes(
+        ctx,
+        out,
+        |p| p.manager == manager && rpm_transaction(p),
+        rpm_assumes_yes,
+    );
 }
 
 /// Whether a yum or dnf command runs a transaction, which asks for confirmation.

@@ -1,7 +1,7 @@
 //! `yum-without-yes`: a yum transaction that would stop at its confirmation prompt.
 use crate::engine::{declare_rule, Context, Diagnostic, Peer, Rule};
-use crate::rules::package_checks::{report_prompts, rpm_assumes_yes, rpm_transaction, AddOption};
-use crate::shell::{Manager, PackageCommand};
+use crate::rules::package_checks::report_rpm_without_yes;
+use crate::shell::Manager;
 
 declare_rule! {
     /// Reports `yum install` (and the other transactions: `update`, `remove`, `groupinstall` ...) without `-y`.
@@ -55,26 +55,8 @@ declare_rule! {
 
 impl Rule for YumWithoutYes {
     fn check(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
-        report_prompts(
-            ctx,
-            out,
-            prompts,
-            rpm_assumes_yes,
-            message,
-            AddOption::AfterSubcommandSafe("-y"),
-        );
+        report_rpm_without_yes(ctx, out, Manager::Yum);
     }
-}
-
-fn prompts(p: &PackageCommand) -> bool {
-    p.manager == Manager::Yum && rpm_transaction(p)
-}
-
-fn message(p: &PackageCommand) -> String {
-    format!(
-        "`yum {}` without `-y` stops at its prompt in a build",
-        p.sub().unwrap_or_default()
-    )
 }
 
 #[cfg(test)]
