@@ -344,19 +344,21 @@ mod tests {
         }
     }
 
-    fn hoisted(src: &str) -> Diagnostic {
+    /// Runs one rule on `src` as `lint` does, with the after-fix check `check` says: the findings, and whether the
+    /// contract read the original.
+    fn run_with(meta: &'static RuleMeta, src: &str, check: FixCheck) -> (Vec<Diagnostic>, bool) {
         let doc = Document::parse(src);
         let settings = Settings::default();
         let (facts, original) = (std::cell::OnceCell::new(), std::cell::OnceCell::new());
         let shared = Shared {
             facts: &facts,
             original: &original,
-            check: FixCheck::Now,
+            check,
         };
         let options = RuleOptions::new();
         let mut out = Vec::new();
         run(
-            &HoistLastRun::META,
+            meta,
             &doc,
             &settings,
             None,
@@ -365,7 +367,18 @@ mod tests {
             &shared,
             &mut out,
         );
-        out.pop().expect("one finding")
+        (out, original.get().is_some())
+    }
+
+    /// Runs one rule on `src` with the after-fix check: its findings.
+    fn run_one(meta: &'static RuleMeta, src: &str) -> Vec<Diagnostic> {
+        run_with(meta, src, FixCheck::Now).0
+    }
+
+    fn hoisted(src: &str) -> Diagnostic {
+        run_one(&HoistLastRun::META, src)
+            .pop()
+            .expect("one finding")
     }
 
     #[test]
@@ -435,27 +448,9 @@ mod tests {
     #[test]
     fn the_after_fix_check_keeps_what_a_later_stage_reads() {
         let dropped = |src: &str| {
-            let doc = Document::parse(src);
-            let settings = Settings::default();
-            let (facts, original) = (std::cell::OnceCell::new(), std::cell::OnceCell::new());
-            let shared = Shared {
-                facts: &facts,
-                original: &original,
-                check: FixCheck::Now,
-            };
-            let options = RuleOptions::new();
-            let mut out = Vec::new();
-            run(
-                &DropFirstRun::META,
-                &doc,
-                &settings,
-                None,
-                &options,
-                &[],
-                &shared,
-                &mut out,
-            );
-            out.pop().expect("one finding")
+            run_one(&DropFirstRun::META, src)
+                .pop()
+                .expect("one finding")
         };
         let d = dropped("FROM golang AS build\nRUN go build -o /out/app\nFROM debian\nCOPY --from=build /out/app /usr/local/bin/app\n");
         assert!(d.fix.is_none());
@@ -480,28 +475,10 @@ mod tests {
     #[test]
     fn a_deferred_check_is_the_same_check() {
         let src = "FROM centos\nCOPY internal.repo /etc/yum.repos.d/\nRUN yum install -y --enablerepo=internal tool\n";
-        let doc = Document::parse(src);
-        let settings = Settings::default();
-        let (facts, original) = (std::cell::OnceCell::new(), std::cell::OnceCell::new());
-        let shared = Shared {
-            facts: &facts,
-            original: &original,
-            check: FixCheck::Later,
-        };
-        let options = RuleOptions::new();
-        let mut out = Vec::new();
-        run(
-            &HoistLastRun::META,
-            &doc,
-            &settings,
-            None,
-            &options,
-            &[],
-            &shared,
-            &mut out,
-        );
+        let (out, read_original) = run_with(&HoistLastRun::META, src, FixCheck::Later);
         assert!(out[0].fix.is_some(), "left unchecked");
-        assert!(original.get().is_none(), "the contract read nothing yet");
+        assert!(!read_original, "the contract read nothing yet");
+        let doc = Document::parse(src);
         let checker = FixChecker::new(&doc, None);
         let mut d = out[0].clone();
         checker.check_as(&HoistLastRun::META, &mut d);
@@ -554,26 +531,7 @@ mod tests {
             changes: &[],
             ..HoistLastRun::META
         };
-        let doc = Document::parse("FROM a\nCOPY app.py /app/\nRUN apk add x\n");
-        let settings = Settings::default();
-        let (facts, original) = (std::cell::OnceCell::new(), std::cell::OnceCell::new());
-        let shared = Shared {
-            facts: &facts,
-            original: &original,
-            check: FixCheck::Now,
-        };
-        let options = RuleOptions::new();
-        let mut out = Vec::new();
-        run(
-            &UNDECLARED,
-            &doc,
-            &settings,
-            None,
-            &options,
-            &[],
-            &shared,
-            &mut out,
-        );
+        let out = run_one(&UNDECLARED, "FROM a\nCOPY app.py /app/\nRUN apk add x\n");
         assert!(out[0].fix.is_none());
         assert!(
             out[0].message.contains("(no fix: it would"),
