@@ -5,6 +5,7 @@
 //! `*` and `?` stay inside one path segment, `**` spans any number of segments, `[...]` is a character class,
 //! `\` escapes the next character, and the last pattern that matches a path decides.
 //! A pattern that matches a folder also leaves out everything inside it.
+use super::clean;
 
 /// The patterns of one ignore file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -126,22 +127,6 @@ impl DockerIgnore {
         }
         decided
     }
-}
-
-/// A path as Go's `filepath.Clean` leaves it, relative: no `.` segments, `..` resolved (never above the root),
-/// no doubled or trailing `/`, no leading `/`.
-fn clean(path: &str) -> String {
-    let mut out: Vec<&str> = Vec::new();
-    for segment in path.split('/') {
-        match segment {
-            "" | "." => {}
-            ".." => {
-                out.pop();
-            }
-            s => out.push(s),
-        }
-    }
-    out.join("/")
 }
 
 fn tokens(pattern: &str) -> Vec<Token> {

@@ -71,9 +71,9 @@ pub fn context_sources(doc: &Document) -> Vec<ContextSource> {
                 .collect();
             let path = if glob {
                 // The folder the wildcard segment lies in: `src/*.go` needs `src`.
-                clean_source(&literal.join("/"))
+                clean(&literal.join("/"))
             } else {
-                clean_source(v)
+                clean(v)
             };
             out.push(ContextSource { path, glob });
         }
@@ -104,15 +104,16 @@ fn bind_sources(args: &ext_optimizer::Args) -> Vec<ContextSource> {
             continue;
         }
         out.push(ContextSource {
-            path: clean_source(source),
+            path: clean(source),
             glob: false,
         });
     }
     out
 }
 
-/// A source path cleaned as BuildKit does: relative to the root, `..` never above it.
-fn clean_source(path: &str) -> String {
+/// A path as Go's `filepath.Clean` leaves it, relative to the root, as BuildKit cleans sources and `.dockerignore`
+/// patterns: no `.` segments, `..` resolved (never above the root), no doubled or trailing `/`, no leading `/`.
+fn clean(path: &str) -> String {
     let mut out: Vec<&str> = Vec::new();
     for segment in path.split('/') {
         match segment {
