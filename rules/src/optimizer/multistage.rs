@@ -519,8 +519,11 @@ struct Split {
     moved: Vec<usize>,
     /// Copied into the final stage, kept in the build stage (runtime ENV, ARG used by moved metadata, numeric USER).
     copied: Vec<usize>,
-    /// Assets (copies of files the build does not read): after the artifact in the final stage.
+    /// Assets (copies of files a compiler does not read): after the artifact in the final stage.
     assets: Vec<usize>,
+    /// The assets a `RUN` of the build stage reads as well (a `cat` in the build's flags, a check): written in the
+    /// final stage too, but kept in the build stage.
+    read_assets: Vec<usize>,
     /// A `USER` names a user (not a number or root).
     named_user: bool,
 }
@@ -606,7 +609,14 @@ fn split(
                     && c.sources.iter().all(|src| {
                         !src.value.contains(['*', '?', '$']) && !compiled_source(p.eco, &src.value)
                     });
-                if asset {
+                // The build model: a later RUN of the stage reads (or writes) what the copy writes, so the copy
+                // must stay where the build sees it.
+                let read = asset
+                    && (i + 1..stage.instructions.end)
+                        .any(|r| f.ins(r).kind == Kind::Run && f.model().depends(i, r));
+                if read {
+                    s.read_assets.push(i);
+                } else if asset {
                     s.assets.push(i);
                 } else if after {
                     return Err(format!(
@@ -640,6 +650,7 @@ fn split(
         .iter()
         .chain(s.copied.iter())
         .chain(s.assets.iter())
+        .chain(s.read_assets.iter())
         .flat_map(|&i| f.ins(i).var_refs().into_iter().map(|v| v.name.clone()))
         .collect();
     for i in stage.instructions.clone() {
@@ -1026,7 +1037,9 @@ fn finish(
     }
     out.push_str(setup);
     out.push_str(artifact_lines);
-    for &i in &sp.assets {
+    let mut assets: Vec<usize> = sp.assets.iter().chain(&sp.read_assets).copied().collect();
+    assets.sort_unstable();
+    for i in assets {
         out.push_str(&asset_text(ctx, f, stage, i, final_wd)?);
     }
     // Where the final stage goes: after whatever is left at the end of the file, one blank line between.

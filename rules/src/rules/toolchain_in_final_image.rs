@@ -76,7 +76,8 @@ declare_rule! {
     /// `node_modules`; `dotnet publish -o out` → `out/`; Python → `/usr/local` and the app folder) to the same
     /// absolute path, so `CMD`/`ENTRYPOINT` keep pointing at it, and moves the runtime metadata (`ENV`, `EXPOSE`,
     /// `LABEL`, `CMD`, `ENTRYPOINT`, `USER`) and files the build does not read (an `index.html` next to a Go program)
-    /// to the final stage.
+    /// to the final stage; such a file that a `RUN` of the stage reads all the same (a `cat` in the build's flags,
+    /// as the build model sees it) is copied in both stages.
     /// A named `USER` moves when the builder image already has that user (`node` in node images, Debian's
     /// `www-data` and `nobody`) and the runtime image has it too.
     /// It is refused, with a message saying what to do by hand, when the artifact's path or the Java version is not
@@ -252,7 +253,19 @@ mod tests {
                 (
                 "FROM golang:1.22\n# app\nWORKDIR /app\nCOPY . .\nENV PORT=8080 CGO_ENABLED=0\nRUN go build -o /app/server\nEXPOSE 8080\nCMD [\"/app/server\"]\n",
                 "FROM golang:1.22 AS build\n# app\nWORKDIR /app\nCOPY . .\nENV PORT=8080 CGO_ENABLED=0\nRUN go build -o /app/server\n\nFROM scratch\nWORKDIR /app\nENV PORT=8080 CGO_ENABLED=0\nEXPOSE 8080\nCMD [\"/app/server\"]\nCOPY --from=build /app/server /app/server\nCOPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt\n",
-            )],
+            ),
+                // The build reads one of the files a compiler would not (its flags `cat` it): it stays in the build
+                // stage and is copied into the final one too; the other moves. Under a mount's target, the file
+                // the RUN reads is the mount's, not the copy.
+                (
+                    "FROM golang:1.22\nWORKDIR /src\nCOPY go.mod main.go ./\nCOPY banner.txt /data/banner.txt\nCOPY motd.txt /srv/motd.txt\nRUN --mount=type=cache,target=/root/.cache/go-build CGO_ENABLED=0 go build -ldflags \"-X main.banner=$(cat /data/banner.txt)\" -o /usr/local/bin/greet .\nCMD [\"greet\"]\n",
+                    "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod main.go ./\nCOPY banner.txt /data/banner.txt\nRUN --mount=type=cache,target=/root/.cache/go-build CGO_ENABLED=0 go build -ldflags \"-X main.banner=$(cat /data/banner.txt)\" -o /usr/local/bin/greet .\n\nFROM scratch\nWORKDIR /src\nCMD [\"greet\"]\nCOPY --from=build /usr/local/bin/greet /usr/local/bin/greet\nCOPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt\nCOPY banner.txt /data/banner.txt\nCOPY motd.txt /srv/motd.txt\n",
+                ),
+                (
+                    "FROM golang:1.22\nWORKDIR /src\nCOPY go.mod main.go ./\nCOPY banner.txt /data/banner.txt\nRUN --mount=type=bind,source=banner.txt,target=/data/banner.txt CGO_ENABLED=0 go build -ldflags \"-X main.banner=$(cat /data/banner.txt)\" -o /usr/local/bin/greet .\nCMD [\"greet\"]\n",
+                    "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod main.go ./\nRUN --mount=type=bind,source=banner.txt,target=/data/banner.txt CGO_ENABLED=0 go build -ldflags \"-X main.banner=$(cat /data/banner.txt)\" -o /usr/local/bin/greet .\n\nFROM scratch\nWORKDIR /src\nCMD [\"greet\"]\nCOPY --from=build /usr/local/bin/greet /usr/local/bin/greet\nCOPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt\nCOPY banner.txt /data/banner.txt\n",
+                ),
+            ],
         );
     }
 }
