@@ -157,6 +157,10 @@ class App:
     def build(self, variant, folder, what=None):
         args = ["podman", "build", "--pull=never", "-t", self.tag(variant),
                 "-f", str(folder / self.dockerfile), str(folder / self.context)]
+        if self.spec.get("no_layer_cache") and not (what or "").endswith("rebuild"):
+            # podman 4.3 keys a RUN's cached layer on its text and parent only, not on what its mounts read from
+            # other stages: a change to a mounted stage would be judged on a stale layer.
+            args.insert(2, "--no-cache")
         proc = sh(args, timeout=BUILD_TIMEOUT)
         out = proc.stdout + proc.stderr
         self.layers += re.findall(r"^--> (?:Using cache )?([0-9a-f]{12,64})$", out, flags=re.M)
