@@ -282,6 +282,9 @@ class App:
 
     def cache_check(self, variant, folder):
         cache = self.spec["cache"]
+        if self.spec.get("no_layer_cache"):
+            # The first build kept no layers to reuse: one build with the cache lays them down.
+            self.build(variant, folder, what=f"{variant}-prime-rebuild")
         target = folder / self.context / cache["touch"]
         with open(target, "a") as f:
             f.write(cache.get("append", "\n"))

@@ -1,5 +1,5 @@
 // hello: prints the version compiled in from the static package (which the build reads through a bind mount of
-// another stage) and the message of the day copied into the image next to it.
+// another stage) and the message of the day copied into the final image.
 package main
 
 import (
@@ -11,7 +11,7 @@ import (
 
 func main() {
 	fmt.Println("version:", static.Version)
-	motd, err := os.ReadFile("/src/motd.txt")
+	motd, err := os.ReadFile("/etc/motd")
 	if err != nil {
 		fmt.Println("no motd:", err)
 		os.Exit(1)
