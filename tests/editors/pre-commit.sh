@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Tests the shipped .pre-commit-hooks.yaml as users run it: `pre-commit try-repo <checkout> <hook>`, which
-# clones the checkout and builds dflint with `cargo install --bins --path .` (`language: rust`), then the
-# `language: system` hooks with the binary in DFLINT_BIN (default target/debug/dflint) alone on PATH.
+# Tests the shipped .pre-commit-hooks.yaml as users run it. The `language: rust` hooks run through `pre-commit run`
+# with a config that names this checkout at a commit, as a project's .pre-commit-config.yaml does: pre-commit
+# clones it and builds dflint with `cargo install --bins --path .`, once, since the three runs share the test's
+# pre-commit store (dflint and dflint-fix use one environment). The `language: system` hooks run through
+# `pre-commit try-repo <checkout> <hook>`, the README's way to try them, with the binary in DFLINT_BIN (default
+# target/debug/dflint) alone on PATH.
 #
 #   tests/editors/pre-commit.sh [CHECKOUT]
 #
-# CHECKOUT defaults to this repository (DFLINT_PRECOMMIT_REPO overrides). try-repo takes the committed HEAD
-# plus changes to tracked files: untracked files are not part of what it builds.
+# CHECKOUT defaults to this repository (DFLINT_PRECOMMIT_REPO overrides). Both ways take the committed HEAD plus
+# changes to tracked files (for the rust hooks, committed in a clone, as try-repo does): untracked files are not
+# part of what is built.
 #
-# Each try-repo starts from an empty pre-commit store, so each one runs `cargo install`, a release build.
-# Two settings keep that affordable; neither touches the hooks file or what pre-commit runs:
+# Two settings keep the build affordable; neither touches the hooks file or what pre-commit runs:
 # - CARGO_TARGET_DIR points at target/pre-commit (git-ignored, kept between runs), so only the workspace
 #   crates are rebuilt after the first time (DFLINT_PRECOMMIT_TARGET_DIR moves it);
 # - the release profile is compiled without optimisation and debug info (CARGO_PROFILE_RELEASE_*), which
@@ -36,10 +39,29 @@ pass() { printf 'PASS pre-commit: %s\n' "$*"; }
 command -v pre-commit >/dev/null || fail "pre-commit is not installed (scripts/install-editor-deps)"
 [[ -f "$repo/.pre-commit-hooks.yaml" ]] || fail "$repo has no .pre-commit-hooks.yaml"
 git -C "$repo" ls-files --error-unmatch .pre-commit-hooks.yaml >/dev/null 2>&1 ||
-  fail ".pre-commit-hooks.yaml is not committed in $repo (try-repo only sees tracked files)"
+  fail ".pre-commit-hooks.yaml is not committed in $repo (pre-commit only sees tracked files)"
 
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+work="$scratch/project"
+# The rust hooks' config: the checkout at HEAD, or, with changes to tracked files, a clone with them committed.
+source_repo="$repo"
+if ! git -C "$repo" diff --quiet HEAD --; then
+  source_repo="$scratch/checkout"
+  git clone -q "$repo" "$source_repo"
+  git -C "$repo" diff HEAD --binary | git -C "$source_repo" apply --index
+  git -C "$source_repo" -c user.email=test@example.com -c user.name=test commit -q -m "uncommitted changes"
+fi
+cat >"$scratch/pre-commit-config.yaml" <<EOF
+repos:
+  - repo: $source_repo
+    rev: $(git -C "$source_repo" rev-parse HEAD)
+    hooks:
+      - id: dflint
+      - id: dflint-fix
+EOF
+export PRE_COMMIT_HOME="$scratch/store"
+mkdir -p "$work"
 cd "$work"
 git init -q .
 git config user.email test@example.com
@@ -60,16 +82,26 @@ git add -A
 files=(Dockerfile build/app.dockerfile README.md)
 
 run_hook() { # hook-id -> sets $out and $status
-  local t0=$SECONDS
+  local t0=$SECONDS how
   set +e
-  out="$(pre-commit try-repo "$repo" "$1" --verbose --color never --files "${files[@]}" 2>&1)"
+  case "$1" in
+    *-system)
+      how=try-repo
+      out="$(pre-commit try-repo "$repo" "$1" --verbose --color never --files "${files[@]}" 2>&1)"
+      ;;
+    *)
+      how=run
+      out="$(pre-commit run "$1" --config "$scratch/pre-commit-config.yaml" --verbose --color never \
+        --files "${files[@]}" 2>&1)"
+      ;;
+  esac
   status=$?
   set -e
   printf '%s\n' "$out" | sed 's/^/    | /'
-  printf '  (try-repo %s: exit %s, %s s)\n' "$1" "$status" "$((SECONDS - t0))"
+  printf '  (%s %s: exit %s, %s s)\n' "$how" "$1" "$status" "$((SECONDS - t0))"
 }
 
-echo "== try-repo $repo dflint (expect findings)"
+echo "== run $source_repo dflint (expect findings)"
 run_hook dflint
 ((status != 0)) || fail "dflint passed on a Dockerfile with known problems"
 for want in "Dockerfile:1" "DF501" "DF503" "build/app.dockerfile:2"; do
@@ -78,7 +110,7 @@ done
 ! grep -qF "README.md" <<<"$out" || fail "README.md was passed to dflint"
 pass "dflint failed with DF501 and DF503 in Dockerfile and build/app.dockerfile, README.md left alone"
 
-echo "== try-repo $repo dflint-fix (expect rewritten files)"
+echo "== run $source_repo dflint-fix (expect rewritten files)"
 run_hook dflint-fix
 ((status != 0)) || fail "dflint-fix reported success although it had to modify files"
 grep -qF "files were modified by this hook" <<<"$out" || fail "pre-commit did not see dflint-fix modify files"
@@ -87,7 +119,7 @@ grep -qF "files were modified by this hook" <<<"$out" || fail "pre-commit did no
 [[ "$(cat README.md)" == $'This project builds an image.\nRun it with care.' ]] || fail "README.md was changed"
 pass "dflint-fix rewrote both Dockerfiles"
 
-echo "== try-repo $repo dflint (expect a pass after the fix)"
+echo "== run $source_repo dflint (expect a pass after the fix)"
 git add -A
 run_hook dflint
 ((status == 0)) || fail "dflint still fails after dflint-fix"
