@@ -140,7 +140,13 @@ fn codes_names_and_bands_are_consistent() {
         for other in &rules[i + 1..] {
             assert_ne!(r.code, other.code, "duplicate code");
             assert_ne!(r.name, other.name, "duplicate name");
-            for p in r.peers {
+            // BuildKit's MultipleInstructionsDisallowed is one check over CMD, ENTRYPOINT and HEALTHCHECK, which
+            // are three rules here (as in hadolint): the only peer check several rules share.
+            for p in r
+                .peers
+                .iter()
+                .filter(|p| p.code() != "MultipleInstructionsDisallowed")
+            {
                 assert!(
                     !other.peers.contains(p),
                     "{} and {} both claim {}",
@@ -177,4 +183,58 @@ fn declared_hadolint_codes_are_hadolints() {
             );
         }
     }
+}
+
+/// BuildKit's build checks (docs.docker.com/reference/build-checks, BuildKit 0.16 and later: 22 of them).
+const BUILDKIT_CHECKS: &[&str] = &[
+    "ConsistentInstructionCasing",
+    "CopyIgnoredFile",
+    "DuplicateStageName",
+    "ExposeInvalidFormat",
+    "ExposeProtoCasing",
+    "FromAsCasing",
+    "FromPlatformFlagConstDisallowed",
+    "InvalidBaseImagePlatform",
+    "InvalidDefaultArgInFrom",
+    "InvalidDefinitionDescription",
+    "JSONArgsRecommended",
+    "LegacyKeyValueFormat",
+    "MaintainerDeprecated",
+    "MultipleInstructionsDisallowed",
+    "NoEmptyContinuation",
+    "RedundantTargetPlatform",
+    "ReservedStageName",
+    "SecretsUsedInArgOrEnv",
+    "StageNameCasing",
+    "UndefinedArgInFrom",
+    "UndefinedVar",
+    "WorkdirRelativePath",
+];
+
+/// Every hadolint DL rule and every BuildKit check has a rule that declares it, or a documented absence; and every
+/// BuildKit name a rule declares is one of BuildKit's checks.
+#[test]
+fn every_peer_check_has_an_equivalent_or_a_reason() {
+    use dflint_rules::engine::{absence, rules_for_peer};
+    let codes = dflint_rules::knowledge::HADOLINT_RULES
+        .iter()
+        .map(|h| h.code)
+        .chain(BUILDKIT_CHECKS.iter().copied());
+    for code in codes {
+        assert!(
+            !rules_for_peer(code).is_empty() || absence(code).is_some(),
+            "`{code}`: no rule declares it and no absence explains it"
+        );
+    }
+    for rule in all_rules() {
+        for name in rule.buildkit_names() {
+            assert!(
+                BUILDKIT_CHECKS.contains(&name),
+                "{}: `{name}` is no BuildKit check",
+                rule.name
+            );
+        }
+    }
+    // BuildKit's MultipleInstructionsDisallowed covers CMD, ENTRYPOINT and HEALTHCHECK.
+    assert_eq!(rules_for_peer("MultipleInstructionsDisallowed").len(), 3);
 }

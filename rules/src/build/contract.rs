@@ -271,6 +271,14 @@ pub(crate) fn single_instruction(
                 | Kind::Unknown
         )
     };
+    // An ARG or ENV that defines the same names with the same text (the legacy form written with `=`, quotes
+    // moved) sets what it set before: later instructions see the same.
+    if matches!(ins.kind, Kind::Env | Kind::Arg)
+        && ins.kind == fixed[1].kind
+        && definitions(doc.text(), ins) == definitions(alone.text(), &fixed[1])
+    {
+        return Some(Ok(()));
+    }
     if sets_state(ins.kind) || sets_state(fixed[1].kind) {
         return None;
     }
@@ -299,6 +307,36 @@ pub(crate) fn single_instruction(
         }
     }
     Some(Ok(()))
+}
+
+/// What an ARG or ENV defines, as the build reads it: each name with its value's text after quote removal and the
+/// variables it expands (name, operator, argument), in order.
+type Definition<'t> = (
+    &'t str,
+    Option<(&'t str, Vec<(&'t str, Option<&'t str>, Option<&'t str>)>)>,
+);
+
+fn definitions<'t>(text: &'t str, ins: &'t crate::syntax::Instruction) -> Vec<Definition<'t>> {
+    ins.pairs
+        .iter()
+        .map(|p| {
+            let value = p.value.as_ref().map(|w| {
+                let vars = w
+                    .vars
+                    .iter()
+                    .map(|v| {
+                        (
+                            v.name.as_str(),
+                            v.operator.as_deref(),
+                            v.argument.clone().and_then(|a| text.get(a)),
+                        )
+                    })
+                    .collect();
+                (w.value.as_str(), vars)
+            });
+            (p.key.as_str(), value)
+        })
+        .collect()
 }
 
 fn has(changes: &[Change], c: Change) -> bool {
@@ -559,6 +597,26 @@ fn common_subsequence(
     b: &[(String, String, Effects)],
     a: &[(String, String, Effects)],
 ) -> Vec<(usize, usize)> {
+    // A fix changes a few lines: the common head and tail match as they are (they belong to a longest common
+    // subsequence), and only what lies between needs the quadratic table.
+    let same = |x: usize, y: usize| b[x].0 == a[y].0;
+    let head = (0..b.len().min(a.len()))
+        .take_while(|&k| same(k, k))
+        .count();
+    let tail = (0..(b.len() - head).min(a.len() - head))
+        .take_while(|&k| same(b.len() - 1 - k, a.len() - 1 - k))
+        .count();
+    let mut out: Vec<(usize, usize)> = (0..head).map(|k| (k, k)).collect();
+    let middle = table_subsequence(&b[head..b.len() - tail], &a[head..a.len() - tail]);
+    out.extend(middle.into_iter().map(|(x, y)| (x + head, y + head)));
+    out.extend((0..tail).rev().map(|k| (b.len() - 1 - k, a.len() - 1 - k)));
+    out
+}
+
+fn table_subsequence(
+    b: &[(String, String, Effects)],
+    a: &[(String, String, Effects)],
+) -> Vec<(usize, usize)> {
     let (n, m) = (b.len(), a.len());
     let mut len = vec![0u32; (n + 1) * (m + 1)];
     let at = |x: usize, y: usize| x * (m + 1) + y;
@@ -799,6 +857,44 @@ mod tests {
         let before = "FROM golang\nWORKDIR /w\nCOPY src ./src\nRUN go build ./src\n";
         let after = "FROM golang\nCOPY src ./src\nWORKDIR /w\nRUN go build ./src\n";
         assert!(check(before, after, &[Change::Move]).is_err());
+    }
+
+    #[test]
+    fn the_common_subsequence_trims_head_and_tail_exactly() {
+        let seq = |s: &str| -> Vec<(String, String, Effects)> {
+            s.chars()
+                .map(|c| (c.to_string(), String::new(), Effects::default()))
+                .collect()
+        };
+        for (b, a) in [
+            ("abcdef", "abxdef"),
+            ("abcabc", "abcbabc"),
+            ("aaaa", "aa"),
+            ("", "ab"),
+            ("abc", "abc"),
+            ("xabcx", "abc"),
+            ("abab", "baba"),
+        ] {
+            let (b, a) = (seq(b), seq(a));
+            let fast = common_subsequence(&b, &a);
+            let table = table_subsequence(&b, &a);
+            assert_eq!(fast.len(), table.len(), "{b:?} {a:?}");
+            assert!(fast.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 < w[1].1));
+            assert!(fast.iter().all(|&(x, y)| b[x].0 == a[y].0));
+        }
+    }
+
+    #[test]
+    fn an_env_in_the_equals_form_is_checked_alone() {
+        let doc =
+            Document::parse("FROM a\nENV A hello world\nENV B ${A:-x}\nENV C $A\nRUN echo $A\n");
+        let alone = |i, fixed| single_instruction(&doc, i, fixed, &[Change::Rewrite]);
+        assert_eq!(alone(1, "ENV A=\"hello world\""), Some(Ok(())));
+        assert_eq!(alone(2, "ENV B=${A:-x}"), Some(Ok(())));
+        // Another value, another default, or an escaped `$` (no longer an expansion): the whole file is compared.
+        assert_eq!(alone(1, "ENV A=hello"), None);
+        assert_eq!(alone(2, "ENV B=${A:-y}"), None);
+        assert_eq!(alone(3, "ENV C=\\$A"), None);
     }
 
     #[test]

@@ -42,7 +42,7 @@ declare_rule! {
         category: Entrypoint,
         severity: Warning,
         fix: Always,
-        peers: [Peer::Hadolint("DL4004")],
+        peers: [Peer::Hadolint("DL4004"), Peer::BuildKit("MultipleInstructionsDisallowed")],
         options: [],
         changes: [Drop],
     }

@@ -41,7 +41,7 @@ declare_rule! {
         category: Entrypoint,
         severity: Warning,
         fix: Always,
-        peers: [Peer::Hadolint("DL3012")],
+        peers: [Peer::Hadolint("DL3012"), Peer::BuildKit("MultipleInstructionsDisallowed")],
         options: [],
         changes: [Drop],
     }
