@@ -134,13 +134,14 @@ log=$(cd "$work/elsewhere" && DFLINT_BUNDLE_BINARY="$bin" DFLINT_VSCE_TARGET=lin
 want="$work/vsix/abs/dflint-linux-x64-$version.vsix"
 [[ -f "$want" ]] || fail "package.sh --out <absolute folder> wrote no $want:"$'\n'"$(ls -R "$work/vsix")"
 grep -qxF "package.sh: packaged $want" <<<"$log" || fail "package.sh printed another path than $want:"$'\n'"$log"
-unzip -p "$want" extension/bin/linux-x64/dflint | cmp -s - "$bin" || fail "$want does not hold $bin"
+zip_member() { python3 -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))' "$@"; }
+zip_member "$want" extension/bin/linux-x64/dflint | cmp -s - "$bin" || fail "$want does not hold $bin"
 log=$(cd "$work/elsewhere" && sh "$package" --no-build --out rel/dflint.vsix 2>&1) ||
   fail "package.sh --out rel/dflint.vsix failed:"$'\n'"$log"
 want="$work/elsewhere/rel/dflint.vsix"
 [[ -f "$want" ]] || fail "package.sh --out <relative file> wrote no $want"
 grep -qxF "package.sh: packaged $want" <<<"$log" || fail "package.sh printed another path than $want:"$'\n'"$log"
-unzip -l "$want" | grep -qF extension/package.json || fail "$want is not a VS Code package"
+zip_member "$want" extension/package.json | grep -qF '"name": "dflint"' || fail "$want is not dflint's VS Code package"
 after=$(cd "$root/vscode-extension" && find . -path ./node_modules -prune -o -print | sort)
 [[ "$before" == "$after" ]] || fail "package.sh left files in vscode-extension/:"$'\n'"$(diff <(echo "$before") <(echo "$after"))"
 pass "package.sh --out: an absolute folder (with the binary inside) and a relative file, from another folder"
