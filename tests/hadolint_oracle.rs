@@ -250,6 +250,23 @@ const AGREE: &[(&str, &str)] = &[
     ("DL3029", "FROM --platform=linux/arm64 debian:12 AS f\nFROM --platform=$BUILDPLATFORM debian:12 AS e\nFROM --platform=${TARGETPLATFORM} debian:12\n"),
     ("DL3064", "FROM debian:12\nARG GPG_KEY=abc\nARG DB_PASSWORD\nENV API_TOKEN=2\nARG PUBLIC_KEY\nENV MYSQL_ROOT_PASSWORD=x\nARG NPM_TOKEN\n"),
     ("DL3065", "FROM --platform=$TARGETPLATFORM debian:12 AS c\nFROM --platform=${TARGETPLATFORM} debian:12 AS d\nFROM --platform=$BUILDPLATFORM debian:12\n"),
+    // The rules that had no oracle cases yet: tags, package caches, EXPOSE, stages, refusals, MAINTAINER, one shell
+    // form; each agrees with hadolint on these.
+    ("DL3006", "FROM debian\nFROM debian:12\nFROM debian@sha256:0000000000000000000000000000000000000000000000000000000000000000\nFROM scratch\n"),
+    ("DL3007", "FROM debian:latest\nFROM debian:12\nFROM debian\n"),
+    ("DL3009", "FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN apt-get update && apt-get install -y git && rm -rf /var/lib/apt/lists/*\n"),
+    ("DL3011", "FROM debian:12\nEXPOSE 80\nEXPOSE 70000\nEXPOSE 8080/udp\n"),
+    ("DL3019", "FROM alpine:3\nRUN apk add curl\nRUN apk add --no-cache git\n"),
+    ("DL3022", "FROM debian:12 AS a\nCOPY --from=nope /x /y\nFROM debian:12\nCOPY --from=a /x /y\n"),
+    ("DL3025", "FROM debian:12\nCMD node server.js\nFROM debian:12\nCMD [\"node\", \"server.js\"]\n"),
+    ("DL3032", "FROM centos:7\nRUN yum install -y curl\nRUN yum install -y git && yum clean all\n"),
+    ("DL3036", "FROM opensuse/leap:15\nRUN zypper install -y curl\nRUN zypper install -y git && zypper clean\n"),
+    ("DL3040", "FROM fedora:40\nRUN dnf install -y curl\nRUN dnf install -y git && dnf clean all\n"),
+    ("DL3042", "FROM python:3\nRUN pip install requests\nRUN pip install --no-cache-dir flask\n"),
+    ("DL3043", "FROM debian:12\nONBUILD ONBUILD RUN x\nONBUILD RUN y\n"),
+    ("DL3060", "FROM node:20\nRUN yarn install\nRUN yarn install && yarn cache clean\n"),
+    ("DL3061", "LABEL a=b\nFROM debian:12\n"),
+    ("DL4000", "FROM debian:12\nMAINTAINER me\n"),
 ];
 
 /// Documented differences: (code, Dockerfile, hadolint's lines, dflint's lines).
@@ -333,6 +350,15 @@ const DIFFER: &[(&str, &str, &[usize], &[usize])] = &[
     ("DL3064", "FROM debian:12\nENV PASSWORD_FILE=/run/secrets/pw\n", &[2], &[]),
     // redundant-target-platform: the default of `${TARGETPLATFORM:-...}` never applies.
     ("DL3065", "FROM --platform=${TARGETPLATFORM:-linux/amd64} debian:12\n", &[], &[1]),
+    // multiple-healthcheck, multiple-cmd, multiple-entrypoint: the instruction that has no effect (the earlier one)
+    // is reported, where hadolint reports the later one.
+    ("DL3012", "FROM debian:12\nHEALTHCHECK CMD a\nHEALTHCHECK CMD b\n", &[3], &[2]),
+    ("DL4003", "FROM debian:12\nCMD [\"a\"]\nCMD [\"b\"]\n", &[3], &[2]),
+    ("DL4004", "FROM debian:12\nENTRYPOINT [\"a\"]\nENTRYPOINT [\"b\"]\n", &[3], &[2]),
+    // shell-cmd-signals: a CMD that prints and exits is done before a signal could matter.
+    ("DL3025", "FROM debian:12\nCMD echo hi\n", &[2], &[]),
+    // copy-from-unknown-stage: a stage copying from itself is reported (hadolint's DL3023, not DL3022).
+    ("DL3022", "FROM debian:12 AS a\nCOPY --from=a /x /y\n", &[], &[2]),
 ];
 
 #[test]

@@ -10,6 +10,10 @@ declare_rule! {
     /// `CMD` sets the default command; each one replaces the previous, so only the last in a stage takes effect.
     /// The earlier ones are dead code that readers take for configuration.
     ///
+    /// ## Differences from hadolint
+    /// hadolint's `DL4003` reports the later instruction; this rule reports the earlier one, the one that has no
+    /// effect and should go.
+    ///
     /// ## Example
     /// ```dockerfile
     /// FROM node:20-slim

@@ -10,6 +10,10 @@ declare_rule! {
     /// `HEALTHCHECK` sets the health test; each one (`HEALTHCHECK NONE` included) replaces the previous, so only the last in a stage takes effect.
     /// The earlier ones are dead code that readers take for configuration.
     ///
+    /// ## Differences from hadolint
+    /// hadolint's `DL3012` reports the later instruction; this rule reports the earlier one, the one that has no
+    /// effect and should go.
+    ///
     /// ## Example
     /// ```dockerfile
     /// FROM node:20-slim
