@@ -449,9 +449,10 @@ fn writes_file(e: &Effects, file: &str, unknown_counts: bool) -> bool {
     }
 }
 
-/// The check of a whole-build rewrite (`Stages`): the final image has the same config, and every file its
+/// The check of a whole-build rewrite (`Stages`): the final image has the same config, every file its
 /// ENTRYPOINT and CMD name that the build made is still written in the final stage, a copy from another stage
-/// reading what that stage wrote.
+/// reading what that stage wrote, and every path a RUN of the old final stage put a file at by name is still in
+/// the new one (unless it is a temporary, cache or toolchain folder, see [`left_behind`]).
 fn compare_final_image(
     before: &Snapshot,
     after: &Snapshot,
@@ -513,7 +514,100 @@ fn compare_final_image(
             ));
         }
     }
+    // What a RUN of the build put at a path it names (a copy, a link, a redirect, a folder) was in the image the
+    // app ran in: the final stage must have it too, or the app may miss it (a banner, a config file).
+    let wd = a.config.get("WORKDIR").map(rooted);
+    for s in chain(before, before.stages.len() - 1) {
+        for (id, _, e) in &before.stages[s].instructions {
+            if !id.starts_with("RUN\u{1e}") {
+                continue;
+            }
+            for p in &e.placed {
+                let moved = super::access::PathAccess {
+                    path: rooted(&p.path),
+                    reach: p.reach,
+                };
+                if left_behind(&moved.path) {
+                    continue;
+                }
+                // A WORKDIR makes its folder and the ones above it.
+                let made = wd
+                    .as_deref()
+                    .is_some_and(|w| super::access::under(w, &moved.path));
+                let kept = made
+                    || chain(after, last_a).into_iter().any(|s| {
+                        after.stages[s].instructions.iter().any(|(id, _, e)| {
+                            let copy = id.starts_with("COPY\u{1e}") || id.starts_with("ADD\u{1e}");
+                            let writes = if copy { &e.writes.paths } else { &e.placed };
+                            writes.iter().any(|w| w.overlaps(p) || w.overlaps(&moved))
+                        })
+                    });
+                if !kept {
+                    return Err(placed_message(&moved.path));
+                }
+            }
+        }
+    }
     Ok(())
+}
+
+/// Why a whole-build rewrite cannot leave a file behind in the build stage.
+pub(crate) fn placed_message(path: &str) -> String {
+    format!("the build also writes `{path}`, which the final stage would not have")
+}
+
+/// Folders a final stage does without when the stage that wrote into them stays behind: temporary files, caches
+/// and logs, the build user's home (its caches and credentials), package managers' state and configuration, and
+/// the toolchains' own installs and caches.
+pub(crate) fn left_behind(path: &str) -> bool {
+    use crate::knowledge::{package_manager_config, tool_config, PackageManager as P, Tool as T};
+    const SCRATCH: &[&str] = &[
+        "/tmp",
+        "/var/tmp",
+        "/var/cache",
+        "/var/log",
+        "/var/lib/apt",
+        "/dev",
+        "/proc",
+        "/sys",
+        "/run",
+        "/root",
+    ];
+    let managers = [
+        P::Apt,
+        P::Apk,
+        P::Yum,
+        P::Dnf,
+        P::Microdnf,
+        P::Zypper,
+        P::Pacman,
+    ];
+    let tools = [
+        T::Npm,
+        T::Pip,
+        T::Uv,
+        T::Gem,
+        T::Composer,
+        T::Go,
+        T::Cargo,
+        T::Maven,
+        T::Gradle,
+        T::Dotnet,
+    ];
+    SCRATCH
+        .iter()
+        .copied()
+        .chain(
+            managers
+                .into_iter()
+                .flat_map(|m| package_manager_config(m).iter().copied()),
+        )
+        .chain(
+            tools
+                .into_iter()
+                .flat_map(|t| tool_config(t).iter().copied()),
+        )
+        .any(|d| super::access::under(path, d))
 }
 
 /// What later stages read of earlier ones stays: an instruction that a `COPY --from`, a mount or a `FROM <stage>`
@@ -1019,6 +1113,54 @@ mod tests {
         assert!(check(before, after, &[Change::Stages])
             .unwrap_err()
             .contains("`server`"));
+    }
+
+    #[test]
+    fn a_multi_stage_rewrite_keeps_the_files_the_build_puts_in_place() {
+        let before = "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /usr/local/bin/hello . && cp /src/static/banner.txt /etc/banner.txt\nCMD [\"hello\"]\n";
+        let after = "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /usr/local/bin/hello . && cp /src/static/banner.txt /etc/banner.txt\n\nFROM scratch\nWORKDIR /src\nCMD [\"hello\"]\nCOPY --from=build /usr/local/bin/hello /usr/local/bin/hello\n";
+        assert_eq!(
+            check(before, after, &[Change::Stages]),
+            Err(
+                "the build also writes `/etc/banner.txt`, which the final stage would not have"
+                    .into()
+            )
+        );
+        let copied = format!("{after}COPY --from=build /etc/banner.txt /etc/banner.txt\n");
+        assert_eq!(check(before, &copied, &[Change::Stages]), Ok(()));
+        // A redirect, a link and a new folder are files in place too; the folder the final WORKDIR makes is not lost.
+        for (run, path) in [
+            ("echo hi > /etc/motd", "/etc/motd"),
+            ("ln -s /usr/local/bin/hello /usr/bin/hi", "/usr/bin/hi"),
+            ("mkdir -p /var/lib/hello", "/var/lib/hello"),
+        ] {
+            let (b, a) = (
+                before.replace("cp /src/static/banner.txt /etc/banner.txt", run),
+                after.replace("cp /src/static/banner.txt /etc/banner.txt", run),
+            );
+            let err = check(&b, &a, &[Change::Stages]);
+            assert!(
+                err.as_ref()
+                    .is_err_and(|e| e.contains(&format!("`{path}`"))),
+                "{run}: {err:?}"
+            );
+        }
+        // Temporary files, caches, mounts, package installs and the toolchain's own folders stay behind.
+        for run in [
+            "mkdir -p /src && go build -o /usr/local/bin/hello . > /tmp/build.log",
+            "apt-get update && apt-get install -y gcc && go build -o /usr/local/bin/hello .",
+            "cp /src/netrc /root/.netrc && go build -o /usr/local/bin/hello .",
+            "mkdir -p /go/src/app /root/.cache/go-build && go build -o /usr/local/bin/hello .",
+            "echo 'deb http://x y main' > /etc/apt/sources.list.d/x.list && go build -o /usr/local/bin/hello .",
+            "--mount=type=cache,target=/cache cp /src/go.sum /cache/go.sum && go build -o /usr/local/bin/hello .",
+        ] {
+            let line = "RUN go build -o /usr/local/bin/hello . && cp /src/static/banner.txt /etc/banner.txt";
+            let (b, a) = (
+                before.replace(line, &format!("RUN {run}")),
+                after.replace(line, &format!("RUN {run}")),
+            );
+            assert_eq!(check(&b, &a, &[Change::Stages]), Ok(()), "{run}");
+        }
     }
 
     #[test]

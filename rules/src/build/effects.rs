@@ -15,6 +15,10 @@ pub(crate) struct Effects {
     pub writes: Access,
     /// What it reads of other stages' file trees: `COPY --from`, `RUN --mount=from=`, `FROM <stage>`.
     pub stage_reads: Vec<StageRead>,
+    /// The paths a RUN's commands put a file or folder at by name (a `cp`, `mv`, `ln` or `install` destination, a
+    /// redirect, `mkdir`, `touch`), as opposed to what its tools write on the side: what the image may need of a
+    /// stage a rewrite leaves behind. Part of `writes`.
+    pub placed: Vec<PathAccess>,
 }
 
 /// A read of another stage's files (or of an image's, which the model does not see).
@@ -32,6 +36,7 @@ impl Effects {
             reads: Access::unknown(),
             writes: Access::unknown(),
             stage_reads: Vec::new(),
+            placed: Vec::new(),
         }
     }
 
@@ -381,6 +386,7 @@ fn mounts(doc: &Document, f: &Facts, states: &States, stage: usize, i: usize, e:
         if !e.writes.unknown {
             e.writes.paths.retain(|p| !under(&p.path, &at));
         }
+        e.placed.retain(|p| !under(&p.path, &at));
     }
 }
 
@@ -611,7 +617,8 @@ fn command_effects(
         }
         let p = r.path(w)?;
         e.reads.path(PathAccess::file(p.clone()));
-        e.writes.path(PathAccess::file(p));
+        e.writes.path(PathAccess::file(p.clone()));
+        place(e, PathAccess::file(p));
     }
     let Some(program) = cmd.program() else {
         return if cmd.argv().is_empty() {
@@ -662,7 +669,10 @@ fn command_effects(
             for w in ops {
                 let path = r.path(w)?;
                 e.reads.path(PathAccess::tree(path.clone()));
-                e.writes.path(PathAccess::tree(path));
+                e.writes.path(PathAccess::tree(path.clone()));
+                if matches!(p, "mkdir" | "touch") {
+                    place(e, PathAccess::tree(path));
+                }
             }
         }
         p if COPY_OPERANDS.contains(&p) => {
@@ -671,7 +681,10 @@ fn command_effects(
                 let path = r.path(w)?;
                 e.reads.path(PathAccess::tree(path.clone()));
                 if k + 1 == n || p == "mv" {
-                    e.writes.path(PathAccess::tree(path));
+                    e.writes.path(PathAccess::tree(path.clone()));
+                }
+                if k + 1 == n {
+                    place(e, PathAccess::tree(path));
                 }
             }
         }
@@ -753,6 +766,12 @@ fn command_effects(
         }
     }
     Ok(())
+}
+
+fn place(e: &mut Effects, p: PathAccess) {
+    if !e.placed.contains(&p) {
+        e.placed.push(p);
+    }
 }
 
 /// The folder a tool runs in, and the folders above it (their direct entries: workspace and config files).

@@ -238,6 +238,31 @@ mod tests {
         m.depends(a, b)
     }
 
+    #[test]
+    fn a_run_records_the_paths_it_puts_files_at() {
+        // A redirect after a chain (which the grammar reads as the whole chain's) belongs to its last command.
+        let (_, m) = model("FROM golang\nRUN true && echo hi > /etc/motd\nRUN cat /etc/motd\n");
+        assert_eq!(
+            m.effects[1].placed,
+            [super::super::access::PathAccess::file("/etc/motd")]
+        );
+        assert!(m.depends(1, 2));
+        let (_, m) = model("FROM golang\nWORKDIR /src\nRUN go build -o /out/app . && cp static/banner.txt /etc/ && echo hi > /etc/motd && ln -s /out/app /usr/bin/app && mkdir -p data && rm -rf /var/x\n");
+        let placed: Vec<&str> = m.effects[2]
+            .placed
+            .iter()
+            .map(|p| p.path.as_str())
+            .collect();
+        assert_eq!(
+            placed,
+            ["/etc", "/etc/motd", "/usr/bin/app", "/src/data"],
+            "{:?}",
+            m.effects[2]
+        );
+        let (_, m) = model("FROM golang\nRUN echo hi | tee /etc/motd\n");
+        assert!(m.effects[1].placed.is_empty() && m.effects[1].writes.unknown);
+    }
+
     // The failure classes real files showed: each must create an edge.
 
     #[test]

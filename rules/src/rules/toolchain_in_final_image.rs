@@ -82,7 +82,9 @@ declare_rule! {
     /// `www-data` and `nobody`) and the runtime image has it too.
     /// It is refused, with a message saying what to do by hand, when the artifact's path or the Java version is not
     /// known, when a `RUN` after the build, a user the build creates or the runtime image lacks, or a `HEALTHCHECK`
-    /// would need the runtime image to have more, or when Python packages were built against `-dev` libraries.
+    /// would need the runtime image to have more, when a `RUN` of the build also puts a file at a path it names that
+    /// the final stage would not get (`cp static/banner.txt /etc/`, a redirect, a link or a new folder; temporary,
+    /// cache and toolchain folders aside), or when Python packages were built against `-dev` libraries.
     /// The runtime image lacks the toolchain's shell tools and libraries: the fix is unsafe.
     ///
     /// ## References
@@ -233,6 +235,25 @@ mod tests {
     }
 
     #[test]
+    fn no_fix_when_the_build_writes_a_file_the_final_stage_would_lack() {
+        let src = "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /usr/local/bin/hello . && cp /src/static/banner.txt /etc/banner.txt\nCMD [\"hello\"]\n";
+        let d = spec::diagnostics(R, src);
+        assert!(
+            d.len() == 1
+                && d[0].fix.is_none()
+                && d[0].message.contains(
+                    "(no fix: the build also writes `/etc/banner.txt`, which the final stage would not have"
+                ),
+            "{d:#?}"
+        );
+        // Without the banner, the rewrite is offered.
+        let src =
+            "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD [\"/app\"]\n";
+        let d = spec::diagnostics(R, src);
+        assert!(d.len() == 1 && d[0].fix.is_some(), "{d:#?}");
+    }
+
+    #[test]
     fn fix() {
         spec::fixes(
             R,
@@ -241,6 +262,10 @@ mod tests {
                 (
                     "FROM golang:1.22\nCOPY . .\nRUN CGO_ENABLED=0 go build -o app\nCMD [\"./app\"]\n",
                     "FROM golang:1.22 AS build\nCOPY . .\nRUN CGO_ENABLED=0 go build -o app\n\nFROM scratch\nWORKDIR /go\nCMD [\"./app\"]\nCOPY --from=build /go/app /go/app\nCOPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt\n",
+                ),
+                (
+                    "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN mkdir -p /src && CGO_ENABLED=0 go build -o /app . 2>/tmp/build.log\nCMD [\"/app\"]\n",
+                    "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN mkdir -p /src && CGO_ENABLED=0 go build -o /app . 2>/tmp/build.log\n\nFROM scratch\nWORKDIR /src\nCMD [\"/app\"]\nCOPY --from=build /app /app\nCOPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt\n",
                 ),
                 (
                     "FROM eclipse-temurin:17-jdk-alpine\nADD . .\nRUN ./gradlew --no-daemon bootJar\nENTRYPOINT java -jar build/libs/app-0.0.1.jar\n",

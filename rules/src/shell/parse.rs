@@ -116,6 +116,7 @@ fn parse_uncached(text: &str) -> RawScript {
         text,
         out: Vec::new(),
         too_deep: None,
+        late_redirects: Vec::new(),
     };
     w.walk(root);
     let mut cursor = root.walk();
@@ -203,6 +204,9 @@ struct Walker<'a> {
     text: &'a str,
     out: Vec<RawCommand>,
     too_deep: Option<usize>,
+    /// Redirects written after a list or pipeline (`a && b > f`, which the grammar reads as redirecting the whole
+    /// list): the shell applies them to its last command, found by its byte range when the walk reaches it.
+    late_redirects: Vec<(Range<usize>, Vec<RawWord>)>,
 }
 
 /// Work left for the walker. The walk is a loop over an explicit stack, so no nesting or chain length can exhaust the
@@ -294,7 +298,27 @@ impl<'t> Walker<'_> {
                     Some(body) if body.kind() == "command" => {
                         self.command(body, f, &redirects, found)
                     }
-                    Some(body) => found.push(Task::Walk(body, f)),
+                    Some(body) => {
+                        let mut last = body;
+                        while matches!(last.kind(), "list" | "pipeline") {
+                            match last
+                                .named_child((last.named_child_count() as u32).saturating_sub(1))
+                            {
+                                Some(c) => last = c,
+                                None => break,
+                            }
+                        }
+                        if last.kind() == "command" {
+                            let mut words = Vec::new();
+                            for r in redirects.iter().filter(|r| r.kind() == "file_redirect") {
+                                if let Some(d) = r.child_by_field_name("destination") {
+                                    words.push(self.word(d));
+                                }
+                            }
+                            self.late_redirects.push((last.byte_range(), words));
+                        }
+                        found.push(Task::Walk(body, f));
+                    }
                     None => {}
                 }
                 // Commands inside redirect targets (`> $(cmd)`) still run.
@@ -385,6 +409,13 @@ impl<'t> Walker<'_> {
         }
         for r in redirect_nodes {
             self.redirect(*r, &mut redirects, &mut heredoc_body);
+        }
+        if let Some(k) = self
+            .late_redirects
+            .iter()
+            .position(|(range, _)| *range == n.byte_range())
+        {
+            redirects.extend(self.late_redirects.swap_remove(k).1);
         }
         let end = redirect_nodes
             .iter()
