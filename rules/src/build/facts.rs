@@ -200,7 +200,7 @@ impl<'a> Facts<'a> {
     pub fn base_image(&self, stage: &Stage) -> Option<&'a ImageRef> {
         let root = self.ancestors(stage).last().copied();
         let s = root.or_else(|| self.doc.stages().get(stage.index))?;
-        self.doc.instructions()[s.from].image.as_ref()
+        self.doc.instructions()[s.from].image.as_deref()
     }
 
     /// The stages a stage builds on, nearest first (itself excluded).

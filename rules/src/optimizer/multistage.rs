@@ -559,7 +559,10 @@ fn split(
             | Kind::Volume
             | Kind::Maintainer => s.moved.push(i),
             Kind::Healthcheck => {
-                if matches!(ins.healthcheck, Some(crate::syntax::Healthcheck::None(_))) {
+                if matches!(
+                    ins.healthcheck.as_deref(),
+                    Some(crate::syntax::Healthcheck::None(_))
+                ) {
                     s.moved.push(i);
                 } else {
                     return Err(format!("`{}` may need tools the runtime image lacks: move it to the final stage by hand", line(ctx, ins)));

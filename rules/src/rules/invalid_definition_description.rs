@@ -56,7 +56,7 @@ impl Rule for InvalidDefinitionDescription {
         let doc = ctx.doc();
         for (i, ins) in doc.instructions().iter().enumerate() {
             let (keyword, keys): (&str, Vec<String>) = match ins.kind {
-                Kind::From => match &ins.stage_name {
+                Kind::From => match ins.stage_name.as_deref() {
                     Some((name, _)) => ("FROM", vec![name.to_lowercase()]),
                     None => continue,
                 },

@@ -125,7 +125,7 @@ fn refusal(
                 if valid_stage_name(&args[2].to_ascii_lowercase()) {
                     return None;
                 }
-                let span = ins.stage_name.as_ref().map(|(_, r)| r.clone());
+                let span = ins.stage_name.as_deref().map(|(_, r)| r.clone());
                 return Some((
                     format!(
                         "invalid name for build stage: \"{}\", name can't start with a number or contain symbols",

@@ -1,6 +1,4 @@
 //! The RUN scripts the shell rules read: every RUN of a POSIX shell stage, `ONBUILD RUN` included.
-use std::borrow::Cow;
-
 use crate::engine::Context;
 use crate::optimizer::facts::Facts;
 use crate::shell::{self, Script};
@@ -10,7 +8,25 @@ use crate::syntax::{Document, Kind};
 pub(crate) struct RunScript<'a> {
     /// The instruction in the document (the ONBUILD for `ONBUILD RUN`).
     pub index: usize,
-    pub script: Cow<'a, Script>,
+    pub script: ScriptRef<'a>,
+}
+
+/// The analysis' script of a RUN, or one read here (`ONBUILD RUN`), boxed: a document's list of RUNs costs a few
+/// words each, not a whole `Script` each (a hundred thousand RUNs would otherwise hold 17 MB while a rule reads them).
+pub(crate) enum ScriptRef<'a> {
+    Borrowed(&'a Script),
+    Owned(Box<Script>),
+}
+
+impl std::ops::Deref for ScriptRef<'_> {
+    type Target = Script;
+
+    fn deref(&self) -> &Script {
+        match self {
+            ScriptRef::Borrowed(s) => s,
+            ScriptRef::Owned(s) => s,
+        }
+    }
 }
 
 /// The RUNs whose shell is a POSIX shell, in document order.
@@ -27,7 +43,7 @@ pub(crate) fn run_scripts_in<'a>(doc: &'a Document, facts: &'a Facts<'a>) -> Vec
                 if let Some(script) = &facts.steps[i].script {
                     out.push(RunScript {
                         index: i,
-                        script: Cow::Borrowed(script),
+                        script: ScriptRef::Borrowed(script),
                     });
                 }
             }
@@ -43,7 +59,7 @@ pub(crate) fn run_scripts_in<'a>(doc: &'a Document, facts: &'a Facts<'a>) -> Vec
                 if let Some(script) = shell::script(doc.text(), inner, doc.escape()) {
                     out.push(RunScript {
                         index: i,
-                        script: Cow::Owned(script),
+                        script: ScriptRef::Owned(Box::new(script)),
                     });
                 }
             }

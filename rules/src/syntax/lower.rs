@@ -350,8 +350,8 @@ pub(crate) fn stages(instructions: &[Instruction]) -> Vec<Stage> {
             index: stages.len(),
             from: i,
             instructions: i..instructions.len(),
-            name: ins.stage_name.as_ref().map(|(n, _)| n.clone()),
-            name_range: ins.stage_name.as_ref().map(|(_, r)| r.clone()),
+            name: ins.stage_name.as_deref().map(|(n, _)| n.clone()),
+            name_range: ins.stage_name.as_deref().map(|(_, r)| r.clone()),
             base: ins
                 .image
                 .as_ref()
@@ -549,32 +549,40 @@ impl Lower<'_> {
                 args_start = Some(child.start_byte());
             }
             match (ck, field) {
-                ("image_spec", _) => ins.image = Some(self.image(*child, &ins.continuations)),
+                ("image_spec", _) => {
+                    ins.image = Some(Box::new(self.image(*child, &ins.continuations)))
+                }
                 (_, Some("as")) => ins.as_keyword = Some(child.byte_range()),
                 ("stage_name", _) => {
-                    ins.stage_name =
-                        Some((self.t(&child.byte_range()).to_string(), child.byte_range()))
+                    ins.stage_name = Some(Box::new((
+                        self.t(&child.byte_range()).to_string(),
+                        child.byte_range(),
+                    )))
                 }
-                (_, Some("none")) => ins.healthcheck = Some(Healthcheck::None(child.byte_range())),
+                (_, Some("none")) => {
+                    ins.healthcheck = Some(Box::new(Healthcheck::None(child.byte_range())))
+                }
                 (_, Some("cmd")) => {
-                    ins.healthcheck = Some(Healthcheck::Cmd {
+                    ins.healthcheck = Some(Box::new(Healthcheck::Cmd {
                         keyword: child.byte_range(),
                         command: None,
-                    })
+                    }))
                 }
                 ("exec_form", _) => {
                     let e = self.exec_form(*child);
-                    match (kind, &mut ins.healthcheck) {
+                    match (kind, ins.healthcheck.as_deref_mut()) {
                         (Kind::Healthcheck, Some(Healthcheck::Cmd { command, .. })) => {
                             *command = Some(Command::Exec(e))
                         }
-                        (Kind::Add | Kind::Copy | Kind::Volume, _) => ins.exec_form = Some(e),
+                        (Kind::Add | Kind::Copy | Kind::Volume, _) => {
+                            ins.exec_form = Some(Box::new(e))
+                        }
                         _ => ins.command = Some(Command::Exec(e)),
                     }
                 }
                 ("shell_command", _) => {
                     let s = self.shell_form(*child, &ins.continuations, &mut ins.heredocs);
-                    match (kind, &mut ins.healthcheck) {
+                    match (kind, ins.healthcheck.as_deref_mut()) {
                         (Kind::Healthcheck, Some(Healthcheck::Cmd { command, .. })) => {
                             *command = Some(Command::Shell(s))
                         }

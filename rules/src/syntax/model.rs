@@ -282,15 +282,15 @@ pub struct Instruction {
     /// COPY/ADD/VOLUME paths (non-JSON), EXPOSE/USER/WORKDIR/STOPSIGNAL/MAINTAINER words, FROM's extra words.
     pub words: Vec<Word>,
     /// For JSON-form COPY/ADD/VOLUME.
-    pub exec_form: Option<ExecForm>,
+    pub exec_form: Option<Box<ExecForm>>,
     /// ENV, LABEL, ARG.
     pub pairs: Vec<KeyValue>,
     pub heredocs: Vec<Heredoc>,
-    pub image: Option<ImageRef>,
+    pub image: Option<Box<ImageRef>>,
     /// FROM's `AS name`: the `AS` keyword range and the name.
     pub as_keyword: Option<Span>,
-    pub stage_name: Option<(String, Span)>,
-    pub healthcheck: Option<Healthcheck>,
+    pub stage_name: Option<Box<(String, Span)>>,
+    pub healthcheck: Option<Box<Healthcheck>>,
     /// The instruction after ONBUILD.
     pub onbuild: Option<Box<Instruction>>,
     /// Line continuations inside the instruction (escape through the last skipped line).

@@ -51,7 +51,7 @@ fn keywords(doc: &Document, ins: &Instruction, edits: &mut Vec<Edit>) {
     if let Some(r) = &ins.as_keyword {
         upper(doc, r, edits);
     }
-    match &ins.healthcheck {
+    match ins.healthcheck.as_deref() {
         Some(Healthcheck::Cmd { keyword, .. }) => upper(doc, keyword, edits),
         Some(Healthcheck::None(r)) => upper(doc, r, edits),
         None => {}

@@ -391,7 +391,7 @@ impl<'a> Builder<'a> {
                     );
                 }
             }
-            if let Some((name, range)) = &ins.stage_name {
+            if let Some((name, range)) = ins.stage_name.as_deref() {
                 add(self, range.clone(), name, Role::Definition);
             }
         }
@@ -461,7 +461,7 @@ fn references(doc: &Document, ins: &Instruction) -> Vec<(String, Range<usize>)> 
     let escape = doc.escape();
     let mut scan = |range: Range<usize>| out.extend(shell_refs(text, range, escape));
     let command = match ins.kind {
-        Kind::Healthcheck => match &ins.healthcheck {
+        Kind::Healthcheck => match ins.healthcheck.as_deref() {
             Some(dflint_rules::syntax::Healthcheck::Cmd { command, .. }) => command.as_ref(),
             _ => None,
         },

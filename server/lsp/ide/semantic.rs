@@ -184,7 +184,7 @@ fn instruction(canvas: &mut Canvas, doc: &Document, ins: &Instruction) {
     for w in &ins.words {
         canvas.paint(w.range.clone(), if number { NUMBER } else { STRING }, 0);
     }
-    let command = match &ins.healthcheck {
+    let command = match ins.healthcheck.as_deref() {
         Some(Healthcheck::Cmd { keyword, command }) => {
             canvas.paint(keyword.clone(), KEYWORD, 0);
             command.as_ref()
@@ -199,7 +199,7 @@ fn instruction(canvas: &mut Canvas, doc: &Document, ins: &Instruction) {
         Command::Exec(e) => Some(e),
         Command::Shell(_) => None,
     });
-    for e in exec.into_iter().chain(ins.exec_form.as_ref()) {
+    for e in exec.into_iter().chain(ins.exec_form.as_deref()) {
         for el in &e.elements {
             canvas.paint(el.range.clone(), STRING, 0);
         }
