@@ -47,7 +47,8 @@ impl CopyFacts {
 pub(crate) struct Step {
     pub index: usize,
     pub args: Args,
-    pub copy: Option<CopyFacts>,
+    /// Boxed: most instructions are no COPY, and the analysis holds a step for every instruction.
+    pub copy: Option<Box<CopyFacts>>,
     /// RUN, CMD, ENTRYPOINT in a POSIX shell stage.
     pub script: Option<Script>,
     pub actions: Vec<Action>,
@@ -309,8 +310,8 @@ fn step(
     let mut actions = Vec::new();
     match ins.kind {
         Kind::Copy | Kind::Add => {
-            copy =
-                ext_optimizer::copy_args(&args).map(|c| copy_facts(doc, index, ins, &args, c, ctx));
+            copy = ext_optimizer::copy_args(&args)
+                .map(|c| Box::new(copy_facts(doc, index, ins, &args, c, ctx)));
         }
         Kind::Run | Kind::Cmd | Kind::Entrypoint if posix => {
             script = shell::script_of(text, ins, &args);

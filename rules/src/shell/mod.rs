@@ -199,11 +199,15 @@ pub struct Script {
 impl Script {
     /// Every recognised action, in command order.
     pub fn actions(&self) -> Vec<Action> {
-        self.commands
+        let mut out: Vec<Action> = self
+            .commands
             .iter()
             .enumerate()
             .flat_map(|(i, c)| recognize::recognize(c, i))
-            .collect()
+            .collect();
+        // Kept per RUN by the analysis: no room for actions that will never come.
+        out.shrink_to_fit();
+        out
     }
 }
 
@@ -347,6 +351,10 @@ fn from_text(m: &Mapped, form: ScriptForm, inline_append: bool) -> Script {
         &mut too_deep,
         0,
     );
+    // Pushed one by one, the vectors would keep room for four commands however many there are: most scripts have
+    // one or two, and a document may have a hundred thousand RUNs.
+    commands.shrink_to_fit();
+    lints.shrink_to_fit();
     let raw = parse::parse(&m.text);
     let append = if inline_append {
         raw.last_statement_end

@@ -616,6 +616,11 @@ impl Lower<'_> {
         }
         let start = args_start.unwrap_or(range.end);
         ins.args_range = start..range.end.max(start);
+        // Pushed one by one, each vector would keep room for four entries; an instruction has one or two.
+        ins.flags.shrink_to_fit();
+        ins.words.shrink_to_fit();
+        ins.pairs.shrink_to_fit();
+        ins.heredocs.shrink_to_fit();
         ins
     }
 
@@ -635,6 +640,7 @@ impl Lower<'_> {
             }
         }
         out.sort_by_key(|v| v.range.start);
+        out.shrink_to_fit();
         out
     }
 
