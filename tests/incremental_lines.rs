@@ -325,3 +325,44 @@ fn line_edits_that_add_or_remove_instructions_keep_the_stages() {
     let at = text.find("RUN y").unwrap() + 4;
     step(&mut doc, &mut text, at, 4, "");
 }
+
+/// Every corpus file parsed in pieces (as large documents are: `Document::parse_in_pieces`) of one line and of
+/// 64 bytes reads as a whole-file parse, whether its pieces took the line path or fell back to a whole parse.
+#[test]
+fn corpus_parsed_in_pieces_equals_fresh_parse() {
+    let Some(dir) = oracle::corpus_dir(
+        "../shared/corpus/public",
+        "corpus_parsed_in_pieces_equals_fresh_parse",
+    ) else {
+        return;
+    };
+    let files = oracle::files_under(&dir);
+    assert!(
+        files.len() > 1000,
+        "found only {} corpus files",
+        files.len()
+    );
+    let mut failures = Vec::new();
+    for path in &files {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        for piece in [1, 64] {
+            let doc = Document::parse_in_pieces(text.clone(), piece);
+            if let Err(e) = same_as_fresh(&doc, &text) {
+                failures.push(format!("{} in pieces of {piece}: {e}", path.display()));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} corpus files differ:\n{}",
+        failures.len(),
+        failures
+            .iter()
+            .take(3)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    );
+}

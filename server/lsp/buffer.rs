@@ -82,6 +82,16 @@ impl Buffer {
         let Some(p) = self.pending.take() else {
             return newly;
         };
+        if newly {
+            // Nothing parsed yet: a fresh parse of the whole text (in pieces when it is large), which takes the
+            // text over.
+            let text = self.rope.to_string();
+            let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                Document::parse_string(text)
+            }));
+            self.doc = Arc::new(parsed.unwrap_or_else(|_| Document::parse("")));
+            return newly;
+        }
         let text: String = self.rope.byte_slice(p.start..p.new_end).into();
         let mut doc = match Arc::try_unwrap(std::mem::replace(
             &mut self.doc,

@@ -39,6 +39,53 @@ const KEEP_TREE_BYTES: usize = 1 << 20;
 #[cfg(test)]
 const KEEP_TREE_BYTES: usize = 256;
 
+/// Texts larger than this (and than [`KEEP_TREE_BYTES`]) are parsed in pieces ([`Document::parse_in_pieces`]).
+const PIECES_FROM: usize = 1 << 20;
+
+/// The size of the pieces of a text parsed in pieces: at least 256 KiB, at most 16 pieces (each piece costs a
+/// pass over the model built so far: its stages and errors are rebuilt).
+fn piece_bytes(len: usize) -> usize {
+    (256 << 10).max(len / 16)
+}
+
+/// The start of the first line at or after `at` (the end of the text if there is none).
+fn line_start_after(text: &str, at: usize) -> usize {
+    if at == 0 {
+        return 0;
+    }
+    match text
+        .as_bytes()
+        .get(at - 1..)
+        .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
+    {
+        Some(i) => at + i,
+        None => text.len(),
+    }
+}
+
+/// Where to end a piece at or after `at`: preferably before a line that starts with an instruction keyword after a
+/// line that does not continue, so that the piece most likely ends between instructions (else the next piece
+/// cannot take the line path, and the text is parsed whole). Within the next 256 lines; else the first line start.
+fn cut_after(text: &str, at: usize) -> usize {
+    let first = line_start_after(text, at);
+    let mut cut = first;
+    for _ in 0..256 {
+        if cut >= text.len() {
+            break;
+        }
+        let before = text[..cut].trim_end_matches(['\n', '\r']);
+        let word = text[cut..]
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .next()
+            .unwrap_or("");
+        if !before.ends_with(['\\', '`']) && Kind::from_keyword(word) != Kind::Unknown {
+            return cut;
+        }
+        cut = line_start_after(text, cut + 1);
+    }
+    first
+}
+
 fn kept(tree: Tree, text: &str) -> Option<Tree> {
     (text.len() <= KEEP_TREE_BYTES).then_some(tree)
 }
@@ -72,8 +119,75 @@ impl Document {
     }
 
     pub fn parse(text: &str) -> Document {
-        let tree = parse_tree(text, None);
-        Document::from_tree(text.to_string(), tree)
+        Document::parse_string(text.to_string())
+    }
+
+    /// [`Document::parse`], of a text the document takes over.
+    pub fn parse_string(text: String) -> Document {
+        if text.len() > KEEP_TREE_BYTES.max(PIECES_FROM) {
+            let piece = piece_bytes(text.len());
+            return Document::parse_in_pieces(text, piece);
+        }
+        let tree = parse_tree(&text, None);
+        Document::from_tree(text, tree)
+    }
+
+    /// A fresh parse built piece by piece: the first piece parsed, then each next one appended as an edit, which
+    /// the line path reparses together with the last instruction before it. Only a piece's tree exists at a time,
+    /// where a whole-file parse holds a tree of about 36 bytes per byte of text while it builds the model. When an
+    /// append cannot take the line path (a file with errors tree-sitter recovered from, a heredoc or continuation
+    /// that runs on across pieces), the whole text is parsed at once instead. The result is a fresh parse either
+    /// way: the line path equals one (`tests/incremental_lines.rs`), and `tests/parse_pieces.rs` checks this
+    /// function on the corpus.
+    #[doc(hidden)]
+    pub fn parse_in_pieces(text: String, piece: usize) -> Document {
+        Document::pieces(text, piece).0
+    }
+
+    /// [`Document::parse_in_pieces`], and whether every piece took the line path.
+    fn pieces(text: String, piece: usize) -> (Document, bool) {
+        let whole = |text: String| {
+            let tree = parse_tree(&text, None);
+            (Document::from_tree(text, tree), false)
+        };
+        let piece = piece.max(1);
+        if text.as_bytes().contains(&0) {
+            return whole(text);
+        }
+        // The first piece holds the directives and the start of an instruction: an edit before that may change them.
+        let mut cut = 0;
+        let mut doc = loop {
+            cut = cut_after(&text, cut + piece);
+            if cut >= text.len() {
+                return whole(text);
+            }
+            let (doc, _) = whole(text[..cut].to_string());
+            if doc
+                .instructions()
+                .first()
+                .is_some_and(|i| i.range.start < cut)
+            {
+                break doc;
+            }
+        };
+        let mut previous = 0;
+        while cut < text.len() {
+            let next = cut_after(&text, cut + piece);
+            match doc.apply_edit(cut..cut, &text[cut..next]) {
+                // Not from within the piece before: an instruction runs on over pieces, and would be read again for
+                // every piece.
+                Reparsed::Lines(span) if span.start >= previous => {}
+                _ => return whole(text),
+            }
+            previous = cut;
+            cut = next;
+        }
+        // As after a whole-file parse of this size, no tree: the first piece's (edited since) is not worth keeping.
+        if doc.text.len() > KEEP_TREE_BYTES {
+            doc.tree = None;
+            doc.tree_stale = false;
+        }
+        (doc, true)
     }
 
     fn from_tree(text: String, tree: Tree) -> Document {
@@ -352,6 +466,45 @@ mod tests {
         assert_eq!(doc.stages(), fresh.stages());
         assert_eq!(doc.escape(), fresh.escape());
         assert_eq!(doc.sexp(), fresh.sexp());
+    }
+
+    /// A text parsed in pieces reads as a whole-file parse; pieces that cannot take the line path (a heredoc that
+    /// runs on across them) give a whole-file parse instead.
+    #[test]
+    fn pieces_read_as_a_whole_file_parse() {
+        let mut text = String::from("# escape=`\nARG V=1\nFROM alpine AS base\n");
+        for i in 0..30 {
+            text.push_str(&format!(
+                "RUN echo {i} `\n    && true\n# c{i}\nCOPY <<EOF /f{i}\nx\nEOF\nFROM base AS s{i}\n"
+            ));
+        }
+        let whole = Document::from_tree(text.clone(), parse_tree(&text, None));
+        for piece in [1, 7, 40, 300] {
+            let (doc, lines) = Document::pieces(text.clone(), piece);
+            assert!(lines, "piece {piece}");
+            assert_eq!(doc.instructions(), whole.instructions());
+            assert_eq!(doc.stages(), whole.stages());
+            assert_eq!(doc.comments(), whole.comments());
+            assert_eq!(doc.directives(), whole.directives());
+            assert_eq!(doc.escape(), whole.escape());
+            assert_eq!(doc.line_index(), whole.line_index());
+            assert!(doc.tree.is_none());
+            same_as_fresh(&doc);
+        }
+        // A heredoc body longer than the pieces: read whole.
+        let long = format!("FROM a\nRUN <<EOF\n{}EOF\nRUN b\n", "RUN x\n".repeat(100));
+        let (doc, lines) = Document::pieces(long.clone(), 20);
+        assert!(!lines);
+        same_as_fresh(&doc);
+        // A heredoc left open at the end (which tree-sitter recovers from), longer than the pieces: the same.
+        let open = format!(
+            "FROM a\n{}RUN <<EOF\n{}",
+            "RUN b\n".repeat(20),
+            "RUN x\n".repeat(20)
+        );
+        let (doc, lines) = Document::pieces(open.clone(), 10);
+        assert!(!lines);
+        same_as_fresh(&doc);
     }
 
     /// A document over [`KEEP_TREE_BYTES`] keeps no tree; its edits, on either path, still read as a fresh parse.
