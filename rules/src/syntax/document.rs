@@ -63,15 +63,15 @@ fn line_start_after(text: &str, at: usize) -> usize {
     }
 }
 
-/// Where to end a piece at or after `at`: preferably before a line that starts with an instruction keyword after a
-/// line that does not continue, so that the piece most likely ends between instructions (else the next piece
-/// cannot take the line path, and the text is parsed whole). Within the next 256 lines; else the first line start.
-fn cut_after(text: &str, at: usize) -> usize {
-    let first = line_start_after(text, at);
-    let mut cut = first;
+/// Where to end a piece at or after `at`: before a line that starts with an instruction keyword after a line that
+/// does not continue, so that the piece most likely ends between instructions (else the next piece cannot take the
+/// line path, and the text is parsed whole). `None` when none of the next 256 lines does: most likely one long
+/// instruction (a heredoc, continuation lines), which pieces would not split.
+fn cut_after(text: &str, at: usize) -> Option<usize> {
+    let mut cut = line_start_after(text, at);
     for _ in 0..256 {
         if cut >= text.len() {
-            break;
+            return Some(text.len());
         }
         let before = text[..cut].trim_end_matches(['\n', '\r']);
         let word = text[cut..]
@@ -79,11 +79,11 @@ fn cut_after(text: &str, at: usize) -> usize {
             .next()
             .unwrap_or("");
         if !before.ends_with(['\\', '`']) && Kind::from_keyword(word) != Kind::Unknown {
-            return cut;
+            return Some(cut);
         }
         cut = line_start_after(text, cut + 1);
     }
-    first
+    None
 }
 
 fn kept(tree: Tree, text: &str) -> Option<Tree> {
@@ -157,10 +157,10 @@ impl Document {
         // The first piece holds the directives and the start of an instruction: an edit before that may change them.
         let mut cut = 0;
         let mut doc = loop {
-            cut = cut_after(&text, cut + piece);
-            if cut >= text.len() {
-                return whole(text);
-            }
+            cut = match cut_after(&text, cut + piece) {
+                Some(c) if c < text.len() => c,
+                _ => return whole(text),
+            };
             let (doc, _) = whole(text[..cut].to_string());
             if doc
                 .instructions()
@@ -172,7 +172,9 @@ impl Document {
         };
         let mut previous = 0;
         while cut < text.len() {
-            let next = cut_after(&text, cut + piece);
+            let Some(next) = cut_after(&text, cut + piece) else {
+                return whole(text);
+            };
             match doc.apply_edit(cut..cut, &text[cut..next]) {
                 // Not from within the piece before: an instruction runs on over pieces, and would be read again for
                 // every piece.
@@ -503,6 +505,12 @@ mod tests {
             "RUN x\n".repeat(20)
         );
         let (doc, lines) = Document::pieces(open.clone(), 10);
+        assert!(!lines);
+        same_as_fresh(&doc);
+        // No instruction starts within 256 lines of a cut: one long instruction, read whole at once.
+        let long = format!("FROM a\nRUN <<EOF\n{}EOF\nRUN b\n", "echo x\n".repeat(300));
+        assert_eq!(cut_after(&long, 20), None);
+        let (doc, lines) = Document::pieces(long.clone(), 20);
         assert!(!lines);
         same_as_fresh(&doc);
     }
