@@ -139,7 +139,7 @@ pub fn external_scripts(doc: &Document) -> Vec<ExternalScript> {
     let mut out = Vec::new();
     for run in run_scripts_in(doc, &facts) {
         let script = match (&run.script.text, run.script.form) {
-            (Some(m), _) => m.clone(),
+            (Some(m), _) => Mapped::clone(m),
             (None, ScriptForm::Heredoc) => {
                 let ins = &doc.instructions()[run.index];
                 let ins = ins.onbuild.as_deref().unwrap_or(ins);

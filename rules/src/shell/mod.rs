@@ -12,6 +12,7 @@ mod recognize;
 
 use crate::syntax::ext_optimizer::{self, Mapped, MappedBuilder};
 use crate::syntax::{Instruction, Kind, Span};
+use std::sync::Arc;
 
 pub use lint::ShellCode;
 pub use packages::{package_command, Manager, PackageCommand};
@@ -185,8 +186,9 @@ pub struct Script {
     /// tree-sitter-bash found syntax errors: the commands are a best effort.
     pub has_errors: bool,
     pub append: Option<Append>,
-    /// The shell text (`Shell` and `ExecShell` forms), mapped to the source.
-    pub text: Option<Mapped>,
+    /// The shell text (`Shell` and `ExecShell` forms), mapped to the source (for a shell form, the instruction's
+    /// arguments as [`ext_optimizer::Args::rest`] holds them, shared).
+    pub text: Option<Arc<Mapped>>,
     /// Where `exec ` goes so that the shell replaces itself with the last command (logical offset into `text`).
     pub exec_point: Option<usize>,
     /// Where the analysis stopped descending, in the source: constructs (or heredocs run by shells) nested deeper
@@ -239,7 +241,11 @@ pub fn script_of(text: &str, ins: &Instruction, args: &ext_optimizer::Args) -> O
         if is_shell(&first.value) {
             if let Some(i) = elements.iter().position(|e| is_dash_c(&e.value)) {
                 let body = elements.get(i + 1)?;
-                return Some(from_text(&body.mapped, ScriptForm::ExecShell, true));
+                return Some(from_text(
+                    &Arc::new(body.mapped.clone()),
+                    ScriptForm::ExecShell,
+                    true,
+                ));
             }
         }
         let words = elements
@@ -282,7 +288,7 @@ pub fn script_of(text: &str, ins: &Instruction, args: &ext_optimizer::Args) -> O
     if only_markers {
         let h = &heredocs[0];
         let body = Mapped::verbatim(&text[h.body_range.clone()], h.body_range.start);
-        let mut s = from_text(&body, ScriptForm::Heredoc, false);
+        let mut s = from_text(&Arc::new(body), ScriptForm::Heredoc, false);
         s.append = (!h.end_range.is_empty()).then_some(Append::Line(h.end_range.start));
         return Some(s);
     }
@@ -301,7 +307,7 @@ pub fn script_of(text: &str, ins: &Instruction, args: &ext_optimizer::Args) -> O
         }
     }
     let m = combined.finish(end);
-    let mut s = from_text(&m, ScriptForm::Shell, true);
+    let mut s = from_text(&Arc::new(m), ScriptForm::Shell, true);
     // Appending after the command line would land inside the heredoc syntax: only bodies run as scripts get appends.
     s.append = None;
     Some(s)
@@ -332,13 +338,13 @@ pub fn dash_c_script(text: &str, cmd: &SimpleCommand) -> Option<Script> {
     }
     let start = body.range.start + usize::from(quoted.is_some());
     Some(from_text(
-        &Mapped::verbatim(inner, start),
+        &Arc::new(Mapped::verbatim(inner, start)),
         ScriptForm::ExecShell,
         false,
     ))
 }
 
-fn from_text(m: &Mapped, form: ScriptForm, inline_append: bool) -> Script {
+fn from_text(m: &Arc<Mapped>, form: ScriptForm, inline_append: bool) -> Script {
     let mut commands = Vec::new();
     let mut has_errors = false;
     let mut too_deep = None;

@@ -243,8 +243,9 @@ pub struct ArrayElement {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Args {
     pub flags: Vec<SourceFlag>,
-    /// The logical text after the flags, mapped to the source.
-    pub rest: Mapped,
+    /// The logical text after the flags, mapped to the source; shared with the script read from it (the analysis
+    /// holds both for every RUN).
+    pub rest: std::sync::Arc<Mapped>,
     /// The words of `rest` (shell-form and path arguments), split when first asked for: most instructions are
     /// read through their script or their JSON form instead.
     words: std::sync::OnceLock<Vec<ArgWord>>,
@@ -311,7 +312,7 @@ pub fn args(text: &str, ins: &Instruction, escape: char) -> Args {
             value_range,
         });
     }
-    let rest = m.slice(pos..m.text.len());
+    let rest = std::sync::Arc::new(m.slice(pos..m.text.len()));
     let json = json_array(&rest);
     Args {
         flags,
