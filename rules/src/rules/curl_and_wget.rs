@@ -48,10 +48,11 @@ impl Rule for CurlAndWget {
         let runs = run_scripts(ctx);
         for stage in doc.stages() {
             let (mut curl, mut wget) = (false, false);
-            for run in runs
-                .iter()
-                .filter(|r| stage.instructions.contains(&r.index))
-            {
+            // The RUNs come in instruction order: the stage's are one slice of them (not a filter over all the
+            // RUNs per stage, which is quadratic on long stage chains).
+            let lo = runs.partition_point(|r| r.index < stage.instructions.start);
+            let hi = runs.partition_point(|r| r.index < stage.instructions.end);
+            for run in &runs[lo..hi.max(lo)] {
                 let mut first = None;
                 for c in &run.script.commands {
                     match c.program() {
