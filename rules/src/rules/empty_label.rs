@@ -70,21 +70,9 @@ impl Rule for EmptyLabel {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{lint, OptValue, RuleMeta, RuleOptions, Settings};
-    use crate::syntax::Document;
-
-    const R: &RuleMeta = &EmptyLabel::META;
 
     fn spans(src: &str) -> Vec<String> {
-        let mut settings = Settings::select([R.code]);
-        settings.options.push((
-            R.name.to_string(),
-            RuleOptions::new().with("label-schema", OptValue::List(vec!["a=text".into()])),
-        ));
-        lint(&Document::parse(src), &settings, None)
-            .iter()
-            .map(|d| src[d.range.clone()].to_string())
-            .collect()
+        label_schema::testing::spans(&EmptyLabel::META, &["a=text"], src)
     }
 
     #[test]

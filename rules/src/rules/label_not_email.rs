@@ -66,45 +66,15 @@ impl Rule for LabelNotEmail {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{lint, OptValue, RuleMeta, RuleOptions, Settings};
-    use crate::syntax::Document;
-
-    const R: &RuleMeta = &LabelNotEmail::META;
-
-    fn spans(src: &str) -> Vec<String> {
-        let mut settings = Settings::select([R.code]);
-        let schema = vec![
-            "org.opencontainers.image.authors=email".to_string(),
-            "other=text".to_string(),
-        ];
-        settings.options.push((
-            R.name.to_string(),
-            RuleOptions::new().with("label-schema", OptValue::List(schema)),
-        ));
-        lint(&Document::parse(src), &settings, None)
-            .iter()
-            .map(|d| src[d.range.clone()].to_string())
-            .collect()
-    }
 
     #[test]
-    fn checks_the_labels_of_its_type() {
-        assert_eq!(
-            spans(
-                "FROM a\nLABEL org.opencontainers.image.authors=\"Jane Doe\" other=\"Jane Doe\"\n"
-            ),
-            ["\"Jane Doe\""]
+    fn checks_the_labels_of_its_type_given_a_schema() {
+        label_schema::testing::check_typed_rule(
+            &LabelNotEmail::META,
+            "org.opencontainers.image.authors",
+            "email",
+            "Jane Doe",
+            "dev@example.com",
         );
-        assert!(
-            spans("FROM a\nLABEL org.opencontainers.image.authors=\"dev@example.com\"\n")
-                .is_empty()
-        );
-        assert!(spans("FROM a\nARG V\nLABEL org.opencontainers.image.authors=$V\n").is_empty());
-    }
-
-    #[test]
-    fn silent_without_a_schema() {
-        let src = "FROM a\nLABEL org.opencontainers.image.authors=\"Jane Doe\"\n";
-        assert!(lint(&Document::parse(src), &Settings::select([R.code]), None).is_empty());
     }
 }

@@ -211,6 +211,50 @@ pub(crate) fn is_semver(v: &str) -> bool {
         && build.is_none_or(|b| b.split('.').all(ident))
 }
 
+/// Test helpers shared by the label rules: each lints with one rule and a
+/// `label-schema` option, as `.hadolint.yaml` would give it.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::engine::{lint, Diagnostic, OptValue, RuleMeta, RuleOptions, Settings};
+    use crate::syntax::Document;
+
+    /// Lints `src` with only `meta`'s rule, given the schema entries (`key=type`).
+    pub(crate) fn lint_with_schema(meta: &RuleMeta, schema: &[&str], src: &str) -> Vec<Diagnostic> {
+        let mut settings = Settings::select([meta.code]);
+        if !schema.is_empty() {
+            let schema = schema.iter().map(|s| s.to_string()).collect();
+            settings.options.push((
+                meta.name.to_string(),
+                RuleOptions::new().with("label-schema", OptValue::List(schema)),
+            ));
+        }
+        lint(&Document::parse(src), &settings, None)
+    }
+
+    /// The text each finding of [`lint_with_schema`] points at.
+    pub(crate) fn spans(meta: &RuleMeta, schema: &[&str], src: &str) -> Vec<String> {
+        lint_with_schema(meta, schema, src)
+            .iter()
+            .map(|d| src[d.range.clone()].to_string())
+            .collect()
+    }
+
+    /// What every typed label rule must do: flag a `bad` value on a label
+    /// the schema gives its type (and not the same value on a text label),
+    /// pass a `good` value and a variable, and say nothing without a schema.
+    pub(crate) fn check_typed_rule(meta: &RuleMeta, key: &str, ty: &str, bad: &str, good: &str) {
+        let schema = [format!("{key}={ty}"), "other=text".to_string()];
+        let schema: Vec<&str> = schema.iter().map(String::as_str).collect();
+        let both = format!("FROM a\nLABEL {key}=\"{bad}\" other=\"{bad}\"\n");
+        assert_eq!(spans(meta, &schema, &both), [format!("\"{bad}\"")]);
+        let good = format!("FROM a\nLABEL {key}=\"{good}\"\n");
+        assert!(spans(meta, &schema, &good).is_empty(), "{good}");
+        let variable = format!("FROM a\nARG V\nLABEL {key}=$V\n");
+        assert!(spans(meta, &schema, &variable).is_empty());
+        assert!(spans(meta, &[], &both).is_empty(), "without a schema");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -102,21 +102,9 @@ impl Rule for MissingLabel {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{lint, OptValue, RuleMeta, RuleOptions, Settings};
-    use crate::syntax::Document;
-
-    const R: &RuleMeta = &MissingLabel::META;
 
     fn messages(src: &str) -> Vec<String> {
-        let mut settings = Settings::select([R.code]);
-        settings.options.push((
-            R.name.to_string(),
-            RuleOptions::new().with(
-                "label-schema",
-                OptValue::List(vec!["a=text".into(), "b=url".into()]),
-            ),
-        ));
-        lint(&Document::parse(src), &settings, None)
+        label_schema::testing::lint_with_schema(&MissingLabel::META, &["a=text", "b=url"], src)
             .into_iter()
             .map(|d| d.message)
             .collect()
@@ -128,5 +116,8 @@ mod tests {
         assert!(messages("FROM x\nLABEL a=1 b=https://x\n").is_empty());
         assert!(messages("FROM x AS base\nLABEL a=1\nFROM base\nLABEL b=https://x\n").is_empty());
         assert_eq!(messages("FROM x AS base\nLABEL a=1 b=2\nFROM y\n").len(), 2);
+        let without_schema =
+            label_schema::testing::lint_with_schema(&MissingLabel::META, &[], "FROM x\n");
+        assert!(without_schema.is_empty());
     }
 }
