@@ -10,6 +10,7 @@
 //! - `model`: dependencies (two instructions depend on each other when one reads or writes what the other writes,
 //!   or either is unknown), the checks rules make before they move lines, and each stage's image config.
 //! - `contract`: the after-fix check the engine runs on every fix.
+//! - `runs`: the RUN scripts the shell rules read and the package-manager commands in them, found once per lint.
 //!
 //! Deliberate limits (what the model does not see):
 //! - The base image: its WORKDIR (unless `knowledge` knows it; otherwise a stand-in folder that only compares with
@@ -41,4 +42,5 @@ pub(crate) mod contract;
 pub(crate) mod effects;
 pub(crate) mod facts;
 pub(crate) mod model;
+pub(crate) mod runs;
 pub(crate) mod state;

@@ -1,4 +1,5 @@
 //! What a rule sees while it checks: the document, its options, the build context (when known) and helpers.
+use std::cell::OnceCell;
 use std::ops::Range;
 
 use super::diagnostic::{Diagnostic, Severity};
@@ -6,6 +7,7 @@ use super::options::RuleOptions;
 use super::rule::RuleMeta;
 use super::suppression::UnusedSuppression;
 use crate::build::facts::Facts;
+use crate::build::runs::{PackageHit, Runs};
 pub use crate::build_context::{context_sources, BuildContext, ContextSource, MemoryBuildContext};
 use crate::syntax::{query, Document};
 
@@ -18,8 +20,17 @@ pub struct Context<'a> {
     severity: Severity,
     newline: &'static str,
     unused: &'a [UnusedSuppression],
-    /// The optimizer's analysis of the document, computed once per lint and shared by its rules.
-    facts: &'a std::cell::OnceCell<Facts<'a>>,
+    /// The analysis of the document, computed once per lint and shared by its rules.
+    analysis: &'a Analysis<'a>,
+}
+
+/// What the rules of one lint share about the document, each part built on first use: the optimizer's analysis
+/// (the build model's facts), the RUN scripts the shell rules read and the package-manager commands in them.
+#[derive(Default)]
+pub(crate) struct Analysis<'a> {
+    pub facts: OnceCell<Facts<'a>>,
+    runs: OnceCell<Runs<'a>>,
+    packages: OnceCell<Vec<PackageHit<'a>>>,
 }
 
 impl<'a> Context<'a> {
@@ -29,7 +40,7 @@ impl<'a> Context<'a> {
         severity: Severity,
         options: &'a RuleOptions,
         build_context: Option<&'a dyn BuildContext>,
-        facts: &'a std::cell::OnceCell<Facts<'a>>,
+        analysis: &'a Analysis<'a>,
     ) -> Context<'a> {
         Context {
             doc,
@@ -39,14 +50,29 @@ impl<'a> Context<'a> {
             severity,
             newline: query::line_ending(doc.text()),
             unused: &[],
-            facts,
+            analysis,
         }
     }
 
     /// The optimizer's analysis of the document (shell commands, copies, stages), built on first use.
     pub(crate) fn facts(&self) -> &'a Facts<'a> {
-        self.facts
+        self.analysis
+            .facts
             .get_or_init(|| Facts::of(self.doc, self.build_context))
+    }
+
+    /// The RUNs of a POSIX shell stage (`ONBUILD RUN` included), in document order, found on first use.
+    pub(crate) fn runs(&self) -> &'a Runs<'a> {
+        let facts = self.facts();
+        self.analysis.runs.get_or_init(|| Runs::of(self.doc, facts))
+    }
+
+    /// Every package-manager command of [`Context::runs`] (inside `sh -c '...'` too), found on first use.
+    pub(crate) fn package_commands(&self) -> &'a [PackageHit<'a>] {
+        let runs = self.runs();
+        self.analysis
+            .packages
+            .get_or_init(|| runs.package_commands(self.doc.text()))
     }
 
     pub(crate) fn with_unused(mut self, unused: &'a [UnusedSuppression]) -> Context<'a> {

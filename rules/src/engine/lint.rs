@@ -2,7 +2,7 @@
 //! syntax errors, apply suppressions, report unused ones, and run the after-fix check on every fix (at once, or later
 //! through a [`FixChecker`] for a caller that offers fixes one at a time).
 use super::check_directive::{self, CheckScope};
-use super::context::{BuildContext, Context};
+use super::context::{Analysis, BuildContext, Context};
 use super::diagnostic::Severity;
 use super::diagnostic::{Diagnostic, Edit};
 use super::fixer::apply_edits;
@@ -44,10 +44,10 @@ pub fn lint_with(
 ) -> Vec<Diagnostic> {
     let enabled = settings.enabled_rules();
     let options: Vec<_> = enabled.iter().map(|r| settings.options_for(r)).collect();
-    let facts = std::cell::OnceCell::new();
+    let analysis = Analysis::default();
     let original = std::cell::OnceCell::new();
     let shared = Shared {
-        facts: &facts,
+        analysis: &analysis,
         original: &original,
         check,
     };
@@ -162,7 +162,7 @@ fn run<'a>(
         settings.severity_of(rule),
         options,
         ctx,
-        shared.facts,
+        shared.analysis,
     )
     .with_unused(unused);
     let first = out.len();
@@ -178,7 +178,7 @@ fn run<'a>(
 /// What the rules of one lint share: the analysis of the document and the contract's reading of it, each built on
 /// first use (a lint whose rules ask nothing of the model and propose no fix builds neither).
 struct Shared<'s, 'a> {
-    facts: &'s std::cell::OnceCell<Facts<'a>>,
+    analysis: &'s Analysis<'a>,
     original: &'s std::cell::OnceCell<Snapshot>,
     check: FixCheck,
 }
@@ -188,7 +188,7 @@ struct Shared<'s, 'a> {
 pub struct FixChecker<'a> {
     doc: &'a Document,
     ctx: Option<&'a dyn BuildContext>,
-    facts: std::cell::OnceCell<Facts<'a>>,
+    analysis: Analysis<'a>,
     original: std::cell::OnceCell<Snapshot>,
 }
 
@@ -198,7 +198,7 @@ impl<'a> FixChecker<'a> {
         FixChecker {
             doc,
             ctx,
-            facts: std::cell::OnceCell::new(),
+            analysis: Analysis::default(),
             original: std::cell::OnceCell::new(),
         }
     }
@@ -217,7 +217,7 @@ impl<'a> FixChecker<'a> {
 
     fn check_as(&self, rule: &'static RuleMeta, d: &mut Diagnostic) {
         let shared = Shared {
-            facts: &self.facts,
+            analysis: &self.analysis,
             original: &self.original,
             check: FixCheck::Now,
         };
@@ -244,7 +244,7 @@ fn keep_contract<'a>(
             Some(verdict) => verdict,
             None => {
                 let before = shared.original.get_or_init(|| {
-                    let f = shared.facts.get_or_init(|| Facts::of(doc, ctx));
+                    let f = shared.analysis.facts.get_or_init(|| Facts::of(doc, ctx));
                     Snapshot::with(doc, f.model())
                 });
                 let fixed = Document::parse(&apply_edits(doc.text(), &fix.edits));
@@ -349,9 +349,9 @@ mod tests {
     fn run_with(meta: &'static RuleMeta, src: &str, check: FixCheck) -> (Vec<Diagnostic>, bool) {
         let doc = Document::parse(src);
         let settings = Settings::default();
-        let (facts, original) = (std::cell::OnceCell::new(), std::cell::OnceCell::new());
+        let (analysis, original) = (Analysis::default(), std::cell::OnceCell::new());
         let shared = Shared {
-            facts: &facts,
+            analysis: &analysis,
             original: &original,
             check,
         };
@@ -504,9 +504,9 @@ mod tests {
         src.push_str("FROM debian\nCOPY --from=a /src /app\nCMD [\"/app/run\"]\n");
         let doc = Document::parse(&src);
         let settings = Settings::default();
-        let (facts, original) = (std::cell::OnceCell::new(), std::cell::OnceCell::new());
+        let (analysis, original) = (Analysis::default(), std::cell::OnceCell::new());
         let shared = Shared {
-            facts: &facts,
+            analysis: &analysis,
             original: &original,
             check: FixCheck::Now,
         };
@@ -517,7 +517,8 @@ mod tests {
             run(rule, &doc, &settings, None, options, &[], &shared, &mut out);
         }
         assert!(out.iter().all(|d| d.fix.is_none()), "{out:?}");
-        assert!(!facts
+        assert!(!analysis
+            .facts
             .get()
             .expect("the shell rules read the RUNs")
             .has_model());

@@ -1,28 +1,17 @@
 //! What the package-manager rules share: one pass over every RUN's package commands, the report of packages
 //! installed without a version, and the report of commands that would stop at a prompt.
 use crate::engine::{Context, Diagnostic, Edit, Fix};
-use crate::rules::run_scripts::{operator_after, run_scripts};
-use crate::shell::{dash_c_script, package_command, Manager, PackageCommand, Script, Word};
+use crate::rules::run_scripts::operator_after;
+use crate::shell::{Manager, PackageCommand, Script, Word};
 
 /// Calls `f` with every package-manager command of every RUN (past `sudo`, `xargs`, `python -m`, and inside
-/// `sh -c '...'`), and the script and index of the command in it.
+/// `sh -c '...'`), and the script and index of the command in it. The commands are found once per lint.
 pub(crate) fn each_package_command(
     ctx: &Context,
     mut f: impl FnMut(&PackageCommand, &Script, usize),
 ) {
-    for run in run_scripts(ctx) {
-        for (i, c) in run.script.commands.iter().enumerate() {
-            if let Some(p) = package_command(c) {
-                f(&p, &run.script, i);
-            } else if let Some(inner) = dash_c_script(ctx.text(), c) {
-                // `sh -c 'apt-get install x'`: one level down, enough for what Dockerfiles write.
-                for (j, c) in inner.commands.iter().enumerate() {
-                    if let Some(p) = package_command(c) {
-                        f(&p, &inner, j);
-                    }
-                }
-            }
-        }
+    for hit in ctx.package_commands() {
+        f(&hit.command, hit.script, hit.index);
     }
 }
 

@@ -4,7 +4,7 @@ use std::ops::Range;
 
 use crate::engine::{Context, Diagnostic};
 use crate::optimizer::facts::Facts;
-use crate::rules::run_scripts::{run_scripts, run_scripts_in};
+use crate::rules::run_scripts::{run_scripts, Runs};
 use crate::shell::{basename, ScriptForm, ShellCode, ShellLint};
 use crate::syntax::ext_optimizer::Mapped;
 use crate::syntax::Document;
@@ -137,7 +137,7 @@ pub fn external_scripts(doc: &Document) -> Vec<ExternalScript> {
     let facts = Facts::of(doc, None);
     let states = facts.states();
     let mut out = Vec::new();
-    for run in run_scripts_in(doc, &facts) {
+    for run in &Runs::of(doc, &facts).list {
         let script = match (&run.script.text, run.script.form) {
             (Some(m), _) => Mapped::clone(m),
             (None, ScriptForm::Heredoc) => {
