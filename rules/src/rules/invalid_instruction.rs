@@ -111,6 +111,11 @@ fn exactly_one(k: Kind) -> String {
     format!("{} requires exactly one argument", k.keyword())
 }
 
+/// Whether [`refusal`] can find anything to say about an instruction of this kind.
+fn may_refuse(k: Kind) -> bool {
+    !matches!(k, Kind::Run | Kind::Cmd | Kind::Entrypoint | Kind::Unknown)
+}
+
 /// BuildKit's complaint about an instruction its parser accepted, if it has one, and the part of the line it is
 /// about (`None`: the keyword).
 fn refusal(
@@ -220,6 +225,10 @@ impl Rule for InvalidInstruction {
         }
         let errors = doc.syntax_errors();
         for (i, ins) in doc.instructions().iter().enumerate() {
+            // RUN, CMD, ENTRYPOINT (most of a file) have no refusal here: not worth BuildKit's reading of them.
+            if !may_refuse(ins.kind) {
+                continue;
+            }
             // A line the parser already refuses is reported by `syntax-error`, in the parser's words.
             if parser_refuses(doc.text(), &errors, ins) {
                 continue;

@@ -60,6 +60,9 @@ pub struct SimpleCommand {
     pub conditional: bool,
     /// Inside `$(...)`.
     pub nested: bool,
+    /// Where the command actually run starts in `words` (past wrappers such as `sudo` and `env`): found once, as
+    /// every rule asks.
+    argv_start: usize,
 }
 
 /// Commands that run another command given as their arguments.
@@ -85,7 +88,7 @@ const WRAPPERS: &[&str] = &[
 impl SimpleCommand {
     /// The words from the command actually run: `sudo -E env X=1 apt-get install` gives `apt-get install`.
     pub fn argv(&self) -> &[Word] {
-        &self.words[skip_wrappers(&self.words)..]
+        self.words.get(self.argv_start..).unwrap_or_default()
     }
 
     /// The program run (basename of the first word after wrappers), when it is static.
@@ -106,16 +109,21 @@ impl SimpleCommand {
 
 /// How many words at the start of `w` are wrappers and their options: `sudo -E env X=1 apt-get` gives 4.
 pub(crate) fn skip_wrappers(w: &[Word]) -> usize {
+    skip_wrappers_of(w, |w| &w.value)
+}
+
+/// [`skip_wrappers`] over any words, given their values.
+fn skip_wrappers_of<T>(w: &[T], value: impl Fn(&T) -> &str) -> usize {
     let mut i = 0;
     while i < w.len() {
-        let name = basename(&w[i].value);
+        let name = basename(value(&w[i]));
         if !WRAPPERS.contains(&name) {
             break;
         }
         i += 1;
         // The wrapper's own options and operands.
         while i < w.len() {
-            let v = w[i].value.as_str();
+            let v = value(&w[i]);
             let takes_value = match name {
                 "sudo" => matches!(
                     v,
@@ -153,7 +161,11 @@ pub(crate) fn skip_wrappers(w: &[Word]) -> usize {
 
 /// `/usr/bin/apt-get` → `apt-get`.
 pub fn basename(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
+    // A byte loop: words are short, and every rule asks this of every command.
+    match path.bytes().rposition(|b| b == b'/') {
+        Some(i) => &path[i + 1..],
+        None => path,
+    }
 }
 
 /// Where the script came from.
@@ -255,12 +267,13 @@ pub fn script_of(text: &str, ins: &Instruction, args: &ext_optimizer::Args) -> O
                 value: e.value.clone(),
                 dynamic: false,
             })
-            .collect();
+            .collect::<Vec<_>>();
         return Some(Script {
             form: ScriptForm::Exec,
             commands: vec![SimpleCommand {
                 range: args.rest.source_range(0..args.rest.text.len()),
                 assignments: Vec::new(),
+                argv_start: skip_wrappers(&words),
                 words,
                 redirects: Vec::new(),
                 conditional: false,
@@ -349,8 +362,10 @@ fn from_text(m: &Arc<Mapped>, form: ScriptForm, inline_append: bool) -> Script {
     let mut has_errors = false;
     let mut too_deep = None;
     let mut lints = Vec::new();
-    collect(
+    let raw = parse::parse(&m.text);
+    collect_parsed(
         m,
+        &raw,
         &mut commands,
         &mut lints,
         &mut has_errors,
@@ -361,7 +376,6 @@ fn from_text(m: &Arc<Mapped>, form: ScriptForm, inline_append: bool) -> Script {
     // one or two, and a document may have a hundred thousand RUNs.
     commands.shrink_to_fit();
     lints.shrink_to_fit();
-    let raw = parse::parse(&m.text);
     let append = if inline_append {
         raw.last_statement_end
             .map(|e| Append::Inline(m.source_range(0..e).end))
@@ -399,8 +413,30 @@ fn collect(
     too_deep: &mut Option<Span>,
     depth: usize,
 ) {
-    let raw = parse::parse(&m.text);
+    collect_parsed(
+        m,
+        &parse::parse(&m.text),
+        out,
+        lints,
+        has_errors,
+        too_deep,
+        depth,
+    );
+}
+
+/// [`collect`], with `m`'s text already parsed.
+fn collect_parsed(
+    m: &Mapped,
+    raw: &parse::RawScript,
+    out: &mut Vec<SimpleCommand>,
+    lints: &mut Vec<ShellLint>,
+    has_errors: &mut bool,
+    too_deep: &mut Option<Span>,
+    depth: usize,
+) {
     *has_errors |= raw.has_errors;
+    // Most scripts run no heredoc through a shell: their commands fill the vector exactly.
+    out.reserve(raw.commands.len());
     if let (Some(at), None) = (raw.too_deep, &too_deep) {
         *too_deep = Some(m.source_range(at..at + char_len(&m.text, at)));
     }
@@ -424,6 +460,7 @@ fn collect(
             redirects: c.redirects.iter().map(map_word).collect(),
             conditional: c.conditional,
             nested: c.nested,
+            argv_start: skip_wrappers_of(&c.words, |w| &w.value),
         };
         let runs_body =
             cmd.program().is_some_and(is_shell) && !cmd.args().iter().any(|a| is_dash_c(a));
