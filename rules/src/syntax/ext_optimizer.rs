@@ -92,6 +92,30 @@ impl Mapped {
         b.mapped(self, r);
         b.finish(end)
     }
+
+    /// [`Mapped::slice`] from `from` to the end, reusing this text's buffers: what an instruction's arguments keep
+    /// after its flags, read for every instruction of every lint.
+    pub fn into_tail(mut self, from: usize) -> Mapped {
+        if from >= self.text.len() {
+            self.text.clear();
+            self.runs.clear();
+            return self;
+        }
+        // The runs stay merged as the builder merges them: only the first one is cut.
+        let first = self.runs.partition_point(|x| x.at <= from) - 1;
+        self.runs.drain(..first);
+        for r in &mut self.runs {
+            if r.at < from {
+                if r.verbatim {
+                    r.source += from - r.at;
+                }
+                r.at = from;
+            }
+            r.at -= from;
+        }
+        self.text.drain(..from);
+        self
+    }
 }
 
 /// Builds a [`Mapped`] piece by piece, merging the runs that continue one another.
@@ -312,7 +336,7 @@ pub fn args(text: &str, ins: &Instruction, escape: char) -> Args {
             value_range,
         });
     }
-    let rest = std::sync::Arc::new(m.slice(pos..m.text.len()));
+    let rest = std::sync::Arc::new(m.into_tail(pos));
     let json = json_array(&rest);
     Args {
         flags,
@@ -489,6 +513,21 @@ pub fn copy_args(args: &Args) -> Option<CopyArgs> {
 mod tests {
     use super::*;
     use crate::syntax::Document;
+
+    #[test]
+    fn a_tail_is_the_slice_to_the_end() {
+        let src = "FROM a\nRUN --mount=type=cache,target=/x \\\n  # note\n  apt-get \\\n install -y \\\n\n  curl\n";
+        let doc = Document::parse(src);
+        let ins = &doc.instructions()[1];
+        let m = mapped(src, ins.keyword.end..ins.range.end, &ins.continuations);
+        for from in 0..=m.text.len() + 1 {
+            assert_eq!(
+                m.clone().into_tail(from),
+                m.slice(from.min(m.text.len())..m.text.len()),
+                "from {from}"
+            );
+        }
+    }
 
     #[test]
     fn flags_and_words_from_the_source() {
