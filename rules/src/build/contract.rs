@@ -67,28 +67,28 @@ impl ConfigKey {
 
 /// What the contract compares of one document.
 pub(crate) struct Snapshot {
-    stages: Vec<StageSnapshot>,
+    pub(super) stages: Vec<StageSnapshot>,
 }
 
-struct StageSnapshot {
+pub(super) struct StageSnapshot {
     name: Option<String>,
-    config: BTreeMap<String, String>,
+    pub(super) config: BTreeMap<String, String>,
     /// Per instruction after FROM: its identity (kind and BuildKit's reading), its first line and its effects.
-    instructions: Vec<(String, String, Effects)>,
+    pub(super) instructions: Vec<(String, String, Effects)>,
     /// Dependent pairs, as positions in `instructions`, in order (looked up by binary search: a stage of n
     /// instructions has up to n² pairs, and the comparison asks about every pair).
-    edges: Vec<(usize, usize)>,
+    pub(super) edges: Vec<(usize, usize)>,
     /// What its instructions read of earlier stages: (reader's position, stage, writer's position in that stage).
-    cross: Vec<(usize, usize, usize)>,
+    pub(super) cross: Vec<(usize, usize, usize)>,
     /// The stage its FROM names.
-    base: Option<usize>,
+    pub(super) base: Option<usize>,
 }
 
 /// How BuildKit reads an instruction: the same key means the same instruction.
 pub(crate) fn identity(doc: &Document, i: usize) -> String {
     let ins = &doc.instructions()[i];
     let Ok(mut v) = buildkit::view(ins, doc.text(), doc.escape()) else {
-        return format!("{}\u{1e}?{}", ins.kind.keyword(), ins.logical);
+        return format!("{}\u{1e}{UNREAD}{}", ins.kind.keyword(), ins.logical);
     };
     // `FROM a as b`: the keyword's case means nothing.
     if ins.kind == Kind::From && v.value.len() == 3 {
@@ -103,6 +103,16 @@ pub(crate) fn identity(doc: &Document, i: usize) -> String {
         v.value,
         v.heredocs
     )
+}
+
+/// What follows the keyword in the identity of an instruction BuildKit cannot read.
+const UNREAD: char = '?';
+
+/// Whether an identity is that of an instruction BuildKit cannot read (its config key then names its position).
+pub(super) fn unread(id: &str) -> bool {
+    id.split('\u{1e}')
+        .nth(1)
+        .is_some_and(|rest| rest.starts_with(UNREAD))
 }
 
 fn first_line(doc: &Document, i: usize) -> String {
@@ -916,10 +926,22 @@ fn kind_of(id: &str) -> Option<crate::syntax::Kind> {
 mod tests {
     use super::*;
 
+    /// The whole comparison; where the cheap check of moves and drops accepts the fix, it must agree.
     fn check(before: &str, after: &str, changes: &[Change]) -> Result<(), String> {
-        let b = Snapshot::of(&Document::parse(before));
+        let doc = Document::parse(before);
+        let facts = super::super::facts::Facts::of(&doc, None);
+        let b = Snapshot::with(&doc, facts.model());
         let a = Snapshot::of(&Document::parse(after));
-        compare(&b, &a, changes)
+        let full = compare(&b, &a, changes);
+        let layout = super::super::reorder::Layout::of(&doc);
+        if super::super::reorder::keeps(&layout, facts.model(), &b, after, changes) {
+            assert_eq!(
+                full,
+                Ok(()),
+                "the cheap check accepted:\n{before}---\n{after}"
+            );
+        }
+        full
     }
 
     #[test]

@@ -9,7 +9,8 @@
 //!   reaches, variables, the state and config it sets), "unknown" where the analysis is not sure.
 //! - `model`: dependencies (two instructions depend on each other when one reads or writes what the other writes,
 //!   or either is unknown), the checks rules make before they move lines, and each stage's image config.
-//! - `contract`: the after-fix check the engine runs on every fix.
+//! - `contract`: the after-fix check the engine runs on every fix; `reorder`: its cheap form for fixes that only
+//!   move or drop whole instructions, read against the original's model without parsing the fixed text.
 //! - `runs`: the RUN scripts the shell rules read and the package-manager commands in them, found once per lint.
 //!
 //! Deliberate limits (what the model does not see):
@@ -42,5 +43,6 @@ pub(crate) mod contract;
 pub(crate) mod effects;
 pub(crate) mod facts;
 pub(crate) mod model;
+pub(crate) mod reorder;
 pub(crate) mod runs;
 pub(crate) mod state;

@@ -99,109 +99,114 @@ impl BuildModel {
     /// The image config each stage ends with, as key → value (BuildKit's reading of the values, not expanded).
     /// A stage built on an image starts from an empty config (the image's is not known); `FROM <stage>` inherits.
     pub fn config(&self, doc: &Document) -> Vec<BTreeMap<String, String>> {
-        let text = doc.text();
-        let escape = doc.escape();
         let mut out: Vec<BTreeMap<String, String>> = Vec::new();
         for stage in doc.stages() {
-            let mut c = base_stage(doc, stage)
+            let base = base_stage(doc, stage)
                 .filter(|p| p.index < stage.index)
                 .map(|p| out[p.index].clone())
                 .unwrap_or_default();
-            let mut cmd_set = false;
-            let mut onbuild = 0;
-            for i in stage.instructions.start + 1..stage.instructions.end {
-                let ins = &doc.instructions()[i];
-                let kind = ins.kind;
-                if !matches!(
-                    kind,
-                    Kind::Env
-                        | Kind::Label
-                        | Kind::Expose
-                        | Kind::User
-                        | Kind::Cmd
-                        | Kind::Entrypoint
-                        | Kind::Healthcheck
-                        | Kind::Stopsignal
-                        | Kind::Shell
-                        | Kind::Volume
-                        | Kind::Onbuild
-                        | Kind::Maintainer
-                ) {
-                    continue;
-                }
-                let view = match buildkit::view(ins, text, escape) {
-                    Ok(v) => v,
-                    Err(_) => {
-                        c.insert(format!("{} ?{i}", kind.keyword()), ins.logical.clone());
-                        continue;
-                    }
-                };
-                let joined = || {
-                    let mut s = String::new();
-                    if view.json {
-                        s.push_str("json ");
-                    }
-                    for f in &view.flags {
-                        s.push_str(f);
-                        s.push('\u{1f}');
-                    }
-                    s.push_str(&view.value.join("\u{1f}"));
-                    s
-                };
-                match kind {
-                    // The values with quotes removed: `ENV a b` and `ENV a="b"` set the same.
-                    Kind::Env | Kind::Label => {
-                        for p in &ins.pairs {
-                            let v = p
-                                .value
-                                .as_ref()
-                                .map(|w| w.value.clone())
-                                .unwrap_or_default();
-                            c.insert(format!("{} {}", kind.keyword(), p.key), v);
-                        }
-                    }
-                    Kind::Expose => {
-                        for v in &view.value {
-                            c.insert(format!("EXPOSE {}", exposed_port(v)), String::new());
-                        }
-                    }
-                    Kind::Volume => {
-                        for v in &view.value {
-                            c.insert(format!("VOLUME {v}"), String::new());
-                        }
-                    }
-                    Kind::Onbuild => {
-                        c.insert(format!("ONBUILD {onbuild}"), joined());
-                        onbuild += 1;
-                    }
-                    Kind::Cmd => {
-                        cmd_set = true;
-                        c.insert("CMD".into(), joined());
-                    }
-                    Kind::Entrypoint => {
-                        if !cmd_set {
-                            c.remove("CMD");
-                        }
-                        c.insert("ENTRYPOINT".into(), joined());
-                    }
-                    _ => {
-                        c.insert(kind.keyword().to_string(), joined());
-                    }
-                }
-            }
-            if let Some(wd) = &self
-                .states
-                .end
-                .get(stage.index)
-                .and_then(|s| s.workdir.clone())
-            {
-                c.insert("WORKDIR".into(), wd.clone());
-            } else {
-                c.insert("WORKDIR".into(), "?".into());
-            }
-            out.push(c);
+            let body = stage.instructions.start + 1..stage.instructions.end;
+            out.push(self.stage_config(doc, stage.index, base, body));
         }
         out
+    }
+
+    /// The config stage `stage` ends with when its instructions after FROM are `body` (in that order) and it starts
+    /// from `c` (what it inherits). The stage's final WORKDIR is the model's.
+    pub fn stage_config(
+        &self,
+        doc: &Document,
+        stage: usize,
+        mut c: BTreeMap<String, String>,
+        body: impl IntoIterator<Item = usize>,
+    ) -> BTreeMap<String, String> {
+        let text = doc.text();
+        let escape = doc.escape();
+        let mut cmd_set = false;
+        let mut onbuild = 0;
+        for i in body {
+            let ins = &doc.instructions()[i];
+            let kind = ins.kind;
+            if !matches!(
+                kind,
+                Kind::Env
+                    | Kind::Label
+                    | Kind::Expose
+                    | Kind::User
+                    | Kind::Cmd
+                    | Kind::Entrypoint
+                    | Kind::Healthcheck
+                    | Kind::Stopsignal
+                    | Kind::Shell
+                    | Kind::Volume
+                    | Kind::Onbuild
+                    | Kind::Maintainer
+            ) {
+                continue;
+            }
+            let view = match buildkit::view(ins, text, escape) {
+                Ok(v) => v,
+                Err(_) => {
+                    c.insert(format!("{} ?{i}", kind.keyword()), ins.logical.clone());
+                    continue;
+                }
+            };
+            let joined = || {
+                let mut s = String::new();
+                if view.json {
+                    s.push_str("json ");
+                }
+                for f in &view.flags {
+                    s.push_str(f);
+                    s.push('\u{1f}');
+                }
+                s.push_str(&view.value.join("\u{1f}"));
+                s
+            };
+            match kind {
+                // The values with quotes removed: `ENV a b` and `ENV a="b"` set the same.
+                Kind::Env | Kind::Label => {
+                    for p in &ins.pairs {
+                        let v = p
+                            .value
+                            .as_ref()
+                            .map(|w| w.value.clone())
+                            .unwrap_or_default();
+                        c.insert(format!("{} {}", kind.keyword(), p.key), v);
+                    }
+                }
+                Kind::Expose => {
+                    for v in &view.value {
+                        c.insert(format!("EXPOSE {}", exposed_port(v)), String::new());
+                    }
+                }
+                Kind::Volume => {
+                    for v in &view.value {
+                        c.insert(format!("VOLUME {v}"), String::new());
+                    }
+                }
+                Kind::Onbuild => {
+                    c.insert(format!("ONBUILD {onbuild}"), joined());
+                    onbuild += 1;
+                }
+                Kind::Cmd => {
+                    cmd_set = true;
+                    c.insert("CMD".into(), joined());
+                }
+                Kind::Entrypoint => {
+                    if !cmd_set {
+                        c.remove("CMD");
+                    }
+                    c.insert("ENTRYPOINT".into(), joined());
+                }
+                _ => {
+                    c.insert(kind.keyword().to_string(), joined());
+                }
+            }
+        }
+        let workdir = self.states.end.get(stage).and_then(|s| s.workdir.clone());
+        c.insert("WORKDIR".into(), workdir.unwrap_or_else(|| "?".into()));
+        c
     }
 }
 

@@ -7,11 +7,13 @@ use super::diagnostic::Severity;
 use super::diagnostic::{Diagnostic, Edit};
 use super::fixer::apply_edits;
 use super::options::RuleOptions;
+use super::rule::Change;
 use super::rule::{Phase, RuleMeta};
 use super::settings::{all_rules, Settings};
 use super::suppression::{Suppressions, UnusedSuppression};
 use crate::build::contract::{self, Snapshot};
 use crate::build::facts::Facts;
+use crate::build::reorder::{self, Layout};
 use crate::syntax::Document;
 
 /// When `lint` runs the after-fix check on the fixes the rules propose.
@@ -46,9 +48,11 @@ pub fn lint_with(
     let options: Vec<_> = enabled.iter().map(|r| settings.options_for(r)).collect();
     let analysis = Analysis::default();
     let original = std::cell::OnceCell::new();
+    let layout = std::cell::OnceCell::new();
     let shared = Shared {
         analysis: &analysis,
         original: &original,
+        layout: &layout,
         check,
     };
     let mut out = Vec::new();
@@ -181,6 +185,8 @@ fn run<'a>(
 struct Shared<'s, 'a> {
     analysis: &'s Analysis<'a>,
     original: &'s std::cell::OnceCell<Snapshot>,
+    /// Where each instruction's lines are, for the cheap check of moves and drops.
+    layout: &'s std::cell::OnceCell<Layout<'a>>,
     check: FixCheck,
 }
 
@@ -191,6 +197,7 @@ pub struct FixChecker<'a> {
     ctx: Option<&'a dyn BuildContext>,
     analysis: Analysis<'a>,
     original: std::cell::OnceCell<Snapshot>,
+    layout: std::cell::OnceCell<Layout<'a>>,
 }
 
 impl<'a> FixChecker<'a> {
@@ -201,7 +208,28 @@ impl<'a> FixChecker<'a> {
             ctx,
             analysis: Analysis::default(),
             original: std::cell::OnceCell::new(),
+            layout: std::cell::OnceCell::new(),
         }
+    }
+
+    fn shared(&self) -> Shared<'_, 'a> {
+        Shared {
+            analysis: &self.analysis,
+            original: &self.original,
+            layout: &self.layout,
+            check: FixCheck::Now,
+        }
+    }
+
+    /// For tests of the contract: on a fix of this document that may change `changes`, whether the cheap check of
+    /// moves and drops accepts it, and the verdict of the whole comparison (which the cheap check must not contradict).
+    #[doc(hidden)]
+    pub fn verdicts(&self, edits: &[Edit], changes: &[Change]) -> (bool, Result<(), String>) {
+        let shared = self.shared();
+        let fixed = apply_edits(self.doc.text(), edits);
+        let cheap = cheap_check(self.doc, self.ctx, &shared, &fixed, changes);
+        let (_, before) = original(self.doc, self.ctx, &shared);
+        (cheap, compare_whole(before, &fixed, self.ctx, changes))
     }
 
     /// Checks the fix of `d` as `lint` would have: a fix the contract refuses is removed and the message says what
@@ -217,18 +245,20 @@ impl<'a> FixChecker<'a> {
     }
 
     fn check_as(&self, rule: &'static RuleMeta, d: &mut Diagnostic) {
-        let shared = Shared {
-            analysis: &self.analysis,
-            original: &self.original,
-            check: FixCheck::Now,
-        };
-        keep_contract(rule, self.doc, self.ctx, &shared, std::slice::from_mut(d));
+        keep_contract(
+            rule,
+            self.doc,
+            self.ctx,
+            &self.shared(),
+            std::slice::from_mut(d),
+        );
     }
 }
 
 /// The after-fix check: every fix is applied, the result parsed and modelled again and compared with the original
 /// (image config, instructions, dependencies); a fix that changes more than its rule declares is dropped and its
-/// finding says what to do by hand.
+/// finding says what to do by hand. A fix that only moves or drops whole instructions is first read against the
+/// original's model ([`reorder`]), and one shared by several findings is checked once.
 fn keep_contract<'a>(
     rule: &'static RuleMeta,
     doc: &'a Document,
@@ -236,21 +266,18 @@ fn keep_contract<'a>(
     shared: &Shared<'_, 'a>,
     out: &mut [Diagnostic],
 ) {
+    let mut checked: Vec<(Vec<Edit>, Result<(), String>)> = Vec::new();
     for d in out.iter_mut() {
         let Some(fix) = &d.fix else { continue };
         if fix.edits.is_empty() {
             continue;
         }
-        let verdict = match quick_check(rule, doc, &fix.edits) {
-            Some(verdict) => verdict,
+        let verdict = match checked.iter().find(|(edits, _)| *edits == fix.edits) {
+            Some((_, verdict)) => verdict.clone(),
             None => {
-                let before = shared.original.get_or_init(|| {
-                    let f = shared.analysis.facts.get_or_init(|| Facts::of(doc, ctx));
-                    Snapshot::with(doc, f.model())
-                });
-                let fixed = Document::parse(&apply_edits(doc.text(), &fix.edits));
-                let f = Facts::of(&fixed, ctx);
-                contract::compare(before, &Snapshot::with(&fixed, f.model()), rule.changes)
+                let verdict = check_fix(rule, doc, ctx, shared, &fix.edits);
+                checked.push((fix.edits.clone(), verdict.clone()));
+                verdict
             }
         };
         if let Err(why) = verdict {
@@ -259,6 +286,74 @@ fn keep_contract<'a>(
                 .push_str(&format!(" (no fix: {why}; change it by hand)"));
         }
     }
+}
+
+fn check_fix<'a>(
+    rule: &'static RuleMeta,
+    doc: &'a Document,
+    ctx: Option<&'a dyn BuildContext>,
+    shared: &Shared<'_, 'a>,
+    edits: &[Edit],
+) -> Result<(), String> {
+    if let Some(verdict) = quick_check(rule, doc, edits) {
+        return verdict;
+    }
+    let fixed = apply_edits(doc.text(), edits);
+    if cheap_check(doc, ctx, shared, &fixed, rule.changes) {
+        // Every fix of the crate's own tests (the rules' specs among them) proves the cheap check again.
+        #[cfg(test)]
+        assert_eq!(
+            compare_whole(original(doc, ctx, shared).1, &fixed, ctx, rule.changes),
+            Ok(()),
+            "the cheap check accepted a fix of {} the whole comparison refuses:\n{fixed}",
+            rule.name
+        );
+        return Ok(());
+    }
+    let (_, before) = original(doc, ctx, shared);
+    compare_whole(before, &fixed, ctx, rule.changes)
+}
+
+/// The analysis of the original document and the contract's reading of it, built on first use.
+fn original<'s, 'a>(
+    doc: &'a Document,
+    ctx: Option<&'a dyn BuildContext>,
+    shared: &'s Shared<'_, 'a>,
+) -> (&'s Facts<'a>, &'s Snapshot) {
+    let f = shared.analysis.facts.get_or_init(|| Facts::of(doc, ctx));
+    let before = shared
+        .original
+        .get_or_init(|| Snapshot::with(doc, f.model()));
+    (f, before)
+}
+
+/// Whether a fix that may move or drop instructions only does so in a way the original's model shows keeps the
+/// contract (`false`: it cannot tell).
+fn cheap_check<'a>(
+    doc: &'a Document,
+    ctx: Option<&'a dyn BuildContext>,
+    shared: &Shared<'_, 'a>,
+    fixed: &str,
+    changes: &[Change],
+) -> bool {
+    if !reorder::applies(changes) {
+        return false;
+    }
+    let (f, before) = original(doc, ctx, shared);
+    let layout = shared.layout.get_or_init(|| Layout::of(doc));
+    reorder::keeps(layout, f.model(), before, fixed, changes)
+}
+
+/// The fixed text parsed, modelled and compared with the original.
+fn compare_whole(
+    before: &Snapshot,
+    fixed: &str,
+    ctx: Option<&dyn BuildContext>,
+    changes: &[Change],
+) -> Result<(), String> {
+    let fixed = Document::parse(fixed);
+    let f = Facts::of(&fixed, ctx);
+    contract::compare(before, &Snapshot::with(&fixed, f.model()), changes)
 }
 
 /// The contract of a fix that rewrites one instruction, read on that instruction alone (`None`: the whole document
@@ -351,9 +446,11 @@ mod tests {
         let doc = Document::parse(src);
         let settings = Settings::default();
         let (analysis, original) = (Analysis::default(), std::cell::OnceCell::new());
+        let layout = std::cell::OnceCell::new();
         let shared = Shared {
             analysis: &analysis,
             original: &original,
+            layout: &layout,
             check,
         };
         let options = RuleOptions::new();
@@ -506,9 +603,11 @@ mod tests {
         let doc = Document::parse(&src);
         let settings = Settings::default();
         let (analysis, original) = (Analysis::default(), std::cell::OnceCell::new());
+        let layout = std::cell::OnceCell::new();
         let shared = Shared {
             analysis: &analysis,
             original: &original,
+            layout: &layout,
             check: FixCheck::Now,
         };
         let mut out = Vec::new();
