@@ -39,9 +39,10 @@ pub(crate) enum Case {
 }
 
 pub(crate) fn case_of(word: &str) -> Case {
-    if word == word.to_ascii_uppercase() {
+    // What `to_ascii_uppercase` would change, without the copy (asked of every instruction's keyword per lint).
+    if !word.bytes().any(|b| b.is_ascii_lowercase()) {
         Case::Upper
-    } else if word == word.to_ascii_lowercase() {
+    } else if !word.bytes().any(|b| b.is_ascii_uppercase()) {
         Case::Lower
     } else {
         Case::Mixed
