@@ -584,7 +584,7 @@ fn run_effects(f: &Facts, states: &States, stage: usize, i: usize, e: &mut Effec
     let mut r = Resolver {
         vars: states.vars_at(stage, i),
         locals,
-        cwd: states.at[i].workdir.clone(),
+        cwd: states.at[i].workdir.as_deref().map(str::to_string),
         cwd_is_workdir: true,
         uses_workdir: false,
     };

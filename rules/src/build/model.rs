@@ -204,8 +204,8 @@ impl BuildModel {
                 }
             }
         }
-        let workdir = self.states.end.get(stage).and_then(|s| s.workdir.clone());
-        c.insert("WORKDIR".into(), workdir.unwrap_or_else(|| "?".into()));
+        let workdir = self.states.end.get(stage).and_then(|s| s.workdir.as_deref());
+        c.insert("WORKDIR".into(), workdir.unwrap_or("?").to_string());
         c
     }
 }

@@ -6,6 +6,8 @@
 //! `FROM <stage>`; ENV is inherited, and ENV wins over an ARG of the same name.
 use super::facts::base_stage;
 use crate::knowledge;
+use std::sync::Arc;
+
 use crate::syntax::{Command, Document, Instruction, Kind};
 
 /// The working directory of a stage built on an image whose WORKDIR is not known: paths relative to it are
@@ -21,18 +23,20 @@ pub(crate) struct Var {
     pub env: bool,
 }
 
-/// The state in force before one instruction runs.
+/// The state in force before one instruction runs. Its strings are shared with the states before and after it
+/// that have the same value (an analysis holds one for every instruction: a copy each would cost a string per
+/// instruction).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct InForce {
     /// How many of the stage's definitions (`States::vars`) are in force.
     pub vars: usize,
     /// Absolute and normalised; [`BASE_WORKDIR`] (or below it) on an unknown base; `None` when a variable in a
     /// WORKDIR is not known.
-    pub workdir: Option<String>,
+    pub workdir: Option<Arc<str>>,
     /// The last USER, as written; `None`: the base image's.
-    pub user: Option<String>,
+    pub user: Option<Arc<str>>,
     /// The last SHELL's words; `None`: the base image's (`/bin/sh -c` on Linux).
-    pub shell: Option<Vec<String>>,
+    pub shell: Option<Arc<[String]>>,
 }
 
 /// The state in force at every instruction of a document.
@@ -156,7 +160,7 @@ pub(crate) fn expand(text: &str, vars: &[Var]) -> Option<String> {
 }
 
 /// The words of a SHELL instruction (its JSON array).
-fn shell_words(ins: &Instruction) -> Option<Vec<String>> {
+fn shell_words(ins: &Instruction) -> Option<Arc<[String]>> {
     match &ins.command {
         Some(Command::Exec(e)) => Some(e.elements.iter().map(|el| el.value.clone()).collect()),
         _ => None,
@@ -215,7 +219,7 @@ impl States {
                         Vec::new(),
                         InForce {
                             vars: 0,
-                            workdir: Some(workdir.to_string()),
+                            workdir: Some(workdir.into()),
                             user: None,
                             shell: None,
                         },
@@ -249,10 +253,11 @@ impl States {
                     Kind::Workdir => {
                         let dir = ins.words.first().map(|w| w.value.as_str()).unwrap_or("");
                         state.workdir = expand(dir, &defs[..state.vars])
-                            .and_then(|d| resolve(state.workdir.as_deref(), &d));
+                            .and_then(|d| resolve(state.workdir.as_deref(), &d))
+                            .map(Arc::from);
                     }
                     Kind::User => {
-                        state.user = ins.words.first().map(|w| w.value.clone());
+                        state.user = ins.words.first().map(|w| Arc::from(w.value.as_str()));
                     }
                     Kind::Shell => state.shell = shell_words(ins),
                     _ => {}

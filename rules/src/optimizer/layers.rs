@@ -19,14 +19,14 @@ pub(crate) fn workdir_at(
 ) -> Option<String> {
     let states = f.states();
     let wd = if index < stage.instructions.end {
-        states.at.get(index)?.workdir.clone()
+        states.at.get(index)?.workdir.as_deref()
     } else {
-        states.end.get(stage.index)?.workdir.clone()
+        states.end.get(stage.index)?.workdir.as_deref()
     }?;
     match wd.strip_prefix(BASE_WORKDIR) {
         Some(rest) if base_root => Some(normalize(rest)),
         Some(_) => None,
-        None => Some(wd),
+        None => Some(wd.to_string()),
     }
 }
 

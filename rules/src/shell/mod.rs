@@ -213,15 +213,14 @@ pub struct Script {
 impl Script {
     /// Every recognised action, in command order.
     pub fn actions(&self) -> Vec<Action> {
-        let mut out: Vec<Action> = self
+        let out: Vec<Action> = self
             .commands
             .iter()
             .enumerate()
             .flat_map(|(i, c)| recognize::recognize(c, i))
             .collect();
         // Kept per RUN by the analysis: no room for actions that will never come.
-        out.shrink_to_fit();
-        out
+        crate::syntax::exact(out)
     }
 }
 
@@ -374,8 +373,8 @@ fn from_text(m: &Arc<Mapped>, form: ScriptForm, inline_append: bool) -> Script {
     );
     // Pushed one by one, the vectors would keep room for four commands however many there are: most scripts have
     // one or two, and a document may have a hundred thousand RUNs.
-    commands.shrink_to_fit();
-    lints.shrink_to_fit();
+    let commands = crate::syntax::exact(commands);
+    let lints = crate::syntax::exact(lints);
     let append = if inline_append {
         raw.last_statement_end
             .map(|e| Append::Inline(m.source_range(0..e).end))

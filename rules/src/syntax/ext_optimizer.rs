@@ -191,9 +191,11 @@ impl MappedBuilder {
     }
 
     pub(crate) fn finish(self, end: usize) -> Mapped {
+        // Kept for every instruction by the analysis, and most have one run: pushed one at a time, the runs would
+        // keep room for four (128 bytes where 32 are used), and a text grown piece by piece keeps its slack.
         Mapped {
-            text: self.text,
-            runs: self.runs,
+            text: super::exact_string(self.text),
+            runs: super::exact(self.runs),
             end,
         }
     }

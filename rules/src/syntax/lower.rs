@@ -8,6 +8,7 @@ use super::words::unquote;
 /// The longest line (with its line break) BuildKit's line reader accepts.
 const MAX_LINE: usize = 64 * 1024;
 
+#[derive(Clone)]
 pub(crate) struct Lowered {
     pub directives: Vec<Directive>,
     pub comments: Vec<Comment>,
@@ -617,10 +618,10 @@ impl Lower<'_> {
         let start = args_start.unwrap_or(range.end);
         ins.args_range = start..range.end.max(start);
         // Pushed one by one, each vector would keep room for four entries; an instruction has one or two.
-        ins.flags.shrink_to_fit();
-        ins.words.shrink_to_fit();
-        ins.pairs.shrink_to_fit();
-        ins.heredocs.shrink_to_fit();
+        ins.flags = super::exact(std::mem::take(&mut ins.flags));
+        ins.words = super::exact(std::mem::take(&mut ins.words));
+        ins.pairs = super::exact(std::mem::take(&mut ins.pairs));
+        ins.heredocs = super::exact(std::mem::take(&mut ins.heredocs));
         ins
     }
 
@@ -640,8 +641,7 @@ impl Lower<'_> {
             }
         }
         out.sort_by_key(|v| v.range.start);
-        out.shrink_to_fit();
-        out
+        super::exact(out)
     }
 
     fn var_ref(&self, n: Node) -> VarRef {
