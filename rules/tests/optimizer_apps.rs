@@ -209,7 +209,7 @@ fn unsafe_fix_makes_multi_stage_cache_friendly_exec_form_files() {
             assert!(
                 matches!(i.command, Some(Command::Exec(_))),
                 "{name}: `{}` is not in exec form",
-                i.logical
+                i.logical(doc.text())
             );
         }
         // Cache-friendly: the build stage copies the manifests (or nothing broad) before it installs or builds.

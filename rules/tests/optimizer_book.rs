@@ -173,9 +173,11 @@ fn effect(text: &str) -> (BTreeMap<String, String>, Vec<String>, Vec<String>) {
                     );
                 }
             }
-            Kind::Cmd | Kind::Expose | Kind::Entrypoint => config.push(i.logical.clone()),
+            Kind::Cmd | Kind::Expose | Kind::Entrypoint => {
+                config.push(i.logical(text).into_owned())
+            }
             Kind::From | Kind::Copy | Kind::Run | Kind::Workdir | Kind::Add => {
-                layers.push(i.logical.clone())
+                layers.push(i.logical(text).into_owned())
             }
             _ => {}
         }

@@ -67,10 +67,10 @@ fn final_image(text: &str) -> String {
     st.last().unwrap()[0].image.as_ref().unwrap().text.clone()
 }
 
-fn logical(ins: &[Instruction], kind: Kind) -> Vec<String> {
+fn logical(text: &str, ins: &[Instruction], kind: Kind) -> Vec<String> {
     ins.iter()
         .filter(|i| i.kind == kind)
-        .map(|i| i.logical.clone())
+        .map(|i| i.logical(text).into_owned())
         .collect()
 }
 
@@ -85,15 +85,15 @@ fn go_without_cgo_builds_static_on_a_static_image() {
             && f.text.starts_with("ARG GO_VERSION=1.22\n")
     );
     assert!(
-        logical(&st[0], Kind::Run)
+        logical(&f.text, &st[0], Kind::Run)
             .iter()
             .any(|r| r == "RUN CGO_ENABLED=0 go build -o /out/hello ."),
         "{}",
         f.text
     );
     // golang's Debian has `nobody`: the USER moves to the final stage as written, with the user table it needs.
-    assert_eq!(logical(&st[1], Kind::User), ["USER nobody"]);
-    let copies = logical(&st[1], Kind::Copy);
+    assert_eq!(logical(&f.text, &st[1], Kind::User), ["USER nobody"]);
+    let copies = logical(&f.text, &st[1], Kind::Copy);
     for file in [
         "/etc/passwd",
         "/etc/group",
@@ -132,7 +132,7 @@ fn go_with_cgo_runs_on_the_builders_debian_release() {
         f.text
     );
     // Debian's own `www-data` is not created by the build, and the slim runtime has it.
-    assert_eq!(logical(&st[1], Kind::User), ["USER www-data"]);
+    assert_eq!(logical(&f.text, &st[1], Kind::User), ["USER www-data"]);
     // `golang:1.22` floats over Debian releases: the finding says which tag to pin.
     let size = f
         .messages
@@ -147,7 +147,7 @@ fn rust_dependencies_are_compiled_once_and_the_binary_is_named_by_cargo_toml() {
     let f = fixed("rust-backend");
     assert_eq!(final_image(&f.text), "debian:bookworm-slim");
     let st = stages(&f.text);
-    let runs = logical(&st[0], Kind::Run);
+    let runs = logical(&f.text, &st[0], Kind::Run);
     // The dependencies compile on a placeholder before the sources arrive; the real build touches the sources.
     assert_eq!(
         runs,
@@ -156,7 +156,7 @@ fn rust_dependencies_are_compiled_once_and_the_binary_is_named_by_cargo_toml() {
             "RUN touch src/main.rs && cargo build --release",
         ]
     );
-    let copies = logical(&st[0], Kind::Copy);
+    let copies = logical(&f.text, &st[0], Kind::Copy);
     assert_eq!(
         copies,
         [
@@ -166,7 +166,7 @@ fn rust_dependencies_are_compiled_once_and_the_binary_is_named_by_cargo_toml() {
     );
     // `[[bin]] name = "server"` of backend/Cargo.toml, copied from there.
     assert!(
-        logical(&st[1], Kind::Copy).contains(
+        logical(&f.text, &st[1], Kind::Copy).contains(
             &"COPY --from=build /app/target/release/server /app/target/release/server".to_string()
         ),
         "{}",
@@ -181,24 +181,24 @@ fn npm_start_becomes_node_and_the_node_user_stays() {
     let st = stages(&f.text);
     // package.json's start script is `node dist/server.js`: that is what runs, as PID 1.
     assert_eq!(
-        logical(&st[1], Kind::Cmd),
+        logical(&f.text, &st[1], Kind::Cmd),
         ["CMD [\"node\", \"dist/server.js\"]"]
     );
     // The node images have the `node` user: it is not created by the build, and the slim image has it.
-    assert_eq!(logical(&st[1], Kind::User), ["USER node"]);
+    assert_eq!(logical(&f.text, &st[1], Kind::User), ["USER node"]);
     // The install and the build were one RUN: split so the install is cached across source edits.
     let build = &st[0];
     let install = build
         .iter()
-        .position(|i| i.kind == Kind::Run && i.logical.contains("npm ci"))
+        .position(|i| i.kind == Kind::Run && i.logical(&f.text).contains("npm ci"))
         .unwrap();
     let sources = build
         .iter()
-        .position(|i| i.kind == Kind::Copy && i.logical == "COPY . .")
+        .position(|i| i.kind == Kind::Copy && i.logical(&f.text) == "COPY . .")
         .unwrap();
     let compile = build
         .iter()
-        .position(|i| i.kind == Kind::Run && i.logical.contains("npm run build"))
+        .position(|i| i.kind == Kind::Run && i.logical(&f.text).contains("npm run build"))
         .unwrap();
     assert!(install < sources && sources < compile, "{}", f.text);
 }

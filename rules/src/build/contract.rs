@@ -88,7 +88,11 @@ pub(super) struct StageSnapshot {
 pub(crate) fn identity(doc: &Document, i: usize) -> String {
     let ins = &doc.instructions()[i];
     let Ok(mut v) = buildkit::view(ins, doc.text(), doc.escape()) else {
-        return format!("{}\u{1e}{UNREAD}{}", ins.kind.keyword(), ins.logical);
+        return format!(
+            "{}\u{1e}{UNREAD}{}",
+            ins.kind.keyword(),
+            ins.logical(doc.text())
+        );
     };
     // `FROM a as b`: the keyword's case means nothing.
     if ins.kind == Kind::From && v.value.len() == 3 {

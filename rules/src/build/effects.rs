@@ -174,7 +174,8 @@ fn var_reads(ins: &Instruction, access: &mut Access) {
 fn of(doc: &Document, f: &Facts, states: &States, stage: usize, i: usize) -> Effects {
     let ins = &doc.instructions()[i];
     // A template placeholder (`{{ .Cmd }}`): not a Dockerfile yet.
-    if ins.logical.contains("{{") && ins.logical.contains("}}") {
+    let logical = ins.logical(doc.text());
+    if logical.contains("{{") && logical.contains("}}") {
         return Effects::unknown();
     }
     let mut e = Effects::default();

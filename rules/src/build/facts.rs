@@ -297,7 +297,8 @@ fn step(
     let args = ext_optimizer::args(text, ins, escape);
     let mut copy = None;
     // A template placeholder (`{{ .Cmd }}`): not a Dockerfile yet, nothing certain to say about it.
-    if ins.logical.contains("{{") && ins.logical.contains("}}") {
+    let logical = ins.logical(text);
+    if logical.contains("{{") && logical.contains("}}") {
         return Step {
             index,
             args,

@@ -147,7 +147,10 @@ impl BuildModel {
             let view = match buildkit::view(ins, text, escape) {
                 Ok(v) => v,
                 Err(_) => {
-                    c.insert(format!("{} ?{i}", kind.keyword()), ins.logical.clone());
+                    c.insert(
+                        format!("{} ?{i}", kind.keyword()),
+                        ins.logical(text).into_owned(),
+                    );
                     continue;
                 }
             };
@@ -204,7 +207,11 @@ impl BuildModel {
                 }
             }
         }
-        let workdir = self.states.end.get(stage).and_then(|s| s.workdir.as_deref());
+        let workdir = self
+            .states
+            .end
+            .get(stage)
+            .and_then(|s| s.workdir.as_deref());
         c.insert("WORKDIR".into(), workdir.unwrap_or("?").to_string());
         c
     }

@@ -705,7 +705,7 @@ fn build_name(f: &Facts, stage: &Stage) -> (String, bool) {
 fn kw(f: &Facts, stage: &Stage, word: &str) -> String {
     let lower = f
         .ins(stage.from)
-        .keyword_text
+        .keyword_text(f.doc.text())
         .chars()
         .all(|c| !c.is_ascii_uppercase());
     if lower {

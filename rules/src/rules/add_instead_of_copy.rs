@@ -103,7 +103,11 @@ impl Rule for AddInsteadOfCopy {
             if sources.is_empty() || sources.iter().any(not_plain) {
                 continue;
             }
-            let keyword = if ins.keyword_text.chars().all(|c| c.is_ascii_lowercase()) {
+            let keyword = if ins
+                .keyword_text(ctx.text())
+                .chars()
+                .all(|c| c.is_ascii_lowercase())
+            {
                 "copy"
             } else {
                 "COPY"

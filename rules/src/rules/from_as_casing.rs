@@ -51,7 +51,7 @@ impl Rule for FromAsCasing {
             let Some(as_range) = &ins.as_keyword else {
                 continue;
             };
-            let from_case = case_of(&ins.keyword_text);
+            let from_case = case_of(ins.keyword_text(ctx.text()));
             // `From`: no case to match.
             if from_case == Case::Mixed {
                 continue;
@@ -66,7 +66,7 @@ impl Rule for FromAsCasing {
                     as_range.clone(),
                     format!(
                         "`{written}` does not match the case of `{}`",
-                        ins.keyword_text
+                        ins.keyword_text(ctx.text())
                     ),
                 )
                 .with_fix(Fix::safe(

@@ -47,7 +47,7 @@ impl Rule for InstructionBeforeFrom {
                 ins.keyword.clone(),
                 format!(
                     "`{}` before the first `FROM`: no build stage in current context",
-                    ins.keyword_text
+                    ins.keyword_text(ctx.text())
                 ),
             ));
         }

@@ -68,7 +68,7 @@ impl Rule for InstructionCasing {
             _ => {
                 let (mut upper, mut lower) = (0, 0);
                 for ins in doc.instructions().iter().filter(known) {
-                    match case_of(&ins.keyword_text) {
+                    match case_of(ins.keyword_text(doc.text())) {
                         Case::Upper => upper += 1,
                         Case::Lower => lower += 1,
                         Case::Mixed => {}
@@ -93,7 +93,7 @@ impl Rule for InstructionCasing {
             .collect();
         all.sort_by_key(|i| i.keyword.start);
         for ins in all {
-            let word = &ins.keyword_text;
+            let word = ins.keyword_text(doc.text());
             if case_of(word) == want {
                 continue;
             }

@@ -70,12 +70,10 @@ impl Rule for MaintainerDeprecated {
             if ins.kind != Kind::Maintainer {
                 continue;
             }
-            let value = ins
-                .logical
-                .get(ins.keyword_text.len()..)
-                .unwrap_or("")
-                .trim();
-            let label = if case_of(&ins.keyword_text) == Case::Lower {
+            let logical = ins.logical(doc.text());
+            let keyword = ins.keyword_text(doc.text());
+            let value = logical.get(keyword.len()..).unwrap_or("").trim();
+            let label = if case_of(keyword) == Case::Lower {
                 "label"
             } else {
                 "LABEL"

@@ -191,7 +191,7 @@ impl MetadataAfterVolatile {
                 let ins = f.ins(j);
                 let message = format!(
                     "`{}` after a copy of the sources is redone on every source change: it belongs above the copy",
-                    ins.keyword_text
+                    ins.keyword_text(ctx.text())
                 );
                 out.push(
                     ctx.diagnostic(ins.keyword.clone(), message)

@@ -241,7 +241,7 @@ impl MissingDockerignore {
                 .map(|w| (s.index, w.range.clone()))
         });
         let Some((index, range)) = whole else { return };
-        let kw = &f.ins(index).keyword_text;
+        let kw = f.ins(index).keyword_text(ctx.text());
         let mut fix = Fix::unsafe_("Create `.dockerignore`", Vec::new());
         fix.create_files
             .push((".dockerignore".to_string(), content(f, bc)));

@@ -569,7 +569,7 @@ fn copy_lines(
     paths: &[String],
 ) -> Option<String> {
     let copy = f.steps[c].copy.as_ref()?;
-    let kw = keyword(&f.ins(c).keyword_text, "COPY");
+    let kw = keyword(f.ins(c).keyword_text(ctx.text()), "COPY");
     let flags: String = f.steps[c]
         .args
         .flags
@@ -681,7 +681,7 @@ fn split_after_install(
         return Err(refuse());
     }
     let ins = f.ins(j);
-    let mut run = keyword(&ins.keyword_text, "RUN");
+    let mut run = keyword(ins.keyword_text(ctx.text()), "RUN");
     for fl in &ins.flags {
         run.push(' ');
         run.push_str(ctx.slice(fl.range.clone()));
@@ -794,7 +794,7 @@ impl SourceCopyBeforeInstall {
             let paths = manifests_for(n.tool, &n.files, &exe, f.build_context, &src_dir)?;
             copy_lines(ctx, f, c, &src_dir, &paths).ok_or("a manifest path has a space")?
         };
-        let run_kw = keyword(&f.ins(j).keyword_text, "RUN");
+        let run_kw = keyword(f.ins(j).keyword_text(ctx.text()), "RUN");
         let nl = ctx.newline();
         if n.prefetch {
             let spec = manifest_spec(n.tool).ok_or("no manifest")?;

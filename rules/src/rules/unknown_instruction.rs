@@ -65,7 +65,7 @@ fn check_one(ctx: &Context, ins: &Instruction, out: &mut Vec<Diagnostic>) {
     if ins.kind != Kind::Unknown || ins.keyword.is_empty() {
         return;
     }
-    let word = ins.keyword_text.as_str();
+    let word = ins.keyword_text(ctx.text());
     let keywords: Vec<&str> = Kind::ALL.iter().map(|k| k.keyword()).collect();
     // Only words can be typos of keywords; `--x` or `"a"` at a line start are something else.
     let mut candidates = if word.chars().all(|c| c.is_ascii_alphabetic()) {
@@ -80,7 +80,7 @@ fn check_one(ctx: &Context, ins: &Instruction, out: &mut Vec<Diagnostic>) {
         .stages()
         .first()
         .is_none_or(|s| ins.range.start < ctx.doc().instructions()[s.from].range.start);
-    candidates.retain(|c| accepted(c, ins, before_from));
+    candidates.retain(|c| accepted(c, &ins.logical(ctx.text()), before_from));
     // An indented line is most often the rest of the instruction above that lost its `\` (`\tapk add ...` after a
     // RUN): renaming its first word (`apk` to `ADD`) would make a different instruction out of a shell command.
     let text = ctx.doc().text();
@@ -119,11 +119,11 @@ fn check_one(ctx: &Context, ins: &Instruction, out: &mut Vec<Diagnostic>) {
 }
 
 /// Whether Docker would accept the instruction with `keyword` in place of its unknown one.
-fn accepted(keyword: &str, ins: &Instruction, before_from: bool) -> bool {
+fn accepted(keyword: &str, logical: &str, before_from: bool) -> bool {
     if before_from && keyword != "ARG" {
         return false;
     }
-    let rest = ins.logical.trim_start();
+    let rest = logical.trim_start();
     let rest = &rest[rest.find(char::is_whitespace).unwrap_or(rest.len())..];
     !refused(&Document::parse(&format!(
         "FROM scratch\n{keyword}{rest}\n"

@@ -30,13 +30,13 @@ struct Parsed {
 }
 
 /// Checks an instruction the way BuildKit's parser does; `Err` holds Docker's complaint.
-pub(crate) fn check(ins: &Instruction, escape: char) -> Result<(), String> {
-    parse_line(&ins.logical, escape).map(|_| ())
+pub(crate) fn check(ins: &Instruction, text: &str, escape: char) -> Result<(), String> {
+    parse_line(&ins.logical(text), escape).map(|_| ())
 }
 
 /// BuildKit's view of an instruction.
 pub fn view(ins: &Instruction, text: &str, escape: char) -> Result<BkInstruction, String> {
-    let p = parse_line(&ins.logical, escape)?;
+    let p = parse_line(&ins.logical(text), escape)?;
     let heredocs = if can_contain_heredoc(&p) {
         ins.heredocs
             .iter()

@@ -207,10 +207,7 @@ pub(crate) fn lower(
                 }
                 if attached {
                     let last = instructions.last_mut().expect("checked above");
-                    // The continuation ends the logical text, which grows by what lies before it (in place, so
-                    // that many trailing continuations stay linear).
-                    let from = last.range.end.min(child.start_byte());
-                    last.logical.push_str(&text[from..child.start_byte()]);
+                    // The continuation ends the instruction (its logical text grows by what lies before it).
                     last.continuations.push(child.byte_range());
                     last.range.end = child.end_byte();
                     last.full_range.end = child.end_byte();
@@ -259,7 +256,7 @@ pub(crate) fn lower(
             continue;
         }
         check_heredocs(ins, errs);
-        if let Err(e) = buildkit::check(ins, escape) {
+        if let Err(e) = buildkit::check(ins, text, escape) {
             errs.push(SyntaxError {
                 range: ins.range.clone(),
                 message: e,
@@ -494,10 +491,9 @@ impl Lower<'_> {
             .child_by_field_name("keyword")
             .map(|k| k.byte_range())
             .unwrap_or(node.start_byte()..node.start_byte());
-        let keyword_text = self.t(&keyword).to_string();
         let kind = match node.kind() {
             "unknown_instruction" => Kind::Unknown,
-            _ => Kind::from_keyword(&keyword_text),
+            _ => Kind::from_keyword(self.t(&keyword)),
         };
         self.scan_errors(node, kind);
         let range = node.byte_range();
@@ -506,10 +502,8 @@ impl Lower<'_> {
             range: range.clone(),
             full_range: range.clone(),
             keyword: keyword.clone(),
-            keyword_text,
             flags: Vec::new(),
             args_range: keyword.end..keyword.end,
-            logical: self.logical(range.clone(), &conts),
             command: None,
             words: Vec::new(),
             exec_form: None,
@@ -582,7 +576,7 @@ impl Lower<'_> {
                     }
                 }
                 ("shell_command", _) => {
-                    let s = self.shell_form(*child, &ins.continuations, &mut ins.heredocs);
+                    let s = self.shell_form(*child, &mut ins.heredocs);
                     match (kind, ins.healthcheck.as_deref_mut()) {
                         (Kind::Healthcheck, Some(Healthcheck::Cmd { command, .. })) => {
                             *command = Some(Command::Shell(s))
@@ -744,17 +738,15 @@ impl Lower<'_> {
         }
     }
 
-    fn shell_form(&self, node: Node, conts: &[Span], heredocs: &mut Vec<Heredoc>) -> ShellForm {
+    fn shell_form(&self, node: Node, heredocs: &mut Vec<Heredoc>) -> ShellForm {
         let mut cursor = node.walk();
         for c in node.children(&mut cursor) {
             if c.kind() == "heredoc_marker" {
                 heredocs.push(self.heredoc_marker(c));
             }
         }
-        let range = node.byte_range();
         ShellForm {
-            text: self.logical(range.clone(), conts),
-            range,
+            range: node.byte_range(),
         }
     }
 

@@ -200,12 +200,11 @@ pub struct ExecForm {
     pub elements: Vec<JsonElement>,
 }
 
-/// The shell-form command text.
+/// The shell-form command: its range (the text with its continuations removed is the instruction's
+/// [`Instruction::logical`] from there on).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ShellForm {
     pub range: Span,
-    /// With line continuations (and the comments inside them) removed.
-    pub text: String,
 }
 
 /// How a RUN, CMD, ENTRYPOINT, SHELL or HEALTHCHECK CMD gives its command.
@@ -270,13 +269,9 @@ pub struct Instruction {
     /// Including heredoc bodies.
     pub full_range: Span,
     pub keyword: Span,
-    /// The keyword as written.
-    pub keyword_text: String,
     pub flags: Vec<Flag>,
     /// The arguments after the flags (empty range when there are none).
     pub args_range: Span,
-    /// The whole instruction as BuildKit reads it: continuations removed.
-    pub logical: String,
     /// RUN, CMD, ENTRYPOINT, SHELL; and for HEALTHCHECK CMD, see `healthcheck`.
     pub command: Option<Command>,
     /// COPY/ADD/VOLUME paths (non-JSON), EXPOSE/USER/WORKDIR/STOPSIGNAL/MAINTAINER words, FROM's extra words.
@@ -308,6 +303,38 @@ pub(crate) fn continuations_within<'c>(continuations: &'c [Span], range: &Span) 
 }
 
 impl Instruction {
+    /// The keyword as written (`text` is the document's).
+    pub fn keyword_text<'t>(&self, text: &'t str) -> &'t str {
+        text.get(self.keyword.clone()).unwrap_or("")
+    }
+
+    /// The whole instruction as BuildKit reads it: its range in `text` (the document's) with the continuations
+    /// removed. Computed when asked rather than kept: a document may have a hundred thousand instructions, and most
+    /// have no continuation, so this borrows the text.
+    pub fn logical<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        let range = self.range.clone();
+        let within = continuations_within(&self.continuations, &range);
+        let Some(whole) = text.get(range.clone()) else {
+            return std::borrow::Cow::Borrowed("");
+        };
+        if within.is_empty() {
+            return std::borrow::Cow::Borrowed(whole);
+        }
+        let mut out = String::with_capacity(range.len());
+        let mut pos = range.start;
+        for c in within {
+            if c.start < pos {
+                continue;
+            }
+            out.push_str(&text[pos..c.start]);
+            pos = c.end.min(range.end);
+        }
+        if pos < range.end {
+            out.push_str(&text[pos..range.end]);
+        }
+        std::borrow::Cow::Owned(out)
+    }
+
     pub fn flag(&self, name: &str) -> Option<&Flag> {
         self.flags
             .iter()

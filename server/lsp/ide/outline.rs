@@ -19,10 +19,10 @@ fn kind_of(ins: &Instruction) -> SymbolKind {
 }
 
 /// A one-line description: the instruction's logical line, shortened.
-fn detail(ins: &Instruction) -> String {
-    let rest = ins
-        .logical
-        .get(ins.keyword_text.len()..)
+fn detail(ins: &Instruction, text: &str) -> String {
+    let logical = ins.logical(text);
+    let rest = logical
+        .get(ins.keyword_text(text).len()..)
         .unwrap_or("")
         .trim();
     let mut d: String = rest.chars().take(60).collect();
@@ -58,7 +58,7 @@ fn symbol(
     }
 }
 
-fn instruction_symbols(conv: &Converter, ins: &Instruction) -> Vec<DocumentSymbol> {
+fn instruction_symbols(conv: &Converter, text: &str, ins: &Instruction) -> Vec<DocumentSymbol> {
     if matches!(ins.kind, Kind::Arg | Kind::Env) && !ins.pairs.is_empty() {
         return ins
             .pairs
@@ -79,14 +79,14 @@ fn instruction_symbols(conv: &Converter, ins: &Instruction) -> Vec<DocumentSymbo
             .collect();
     }
     let name = if ins.kind == Kind::Unknown {
-        ins.keyword_text.clone()
+        ins.keyword_text(text).to_string()
     } else {
         ins.kind.keyword().to_string()
     };
     vec![symbol(
         conv,
         name,
-        detail(ins),
+        detail(ins, text),
         kind_of(ins),
         ins.full_range.clone(),
         ins.keyword.clone(),
@@ -99,7 +99,7 @@ pub fn document_symbols(doc: &Document, conv: &Converter) -> Vec<DocumentSymbol>
     let mut out: Vec<DocumentSymbol> = doc
         .global_instructions()
         .iter()
-        .flat_map(|i| instruction_symbols(conv, i))
+        .flat_map(|i| instruction_symbols(conv, doc.text(), i))
         .collect();
     for stage in doc.stages() {
         let instructions = doc.stage_instructions(stage);
@@ -115,7 +115,7 @@ pub fn document_symbols(doc: &Document, conv: &Converter) -> Vec<DocumentSymbol>
         let sel = stage.name_range.clone().unwrap_or(from.keyword.clone());
         let children = instructions[1..]
             .iter()
-            .flat_map(|i| instruction_symbols(conv, i))
+            .flat_map(|i| instruction_symbols(conv, doc.text(), i))
             .collect();
         out.push(symbol(
             conv,
