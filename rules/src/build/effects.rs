@@ -174,8 +174,7 @@ fn var_reads(ins: &Instruction, access: &mut Access) {
 fn of(doc: &Document, f: &Facts, states: &States, stage: usize, i: usize) -> Effects {
     let ins = &doc.instructions()[i];
     // A template placeholder (`{{ .Cmd }}`): not a Dockerfile yet.
-    let logical = ins.logical(doc.text());
-    if logical.contains("{{") && logical.contains("}}") {
+    if super::facts::is_template(doc.text(), ins) {
         return Effects::unknown();
     }
     let mut e = Effects::default();

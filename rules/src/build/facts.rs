@@ -297,8 +297,7 @@ fn step(
     let args = ext_optimizer::args(text, ins, escape);
     let mut copy = None;
     // A template placeholder (`{{ .Cmd }}`): not a Dockerfile yet, nothing certain to say about it.
-    let logical = ins.logical(text);
-    if logical.contains("{{") && logical.contains("}}") {
+    if is_template(text, ins) {
         return Step {
             index,
             args,
@@ -329,6 +328,17 @@ fn step(
         script,
         actions,
     }
+}
+
+/// Whether an instruction holds a template placeholder (`{{ .Cmd }}`). Its logical text is built (a copy, for an
+/// instruction with continuations) only when the source has braces at all.
+pub(crate) fn is_template(text: &str, ins: &Instruction) -> bool {
+    let raw = text.get(ins.range.clone()).unwrap_or("");
+    if !(raw.contains('{') && raw.contains('}')) {
+        return false;
+    }
+    let logical = ins.logical(text);
+    logical.contains("{{") && logical.contains("}}")
 }
 
 /// File names without an extension that are files, not folders.
