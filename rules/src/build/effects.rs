@@ -704,26 +704,43 @@ fn command_effects(
                 let cwd = r.cwd()?;
                 e.writes.path(PathAccess::tree(cwd));
             }
+            if let Some(dest) = unpacked_into(&program, cmd) {
+                let path = r.path(&dest)?;
+                e.writes.path(PathAccess::tree(path.clone()));
+                place(e, PathAccess::tree(path));
+            }
         }
         "sed" | "perl" => {
             let args = cmd.args();
-            let script_given = args
-                .iter()
-                .any(|a| matches!(*a, "-e" | "-f" | "--expression"));
-            for (k, w) in ops.into_iter().enumerate() {
-                if k == 0 && !script_given {
+            // `-i`, `-i.bak`, `-ri`, `-pi`, `--in-place`: the files are edited where they are.
+            let in_place = args.iter().any(|a| match program.as_str() {
+                "sed" => {
+                    a.starts_with("--in-place")
+                        || (a.starts_with('-') && !a.starts_with("--") && a[1..].contains('i'))
+                }
+                _ => a.starts_with("-i") || a.starts_with("-pi"),
+            });
+            for w in edited_files(cmd) {
+                let path = r.path(w)?;
+                e.reads.path(PathAccess::tree(path.clone()));
+                e.writes.path(PathAccess::tree(path.clone()));
+                if in_place {
+                    place(e, PathAccess::tree(path));
+                }
+            }
+            if program == "perl" && !in_place {
+                return Err(());
+            }
+        }
+        "tee" => {
+            for w in ops {
+                if w.value.starts_with("/dev/") {
                     continue;
                 }
                 let path = r.path(w)?;
-                e.reads.path(PathAccess::tree(path.clone()));
-                e.writes.path(PathAccess::tree(path));
-            }
-            if program == "perl"
-                && !args
-                    .iter()
-                    .any(|a| a.starts_with("-i") || a.starts_with("-pi"))
-            {
-                return Err(());
+                e.reads.path(PathAccess::file(path.clone()));
+                e.writes.path(PathAccess::file(path.clone()));
+                place(e, PathAccess::file(path));
             }
         }
         p if USER_ADMIN.contains(&p) => {
@@ -766,6 +783,69 @@ fn command_effects(
         }
     }
     Ok(())
+}
+
+/// The folder an archive is unpacked into when the command names it: `tar -x -C dir` (or `--directory`),
+/// `unzip -d dir`, `7z x -odir`.
+fn unpacked_into(program: &str, cmd: &SimpleCommand) -> Option<Word> {
+    let argv = cmd.argv().get(1..).unwrap_or_default();
+    let after = |flags: &[&str]| {
+        argv.windows(2)
+            .find(|w| flags.contains(&w[0].value.as_str()))
+            .map(|w| w[1].clone())
+    };
+    let attached = |prefix: &str| {
+        argv.iter().find_map(|w| {
+            let v = w.value.strip_prefix(prefix).filter(|v| !v.is_empty())?;
+            Some(Word {
+                range: w.range.clone(),
+                value: v.to_string(),
+                dynamic: w.dynamic,
+            })
+        })
+    };
+    match program {
+        "tar" => {
+            // `-x`, `-xzf`, `--extract`, or the old style without a dash (`tar xzf a.tgz`).
+            let extract = argv.iter().enumerate().any(|(k, w)| {
+                let a = w.value.as_str();
+                matches!(a, "--extract" | "--get")
+                    || (a.starts_with('-') && !a.starts_with("--") && a.contains('x'))
+                    || (k == 0 && a.contains('x') && a.chars().all(|c| c.is_ascii_alphabetic()))
+            });
+            if !extract {
+                return None;
+            }
+            after(&["-C", "--directory"]).or_else(|| attached("--directory="))
+        }
+        "unzip" => after(&["-d"]),
+        "7z" => attached("-o"),
+        _ => None,
+    }
+}
+
+/// The files `sed` or `perl` reads or edits: the words after the script that are no options (the script is the
+/// first such word, unless `-e` or `-f` gives it).
+fn edited_files(cmd: &SimpleCommand) -> Vec<&Word> {
+    let argv = cmd.argv().get(1..).unwrap_or_default();
+    let mut script_seen = argv
+        .iter()
+        .any(|w| matches!(w.value.as_str(), "-e" | "-f" | "--expression" | "--file"));
+    let mut out = Vec::new();
+    let mut words = argv.iter();
+    while let Some(w) = words.next() {
+        let a = w.value.as_str();
+        if matches!(a, "-e" | "-f" | "--expression" | "--file") {
+            words.next();
+        } else if a.starts_with('-') || a.contains("://") {
+            continue;
+        } else if !script_seen {
+            script_seen = true;
+        } else {
+            out.push(w);
+        }
+    }
+    out
 }
 
 fn place(e: &mut Effects, p: PathAccess) {

@@ -271,8 +271,46 @@ mod tests {
             "{:?}",
             m.effects[2]
         );
-        let (_, m) = model("FROM golang\nRUN echo hi | tee /etc/motd\n");
-        assert!(m.effects[1].placed.is_empty() && m.effects[1].writes.unknown);
+        // `tee`, `sed -i`, and archives unpacked where the command says.
+        for (run, want) in [
+            ("echo hi | tee /etc/motd /dev/null", &["/etc/motd"][..]),
+            ("echo hi | tee -a /etc/motd", &["/etc/motd"]),
+            ("sed -i 's/a/b/' /etc/app.conf", &["/etc/app.conf"]),
+            (
+                "sed -i.bak -e 's/a/b/' -e 's/c/d/' /etc/a /etc/b",
+                &["/etc/a", "/etc/b"],
+            ),
+            ("sed -ri 's/a/b/' conf/app.conf", &["/src/conf/app.conf"]),
+            (
+                "sed 's/a/b/' /etc/app.conf > /etc/app2.conf",
+                &["/etc/app2.conf"],
+            ),
+            ("tar -xzf /tmp/x.tgz -C /opt/x", &["/opt/x"]),
+            ("tar xzf /tmp/x.tgz --directory=/opt/x", &["/opt/x"]),
+            (
+                "tar --extract -f /tmp/x.tar --directory /opt/x",
+                &["/opt/x"],
+            ),
+            ("tar -czf /tmp/x.tgz -C /opt/x .", &[]),
+            ("unzip -q /tmp/x.zip -d /opt/x", &["/opt/x"]),
+            ("7z x /tmp/x.7z -o/opt/x", &["/opt/x"]),
+        ] {
+            let (_, m) = model(&format!("FROM golang\nWORKDIR /src\nRUN {run}\n"));
+            let e = &m.effects[2];
+            let placed: Vec<&str> = e.placed.iter().map(|p| p.path.as_str()).collect();
+            assert!(!e.writes.unknown, "{run}: {e:?}");
+            assert_eq!(placed, want, "{run}");
+        }
+        // The script given with `-e` is no file.
+        let (_, m) = model("FROM a\nWORKDIR /src\nRUN sed -i -e 's/a/b/' /etc/x\nRUN cat s/a/b\n");
+        assert!(!m.depends(2, 3));
+        let (_, m) = model("FROM a\nRUN tar -xzf /tmp/x.tgz -C /opt/x\nRUN ls /opt/x/bin\n");
+        assert!(m.depends(1, 2), "the unpacked files are read");
+        let (_, m) = model("FROM a\nRUN perl -MFile::Find -e 'x'\n");
+        assert!(
+            m.effects[1].writes.unknown,
+            "a perl program, not an edit in place"
+        );
     }
 
     // The failure classes real files showed: each must create an edge.
