@@ -110,17 +110,22 @@ pub(crate) fn removal(doc: &Document, b: &Block) -> Edit {
     Edit::delete(keep_missing_final_break(text, start..end))
 }
 
-/// Removals of several blocks as non-overlapping edits (adjacent or overlapping deletions merged).
-pub(crate) fn removals(doc: &Document, blocks: &[&Block]) -> Vec<Edit> {
-    let mut ranges: Vec<Span> = blocks.iter().map(|b| removal(doc, b).range).collect();
+/// Sorted ranges with overlapping or touching ones joined.
+fn merged(mut ranges: Vec<Span>) -> Vec<Span> {
     ranges.sort_by_key(|r| (r.start, r.end));
-    let mut out: Vec<Span> = Vec::new();
+    let mut out: Vec<Span> = Vec::with_capacity(ranges.len());
     for r in ranges {
         match out.last_mut() {
             Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
             _ => out.push(r),
         }
     }
+    out
+}
+
+/// Removals of several blocks as non-overlapping edits (adjacent or overlapping deletions merged).
+pub(crate) fn removals(doc: &Document, blocks: &[&Block]) -> Vec<Edit> {
+    let mut out = merged(blocks.iter().map(|b| removal(doc, b).range).collect());
     // Merged removals can end up between two blank lines, or leave one at the end: take one blank line along.
     let text = doc.text();
     for r in &mut out {
@@ -132,9 +137,23 @@ pub(crate) fn removals(doc: &Document, blocks: &[&Block]) -> Vec<Edit> {
                 r.start = prev;
             }
         }
-        *r = keep_missing_final_break(text, r.clone());
     }
-    out.into_iter().map(Edit::delete).collect()
+    // A blank line or the final line break taken along can reach into the removal before it: join them until none
+    // overlap; a removal that comes to reach the end takes the final break once (its start moved by the join).
+    let mut kept_at = None;
+    loop {
+        let mut next = merged(out.clone());
+        if let Some(last) = next.last_mut() {
+            if kept_at != Some(last.start) {
+                *last = keep_missing_final_break(text, last.clone());
+                kept_at = Some(last.start);
+            }
+        }
+        if next == out {
+            return out.into_iter().map(Edit::delete).collect();
+        }
+        out = next;
+    }
 }
 
 /// The offset just after an instruction's last line (its line break included).

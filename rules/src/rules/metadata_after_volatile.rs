@@ -275,6 +275,11 @@ mod tests {
                     "FROM a\nCOPY . .\nCMD [\"a\"]\nRUN x\nCMD [\"b\"]\n",
                     "FROM a\nCMD [\"a\"]\nCMD [\"b\"]\nCOPY . .\nRUN x\n",
                 ),
+                // Removals that reach the end of a file without a final line break, a blank line between them.
+                (
+                    "FROM a\r\nCOPY a /\r\nENTRYPOINT [\"x\"]\r\n\r\nEXPOSE 5432\r\nCMD [\"y\"]",
+                    "FROM a\r\nENTRYPOINT [\"x\"]\r\nEXPOSE 5432\r\nCMD [\"y\"]\r\nCOPY a /",
+                ),
                 (
                     "FROM a\nCOPY . .\nARG V\nLABEL version=$V\nEXPOSE 80\n",
                     "FROM a\nEXPOSE 80\nCOPY . .\nARG V\nLABEL version=$V\n",
