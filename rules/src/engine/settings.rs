@@ -88,51 +88,70 @@ fn is_code_prefix(s: &str) -> bool {
         && s[2..].bytes().all(|b| b.is_ascii_digit())
 }
 
-/// How specifically a selector names a rule (higher is more specific); `None` when it does not match.
-fn specificity(selector: &str, rule: &RuleMeta) -> Option<u8> {
-    if selector.eq_ignore_ascii_case("ALL") {
-        return Some(0);
-    }
-    if Category::parse(selector) == Some(rule.category) {
-        return Some(1);
-    }
-    if selector.eq_ignore_ascii_case(rule.code)
-        || selector.eq_ignore_ascii_case(rule.name)
-        || rule
-            .peers
-            .iter()
-            .any(|p| p.code().eq_ignore_ascii_case(selector))
-    {
-        return Some(10);
-    }
-    if is_code_prefix(selector)
-        && rule
-            .code
-            .get(..selector.len())
-            .is_some_and(|p| p.eq_ignore_ascii_case(selector))
-    {
-        return Some(selector.len() as u8);
-    }
-    None
+/// A selector read once (trimmed, its category and whether it is a code prefix found), to compare with every rule.
+struct Selector<'s> {
+    text: &'s str,
+    all: bool,
+    category: Option<Category>,
+    prefix: bool,
 }
 
-fn best<'s>(selectors: impl IntoIterator<Item = &'s String>, rule: &RuleMeta) -> Option<u8> {
-    selectors
-        .into_iter()
-        .filter_map(|s| specificity(s.trim(), rule))
-        .max()
-}
-
-impl Settings {
-    /// Only the given selectors (as `--select`).
-    pub fn select<S: Into<String>>(selectors: impl IntoIterator<Item = S>) -> Settings {
-        Settings {
-            select: Some(selectors.into_iter().map(Into::into).collect()),
-            ..Settings::default()
+impl<'s> Selector<'s> {
+    fn new(selector: &'s str) -> Selector<'s> {
+        let text = selector.trim();
+        Selector {
+            text,
+            all: text.eq_ignore_ascii_case("ALL"),
+            category: Category::parse(text),
+            prefix: is_code_prefix(text),
         }
     }
 
-    pub fn is_enabled(&self, rule: &RuleMeta) -> bool {
+    /// How specifically the selector names a rule (higher is more specific); `None` when it does not match.
+    fn specificity(&self, rule: &RuleMeta) -> Option<u8> {
+        let s = self.text;
+        if self.all {
+            return Some(0);
+        }
+        if self.category == Some(rule.category) {
+            return Some(1);
+        }
+        if s.eq_ignore_ascii_case(rule.code)
+            || s.eq_ignore_ascii_case(rule.name)
+            || rule.peers.iter().any(|p| p.code().eq_ignore_ascii_case(s))
+        {
+            return Some(10);
+        }
+        if self.prefix
+            && rule
+                .code
+                .get(..s.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(s))
+        {
+            return Some(s.len() as u8);
+        }
+        None
+    }
+}
+
+/// How specifically a selector names a rule (higher is more specific); `None` when it does not match.
+fn specificity(selector: &str, rule: &RuleMeta) -> Option<u8> {
+    Selector::new(selector).specificity(rule)
+}
+
+fn best(selectors: &[Selector], rule: &RuleMeta) -> Option<u8> {
+    selectors.iter().filter_map(|s| s.specificity(rule)).max()
+}
+
+/// The selection settings read once, for deciding many rules.
+struct Selection<'s> {
+    select: Option<Vec<Selector<'s>>>,
+    extend_select: Vec<Selector<'s>>,
+    ignore: Vec<Selector<'s>>,
+}
+
+impl Selection<'_> {
+    fn is_enabled(&self, rule: &RuleMeta) -> bool {
         let selected = match &self.select {
             None => rule.default_enabled.then_some(0),
             Some(list) => best(list, rule),
@@ -145,10 +164,36 @@ impl Settings {
             (Some(s), Some(i)) => s > i,
         }
     }
+}
+
+impl Settings {
+    /// Only the given selectors (as `--select`).
+    pub fn select<S: Into<String>>(selectors: impl IntoIterator<Item = S>) -> Settings {
+        Settings {
+            select: Some(selectors.into_iter().map(Into::into).collect()),
+            ..Settings::default()
+        }
+    }
+
+    fn selection(&self) -> Selection<'_> {
+        fn read(list: &[String]) -> Vec<Selector<'_>> {
+            list.iter().map(|s| Selector::new(s)).collect()
+        }
+        Selection {
+            select: self.select.as_deref().map(read),
+            extend_select: read(&self.extend_select),
+            ignore: read(&self.ignore),
+        }
+    }
+
+    pub fn is_enabled(&self, rule: &RuleMeta) -> bool {
+        self.selection().is_enabled(rule)
+    }
 
     /// The enabled rules, in registry order.
     pub fn enabled_rules(&self) -> Vec<&'static RuleMeta> {
-        RULES.iter().filter(|r| self.is_enabled(r)).collect()
+        let selection = self.selection();
+        RULES.iter().filter(|r| selection.is_enabled(r)).collect()
     }
 
     /// The rule's severity after overrides.
@@ -156,7 +201,7 @@ impl Settings {
         self.severity
             .iter()
             .enumerate()
-            .filter_map(|(i, (sel, sev))| specificity(sel.trim(), rule).map(|s| ((s, i), *sev)))
+            .filter_map(|(i, (sel, sev))| specificity(sel, rule).map(|s| ((s, i), *sev)))
             .max_by_key(|(key, _)| *key)
             .map_or(rule.severity, |(_, sev)| sev)
     }
