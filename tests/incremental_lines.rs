@@ -206,21 +206,26 @@ impl Rng {
     }
 }
 
-/// Every valid UTF-8 corpus file, edited four times in a row at seeded positions: each result must
-/// equal a fresh parse, and most of the edits must have been line reparses (or this test would
-/// not be testing them).
-#[test]
-fn corpus_edits_equal_fresh_parse() {
-    let Some(dir) = oracle::corpus_dir("../shared/corpus/public", "corpus_edits_equal_fresh_parse")
-    else {
-        return;
-    };
+/// Every file of the shared public corpus (at least a thousand), or `None` when the test is to be skipped.
+fn public_corpus_files(test: &str) -> Option<Vec<std::path::PathBuf>> {
+    let dir = oracle::corpus_dir("../shared/corpus/public", test)?;
     let files = oracle::files_under(&dir);
     assert!(
         files.len() > 1000,
         "found only {} corpus files",
         files.len()
     );
+    Some(files)
+}
+
+/// Every valid UTF-8 corpus file, edited four times in a row at seeded positions: each result must
+/// equal a fresh parse, and most of the edits must have been line reparses (or this test would
+/// not be testing them).
+#[test]
+fn corpus_edits_equal_fresh_parse() {
+    let Some(files) = public_corpus_files("corpus_edits_equal_fresh_parse") else {
+        return;
+    };
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let (mut lines, mut total) = (0usize, 0usize);
     let mut failures = Vec::new();
@@ -330,18 +335,9 @@ fn line_edits_that_add_or_remove_instructions_keep_the_stages() {
 /// 64 bytes reads as a whole-file parse, whether its pieces took the line path or fell back to a whole parse.
 #[test]
 fn corpus_parsed_in_pieces_equals_fresh_parse() {
-    let Some(dir) = oracle::corpus_dir(
-        "../shared/corpus/public",
-        "corpus_parsed_in_pieces_equals_fresh_parse",
-    ) else {
+    let Some(files) = public_corpus_files("corpus_parsed_in_pieces_equals_fresh_parse") else {
         return;
     };
-    let files = oracle::files_under(&dir);
-    assert!(
-        files.len() > 1000,
-        "found only {} corpus files",
-        files.len()
-    );
     let mut failures = Vec::new();
     for path in &files {
         let Ok(text) = std::fs::read_to_string(path) else {
