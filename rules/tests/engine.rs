@@ -397,3 +397,23 @@ fn fixes_are_withheld_while_the_file_has_syntax_errors_for_rules_that_ask() {
     assert!(kept.fix.is_some(), "{kept:#?}");
     assert_eq!(kept.message, p.message);
 }
+
+#[test]
+fn the_remembered_selection_follows_every_change_of_the_lists() {
+    // One thread asks for one selection, then others, then the first again: each answer is its own.
+    let default = enabled(&Settings::default());
+    let only = Settings::select(["DF502"]);
+    assert_eq!(enabled(&only), ["DF502"]);
+    let mut extended = only.clone();
+    extended.extend_select.push("DF501".into());
+    assert_eq!(enabled(&extended), ["DF501", "DF502"]);
+    let mut ignored = extended.clone();
+    ignored.ignore.push("DF501".into());
+    assert_eq!(enabled(&ignored), ["DF502"]);
+    let mut emptied = Settings::default();
+    emptied.select = Some(Vec::new());
+    assert!(enabled(&emptied).is_empty());
+    assert_eq!(enabled(&Settings::default()), default);
+    assert!(default.contains(&"DF502") && default.len() > 2);
+    assert_eq!(enabled(&only), ["DF502"]);
+}

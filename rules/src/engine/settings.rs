@@ -143,6 +143,29 @@ fn best(selectors: &[Selector], rule: &RuleMeta) -> Option<u8> {
     selectors.iter().filter_map(|s| s.specificity(rule)).max()
 }
 
+/// The lists that decide which rules are enabled, kept to recognise the same selection again.
+struct SelectionKey {
+    select: Option<Vec<String>>,
+    extend_select: Vec<String>,
+    ignore: Vec<String>,
+}
+
+impl SelectionKey {
+    fn of(settings: &Settings) -> SelectionKey {
+        SelectionKey {
+            select: settings.select.clone(),
+            extend_select: settings.extend_select.clone(),
+            ignore: settings.ignore.clone(),
+        }
+    }
+
+    fn is(&self, settings: &Settings) -> bool {
+        self.select == settings.select
+            && self.extend_select == settings.extend_select
+            && self.ignore == settings.ignore
+    }
+}
+
 /// The selection settings read once, for deciding many rules.
 struct Selection<'s> {
     select: Option<Vec<Selector<'s>>>,
@@ -191,7 +214,29 @@ impl Settings {
     }
 
     /// The enabled rules, in registry order.
+    ///
+    /// Matching every selector against every rule costs about as much as linting a small file (a `--select`
+    /// list of 33 codes was a fifth of a corpus run), and a run lints many files with the same selection; so
+    /// each thread keeps the last selection's answer, keyed by the selection lists themselves.
     pub fn enabled_rules(&self) -> Vec<&'static RuleMeta> {
+        type Memo = Option<(SelectionKey, Vec<&'static RuleMeta>)>;
+        thread_local! {
+            static LAST: std::cell::RefCell<Memo> = const { std::cell::RefCell::new(None) };
+        }
+        LAST.with(|last| {
+            let mut last = last.borrow_mut();
+            if let Some((key, rules)) = last.as_ref() {
+                if key.is(self) {
+                    return rules.clone();
+                }
+            }
+            let rules = self.enabled_rules_uncached();
+            *last = Some((SelectionKey::of(self), rules.clone()));
+            rules
+        })
+    }
+
+    fn enabled_rules_uncached(&self) -> Vec<&'static RuleMeta> {
         let selection = self.selection();
         RULES.iter().filter(|r| selection.is_enabled(r)).collect()
     }
