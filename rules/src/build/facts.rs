@@ -59,6 +59,8 @@ pub(crate) struct Facts<'a> {
     pub doc: &'a Document,
     pub steps: Vec<Step>,
     pub build_context: Option<&'a dyn BuildContext>,
+    /// The RUN, CMD and ENTRYPOINT scripts carry ShellCheck's common findings ([`Script::lints`]).
+    pub shell_lints: bool,
     /// The state in force and the effects of each instruction, built on first use.
     model: std::cell::OnceCell<super::model::BuildModel>,
     /// The state in force alone (cheaper), built on first use.
@@ -76,7 +78,17 @@ fn is_windows_image(name: &str) -> bool {
 }
 
 impl<'a> Facts<'a> {
+    /// The analysis without ShellCheck's findings in the scripts: what every reader but the ShellCheck rules needs.
     pub fn of(doc: &'a Document, build_context: Option<&'a dyn BuildContext>) -> Facts<'a> {
+        Facts::reading(doc, build_context, false)
+    }
+
+    /// The analysis, with ShellCheck's findings in the scripts when `shell_lints` asks for them.
+    pub fn reading(
+        doc: &'a Document,
+        build_context: Option<&'a dyn BuildContext>,
+        shell_lints: bool,
+    ) -> Facts<'a> {
         let text = doc.text();
         let escape = doc.escape();
         let mut posix_at: Vec<bool> = vec![true; doc.instructions().len()];
@@ -111,7 +123,10 @@ impl<'a> Facts<'a> {
             .instructions()
             .iter()
             .enumerate()
-            .map(|(i, ins)| step(doc, text, escape, i, ins, posix_at[i], build_context))
+            .map(|(i, ins)| {
+                let posix = posix_at[i];
+                step(doc, i, ins, posix, build_context, shell_lints)
+            })
             .collect();
         // A stage depends on the build context when it (or a stage it builds on or copies from) reads it.
         let mut stage_volatile: Vec<bool> = Vec::new();
@@ -157,6 +172,7 @@ impl<'a> Facts<'a> {
             doc,
             steps,
             build_context,
+            shell_lints,
             model: std::cell::OnceCell::new(),
             states: std::cell::OnceCell::new(),
             parents,
@@ -287,13 +303,13 @@ pub(crate) fn base_stage<'d>(doc: &'d Document, stage: &Stage) -> Option<&'d Sta
 
 fn step(
     doc: &Document,
-    text: &str,
-    escape: char,
     index: usize,
     ins: &Instruction,
     posix: bool,
     ctx: Option<&dyn BuildContext>,
+    shell_lints: bool,
 ) -> Step {
+    let (text, escape) = (doc.text(), doc.escape());
     let args = ext_optimizer::args(text, ins, escape);
     let mut copy = None;
     // A template placeholder (`{{ .Cmd }}`): not a Dockerfile yet, nothing certain to say about it.
@@ -314,7 +330,7 @@ fn step(
                 .map(|c| Box::new(copy_facts(doc, index, ins, &args, c, ctx)));
         }
         Kind::Run | Kind::Cmd | Kind::Entrypoint if posix => {
-            script = shell::script_of(text, ins, &args);
+            script = shell::script_of(text, ins, &args, shell_lints);
             if ins.kind == Kind::Run {
                 actions = script.as_ref().map(|s| s.actions()).unwrap_or_default();
             }

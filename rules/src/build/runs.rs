@@ -70,7 +70,9 @@ impl<'a> Runs<'a> {
                     if inner.kind != Kind::Run || !posix_here(doc, facts, i) {
                         continue;
                     }
-                    if let Some(script) = shell::script(doc.text(), inner, doc.escape()) {
+                    if let Some(script) =
+                        shell::script_with(doc.text(), inner, doc.escape(), facts.shell_lints)
+                    {
                         list.push(RunScript {
                             index: i,
                             script: ScriptRef::Owned(Box::new(script)),

@@ -28,9 +28,30 @@ pub struct Context<'a> {
 /// (the build model's facts), the RUN scripts the shell rules read and the package-manager commands in them.
 #[derive(Default)]
 pub(crate) struct Analysis<'a> {
+    /// An enabled rule reads ShellCheck's findings in the RUN scripts (a rule with a ShellCheck code): the facts
+    /// carry them.
+    pub shell_lints: bool,
     pub facts: OnceCell<Facts<'a>>,
     runs: OnceCell<Runs<'a>>,
     packages: OnceCell<Vec<PackageHit<'a>>>,
+}
+
+impl<'a> Analysis<'a> {
+    /// The analysis for rules reading ShellCheck's findings when `shell_lints`.
+    pub(crate) fn reading(shell_lints: bool) -> Analysis<'a> {
+        Analysis {
+            shell_lints,
+            ..Analysis::default()
+        }
+    }
+
+    pub(crate) fn facts_of(
+        &self,
+        doc: &'a Document,
+        build_context: Option<&'a dyn BuildContext>,
+    ) -> Facts<'a> {
+        Facts::reading(doc, build_context, self.shell_lints)
+    }
 }
 
 impl<'a> Context<'a> {
@@ -58,7 +79,7 @@ impl<'a> Context<'a> {
     pub(crate) fn facts(&self) -> &'a Facts<'a> {
         self.analysis
             .facts
-            .get_or_init(|| Facts::of(self.doc, self.build_context))
+            .get_or_init(|| self.analysis.facts_of(self.doc, self.build_context))
     }
 
     /// The RUNs of a POSIX shell stage (`ONBUILD RUN` included), in document order, found on first use.

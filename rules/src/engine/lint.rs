@@ -46,7 +46,14 @@ pub fn lint_with(
 ) -> Vec<Diagnostic> {
     let enabled = settings.enabled_rules();
     let options: Vec<_> = enabled.iter().map(|r| settings.options_for(r)).collect();
-    let analysis = Analysis::default();
+    let checks = check_directive::directives(doc);
+    let experimental = experimental_requests(&enabled, &checks);
+    let analysis = analysis_for(
+        enabled
+            .iter()
+            .copied()
+            .chain(experimental.iter().map(|(r, _)| *r)),
+    );
     let original = std::cell::OnceCell::new();
     let layout = std::cell::OnceCell::new();
     let shared = Shared {
@@ -61,8 +68,6 @@ pub fn lint_with(
             run(rule, doc, settings, ctx, options, &[], &shared, &mut out);
         }
     }
-    let checks = check_directive::directives(doc);
-    let experimental = experimental_requests(&enabled, &checks);
     let experimental_options: Vec<_> = experimental
         .iter()
         .map(|(r, _)| settings.options_for(r))
@@ -105,6 +110,17 @@ pub fn lint_with(
     }
     sort(&mut out);
     out
+}
+
+/// The shared analysis for a lint running `rules`: with ShellCheck's findings in the RUN scripts when one of them
+/// reads them. The rules with a ShellCheck code do, and only they (a rule that read them without one would still
+/// get them, at the cost of a second parse of each script, and fail the tests).
+fn analysis_for<'a>(mut rules: impl Iterator<Item = &'static RuleMeta>) -> Analysis<'a> {
+    Analysis::reading(rules.any(|rule| {
+        rule.peers
+            .iter()
+            .any(|p| matches!(p, super::rule::Peer::ShellCheck(_)))
+    }))
 }
 
 /// The experimental BuildKit checks that a `check` directive asks for (`experimental=<name>|all`) and the settings
@@ -320,7 +336,10 @@ fn original<'s, 'a>(
     ctx: Option<&'a dyn BuildContext>,
     shared: &'s Shared<'_, 'a>,
 ) -> (&'s Facts<'a>, &'s Snapshot) {
-    let f = shared.analysis.facts.get_or_init(|| Facts::of(doc, ctx));
+    let f = shared
+        .analysis
+        .facts
+        .get_or_init(|| shared.analysis.facts_of(doc, ctx));
     let before = shared
         .original
         .get_or_init(|| Snapshot::with(doc, f.model()));
@@ -445,7 +464,7 @@ mod tests {
     fn run_with(meta: &'static RuleMeta, src: &str, check: FixCheck) -> (Vec<Diagnostic>, bool) {
         let doc = Document::parse(src);
         let settings = Settings::default();
-        let (analysis, original) = (Analysis::default(), std::cell::OnceCell::new());
+        let (analysis, original) = (analysis_for([meta].into_iter()), std::cell::OnceCell::new());
         let layout = std::cell::OnceCell::new();
         let shared = Shared {
             analysis: &analysis,
@@ -602,7 +621,9 @@ mod tests {
         src.push_str("FROM debian\nCOPY --from=a /src /app\nCMD [\"/app/run\"]\n");
         let doc = Document::parse(&src);
         let settings = Settings::default();
-        let (analysis, original) = (Analysis::default(), std::cell::OnceCell::new());
+        let enabled = settings.enabled_rules();
+        let analysis = analysis_for(enabled.iter().copied());
+        let original = std::cell::OnceCell::new();
         let layout = std::cell::OnceCell::new();
         let shared = Shared {
             analysis: &analysis,
@@ -611,7 +632,6 @@ mod tests {
             check: FixCheck::Now,
         };
         let mut out = Vec::new();
-        let enabled = settings.enabled_rules();
         let options: Vec<_> = enabled.iter().map(|r| settings.options_for(r)).collect();
         for (rule, options) in enabled.iter().zip(&options) {
             run(rule, &doc, &settings, None, options, &[], &shared, &mut out);

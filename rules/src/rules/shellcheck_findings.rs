@@ -29,12 +29,26 @@ pub(crate) fn shellcheck_findings(ctx: &Context, code: ShellCode) -> Vec<ShellLi
     let doc = ctx.doc();
     let mut out = Vec::new();
     for run in run_scripts(ctx) {
-        let mut lints = run
-            .script
-            .lints
-            .iter()
-            .filter(|l| l.code == code)
-            .peekable();
+        let reread;
+        let found = match &run.script.lints {
+            Some(found) => found,
+            None => {
+                // The engine reads the findings for every rule with a ShellCheck code; a rule without one reading
+                // them is a mistake the tests catch, and a build without those checks reads the script again.
+                debug_assert!(
+                    false,
+                    "{} reads ShellCheck's findings without a ShellCheck code",
+                    ctx.meta().code
+                );
+                let ins = &doc.instructions()[run.index];
+                let ins = ins.onbuild.as_deref().unwrap_or(ins);
+                reread = crate::shell::script_with(doc.text(), ins, doc.escape(), true)
+                    .and_then(|s| s.lints)
+                    .unwrap_or_default();
+                &reread
+            }
+        };
+        let mut lints = found.iter().filter(|l| l.code == code).peekable();
         if lints.peek().is_none() {
             continue;
         }

@@ -206,8 +206,9 @@ pub struct Script {
     /// Where the analysis stopped descending, in the source: constructs (or heredocs run by shells) nested deeper
     /// than it follows. The commands inside are not in `commands`.
     pub too_deep: Option<Span>,
-    /// ShellCheck's common findings, heredocs run by shells included.
-    pub lints: Vec<ShellLint>,
+    /// ShellCheck's common findings, heredocs run by shells included; `None` when the script was read without
+    /// them (see [`script_with`]).
+    pub lints: Option<Vec<ShellLint>>,
 }
 
 impl Script {
@@ -240,13 +241,24 @@ fn is_dash_c(arg: &str) -> bool {
         && arg[1..].chars().all(|c| c.is_ascii_alphabetic())
 }
 
-/// The script of a RUN, CMD, ENTRYPOINT (or any instruction whose arguments are a command), read from the source.
+/// The script of a RUN, CMD, ENTRYPOINT (or any instruction whose arguments are a command), read from the source,
+/// with ShellCheck's common findings.
 pub fn script(text: &str, ins: &Instruction, escape: char) -> Option<Script> {
-    script_of(text, ins, &ext_optimizer::args(text, ins, escape))
+    script_with(text, ins, escape, true)
 }
 
-/// [`script`], from the instruction's arguments already read.
-pub fn script_of(text: &str, ins: &Instruction, args: &ext_optimizer::Args) -> Option<Script> {
+/// [`script`], with the findings only when `lints` asks for them.
+pub fn script_with(text: &str, ins: &Instruction, escape: char, lints: bool) -> Option<Script> {
+    script_of(text, ins, &ext_optimizer::args(text, ins, escape), lints)
+}
+
+/// [`script_with`], from the instruction's arguments already read.
+pub fn script_of(
+    text: &str,
+    ins: &Instruction,
+    args: &ext_optimizer::Args,
+    lints: bool,
+) -> Option<Script> {
     if let Some(elements) = &args.json {
         let first = elements.first()?;
         if is_shell(&first.value) {
@@ -256,6 +268,7 @@ pub fn script_of(text: &str, ins: &Instruction, args: &ext_optimizer::Args) -> O
                     &Arc::new(body.mapped.clone()),
                     ScriptForm::ExecShell,
                     true,
+                    lints,
                 ));
             }
         }
@@ -283,7 +296,7 @@ pub fn script_of(text: &str, ins: &Instruction, args: &ext_optimizer::Args) -> O
             text: None,
             exec_point: None,
             too_deep: None,
-            lints: Vec::new(),
+            lints: lints.then(Vec::new),
         });
     }
     let rest = &args.rest;
@@ -293,14 +306,14 @@ pub fn script_of(text: &str, ins: &Instruction, args: &ext_optimizer::Args) -> O
         &[]
     };
     if heredocs.is_empty() {
-        return Some(from_text(rest, ScriptForm::Shell, true));
+        return Some(from_text(rest, ScriptForm::Shell, true, lints));
     }
     // `RUN <<EOF`: the first heredoc's body is the script.
     let only_markers = rest.text.split_whitespace().all(|w| w.starts_with("<<"));
     if only_markers {
         let h = &heredocs[0];
         let body = Mapped::verbatim(&text[h.body_range.clone()], h.body_range.start);
-        let mut s = from_text(&Arc::new(body), ScriptForm::Heredoc, false);
+        let mut s = from_text(&Arc::new(body), ScriptForm::Heredoc, false, lints);
         s.append = (!h.end_range.is_empty()).then_some(Append::Line(h.end_range.start));
         return Some(s);
     }
@@ -319,7 +332,7 @@ pub fn script_of(text: &str, ins: &Instruction, args: &ext_optimizer::Args) -> O
         }
     }
     let m = combined.finish(end);
-    let mut s = from_text(&Arc::new(m), ScriptForm::Shell, true);
+    let mut s = from_text(&Arc::new(m), ScriptForm::Shell, true, lints);
     // Appending after the command line would land inside the heredoc syntax: only bodies run as scripts get appends.
     s.append = None;
     Some(s)
@@ -349,19 +362,21 @@ pub fn dash_c_script(text: &str, cmd: &SimpleCommand) -> Option<Script> {
         return None;
     }
     let start = body.range.start + usize::from(quoted.is_some());
+    // Read for the commands it runs: ShellCheck's findings are read in RUN scripts only.
     Some(from_text(
         &Arc::new(Mapped::verbatim(inner, start)),
         ScriptForm::ExecShell,
         false,
+        false,
     ))
 }
 
-fn from_text(m: &Arc<Mapped>, form: ScriptForm, inline_append: bool) -> Script {
+fn from_text(m: &Arc<Mapped>, form: ScriptForm, inline_append: bool, want_lints: bool) -> Script {
     let mut commands = Vec::new();
     let mut has_errors = false;
     let mut too_deep = None;
-    let mut lints = Vec::new();
-    let raw = parse::parse(&m.text);
+    let mut lints = want_lints.then(Vec::new);
+    let raw = parse::parse(&m.text, want_lints);
     collect_parsed(
         m,
         &raw,
@@ -374,7 +389,7 @@ fn from_text(m: &Arc<Mapped>, form: ScriptForm, inline_append: bool) -> Script {
     // Pushed one by one, the vectors would keep room for four commands however many there are: most scripts have
     // one or two, and a document may have a hundred thousand RUNs.
     let commands = crate::syntax::exact(commands);
-    let lints = crate::syntax::exact(lints);
+    let lints = lints.map(crate::syntax::exact);
     let append = if inline_append {
         raw.last_statement_end
             .map(|e| Append::Inline(m.source_range(0..e).end))
@@ -407,14 +422,14 @@ const MAX_HEREDOC_DEPTH: usize = 4;
 fn collect(
     m: &Mapped,
     out: &mut Vec<SimpleCommand>,
-    lints: &mut Vec<ShellLint>,
+    lints: &mut Option<Vec<ShellLint>>,
     has_errors: &mut bool,
     too_deep: &mut Option<Span>,
     depth: usize,
 ) {
     collect_parsed(
         m,
-        &parse::parse(&m.text),
+        &parse::parse(&m.text, lints.is_some()),
         out,
         lints,
         has_errors,
@@ -428,7 +443,7 @@ fn collect_parsed(
     m: &Mapped,
     raw: &parse::RawScript,
     out: &mut Vec<SimpleCommand>,
-    lints: &mut Vec<ShellLint>,
+    lints: &mut Option<Vec<ShellLint>>,
     has_errors: &mut bool,
     too_deep: &mut Option<Span>,
     depth: usize,
@@ -439,13 +454,15 @@ fn collect_parsed(
     if let (Some(at), None) = (raw.too_deep, &too_deep) {
         *too_deep = Some(m.source_range(at..at + char_len(&m.text, at)));
     }
-    lints.extend(raw.lints.iter().map(|l| ShellLint {
-        code: l.code,
-        range: m.source_range(l.range.clone()),
-        var: l.var.clone(),
-        posix_only: l.posix_only,
-        needs_errexit: l.needs_errexit,
-    }));
+    if let (Some(lints), Some(found)) = (lints.as_mut(), &raw.lints) {
+        lints.extend(found.iter().map(|l| ShellLint {
+            code: l.code,
+            range: m.source_range(l.range.clone()),
+            var: l.var.clone(),
+            posix_only: l.posix_only,
+            needs_errexit: l.needs_errexit,
+        }));
+    }
     for c in &raw.commands {
         let map_word = |w: &parse::RawWord| Word {
             range: m.source_range(w.range.clone()),

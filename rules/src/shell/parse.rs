@@ -40,8 +40,9 @@ pub(crate) struct RawScript {
     /// Where the walk stopped descending because constructs nest deeper than [`MAX_NESTING`]: the commands inside
     /// are not in `commands`.
     pub too_deep: Option<usize>,
-    /// ShellCheck's common findings (see [`super::lint`]), from the same tree.
-    pub lints: Vec<super::lint::RawLint>,
+    /// ShellCheck's common findings (see [`super::lint`]), from the same tree; `None` when the parse was not asked
+    /// for them (only the rules with ShellCheck codes read them, and looking costs about a quarter of a parse).
+    pub lints: Option<Vec<super::lint::RawLint>>,
 }
 
 /// How many compound commands, substitutions and expansions may nest before the walk stops descending.
@@ -79,8 +80,11 @@ impl Cache {
             self.old = std::mem::take(&mut self.young);
             self.young_bytes = 0;
         }
-        self.young_bytes += text.len();
-        self.young.insert(text, parsed);
+        let len = text.len();
+        // A parse with the findings replaces one without them: the text is counted once.
+        if self.young.insert(text, parsed).is_none() {
+            self.young_bytes += len;
+        }
     }
 }
 
@@ -94,17 +98,21 @@ thread_local! {
     static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
 }
 
-/// Parses `text` as a POSIX/bash script. Results are cached per text (rules ask about the same RUN many times).
-pub(crate) fn parse(text: &str) -> Rc<RawScript> {
+/// Parses `text` as a POSIX/bash script, with ShellCheck's common findings when `lints` asks for them. Results are
+/// cached per text (rules ask about the same RUN many times); a cached parse without the findings is parsed again
+/// when they are asked for.
+pub(crate) fn parse(text: &str, lints: bool) -> Rc<RawScript> {
     if let Some(hit) = CACHE.with(|c| c.borrow_mut().get(text)) {
-        return hit;
+        if hit.lints.is_some() || !lints {
+            return hit;
+        }
     }
-    let parsed = Rc::new(parse_uncached(text));
+    let parsed = Rc::new(parse_uncached(text, lints));
     CACHE.with(|c| c.borrow_mut().insert(text.to_string(), parsed.clone()));
     parsed
 }
 
-fn parse_uncached(text: &str) -> RawScript {
+fn parse_uncached(text: &str, lints: bool) -> RawScript {
     let Some(tree) = PARSER.with(|p| p.borrow_mut().parse(text, None)) else {
         return RawScript {
             has_errors: true,
@@ -141,7 +149,7 @@ fn parse_uncached(text: &str) -> RawScript {
         last_statement_end,
         exec_point,
         too_deep: w.too_deep,
-        lints: super::lint::lint(text, root),
+        lints: lints.then(|| super::lint::lint(text, root)),
     }
 }
 
@@ -584,6 +592,24 @@ fn unescape_double_quoted(s: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse(text: &str) -> Rc<RawScript> {
+        super::parse(text, true)
+    }
+
+    #[test]
+    fn findings_come_when_asked_even_after_a_parse_without_them() {
+        let text = "echo `date` # findings-cache-test";
+        let without = super::parse(text, false);
+        assert!(without.lints.is_none());
+        let with = super::parse(text, true);
+        let lints = with.lints.as_ref().expect("asked for");
+        assert!(!lints.is_empty(), "a backtick substitution is a finding");
+        assert_eq!(with.commands, without.commands);
+        // The parse with findings replaced the other: both questions find it now.
+        assert!(Rc::ptr_eq(&super::parse(text, false), &with));
+        assert!(Rc::ptr_eq(&super::parse(text, true), &with));
+    }
 
     fn names(s: &RawScript) -> Vec<Vec<String>> {
         s.commands
