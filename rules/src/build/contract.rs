@@ -877,6 +877,29 @@ fn compare_stage(
             a.instructions[new].1
         ));
     }
+    // A dropped instruction must not have written what a later one of its stage reads, unless (a merge) an
+    // instruction the fix rewrote writes it now before that reader.
+    for &x in &gone {
+        let dropped = &b.instructions[x].2.writes;
+        for y in x + 1..map.len() {
+            let Some(my) = map[y] else { continue };
+            let reads = &b.instructions[y].2.reads;
+            if !dropped.meets(reads) {
+                continue;
+            }
+            let taken_over = has(changes, Change::Merge)
+                && (0..my).any(|w| {
+                    let rewritten = !(0..map.len()).any(|z| map[z] == Some(w) && exact[z]);
+                    rewritten && a.instructions[w].2.writes.meets(reads)
+                });
+            if !taken_over {
+                return Err(format!(
+                    "it would remove `{}`, which `{}` reads",
+                    b.instructions[x].1, b.instructions[y].1
+                ));
+            }
+        }
+    }
     let edge_b = |x: usize, y: usize| b.edges.binary_search(&(x.min(y), x.max(y))).is_ok();
     let edge_a = |x: usize, y: usize| a.edges.binary_search(&(x.min(y), x.max(y))).is_ok();
     let may_rewrite =
@@ -1187,6 +1210,49 @@ mod tests {
             );
             assert_eq!(check(&b, &a, &[Change::Stages]), Ok(()), "{run}");
         }
+    }
+
+    #[test]
+    fn what_a_later_instruction_of_the_stage_reads_is_not_dropped() {
+        // In a stage no other stage copies from and that is not the last: only the stage itself reads the file.
+        let before = "FROM debian AS tools\nRUN echo a > /opt/list\nRUN cat /opt/list\nFROM debian\nCMD [\"x\"]\n";
+        let err = check(
+            before,
+            "FROM debian AS tools\nRUN cat /opt/list\nFROM debian\nCMD [\"x\"]\n",
+            &[Change::Drop],
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("remove `RUN echo a > /opt/list`, which `RUN cat /opt/list` reads"),
+            "{err}"
+        );
+        // The same in the final stage, and a dropped command that writes something else.
+        let err = check(
+            "FROM a\nRUN echo a > /etc/a\nRUN cat /etc/a\n",
+            "FROM a\nRUN cat /etc/a\n",
+            &[Change::Drop],
+        )
+        .unwrap_err();
+        assert!(err.contains("which `RUN cat /etc/a` reads"), "{err}");
+        // A merge whose rewritten instruction now writes what the reader reads keeps it.
+        assert_eq!(
+            check(
+                "FROM a\nCOPY run.sh /app/run.sh\nRUN chmod +x /app/run.sh\nRUN /app/run.sh --selftest\n",
+                "FROM a\nCOPY --chmod=755 run.sh /app/run.sh\nRUN /app/run.sh --selftest\n",
+                &[Change::Merge],
+            ),
+            Ok(())
+        );
+        let err = check(
+            "FROM a\nCOPY run.sh /app/run.sh\nRUN chmod +x /app/run.sh\nRUN /app/run.sh --selftest\n",
+            "FROM a\nCOPY run.sh /app/run.sh\nRUN /app/run.sh --selftest\n",
+            &[Change::Drop],
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("which `RUN /app/run.sh --selftest` reads"),
+            "{err}"
+        );
     }
 
     #[test]
