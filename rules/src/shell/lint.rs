@@ -395,11 +395,10 @@ impl<'a> Walker<'a> {
     }
 
     fn command(&mut self, n: Node<'a>, ctx: Ctx, next: &mut Vec<(Node<'a>, Ctx)>) {
-        let mut cursor = n.walk();
         let mut name = "";
         let mut words: Vec<Node<'a>> = Vec::new();
-        for (i, c) in n.children(&mut cursor).enumerate() {
-            match n.field_name_for_child(i as u32) {
+        for (c, field) in super::parse::fielded_children(n) {
+            match field {
                 Some("name") => {
                     name = super::basename(self.t(c));
                     words.push(c);
@@ -458,9 +457,7 @@ impl<'a> Walker<'a> {
                 }
             }
         }
-        let mut cursor = n.walk();
-        for (i, c) in n.children(&mut cursor).enumerate() {
-            let field = n.field_name_for_child(i as u32);
+        for (c, field) in super::parse::fielded_children(n) {
             let split = match (c.kind(), field) {
                 ("variable_assignment", _) => false,
                 (_, Some("name" | "argument")) => true,

@@ -98,6 +98,24 @@ thread_local! {
     static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
 }
 
+/// A node's children, each with the field it fills, in one walk of a cursor (`Node::field_name_for_child` searches
+/// the node's field map from its first child for every child: several hundred instructions a word).
+pub(crate) fn fielded_children<'t>(
+    n: Node<'t>,
+) -> impl Iterator<Item = (Node<'t>, Option<&'t str>)> + 't {
+    let mut cursor = n.walk();
+    let mut started = false;
+    std::iter::from_fn(move || {
+        let moved = if started {
+            cursor.goto_next_sibling()
+        } else {
+            started = true;
+            cursor.goto_first_child()
+        };
+        moved.then(|| (cursor.node(), cursor.field_name()))
+    })
+}
+
 /// Parses `text` as a POSIX/bash script, with ShellCheck's common findings when `lints` asks for them. Results are
 /// cached per text (rules ask about the same RUN many times); a cached parse without the findings is parsed again
 /// when they are asked for.
@@ -383,9 +401,7 @@ impl<'t> Walker<'_> {
         let mut redirects = Vec::new();
         let mut heredoc_body = None;
         let mut nested_nodes = Vec::new();
-        let mut cursor = n.walk();
-        for (i, c) in n.children(&mut cursor).enumerate() {
-            let field = n.field_name_for_child(i as u32);
+        for (c, field) in fielded_children(n) {
             match (c.kind(), field) {
                 ("variable_assignment", _) => {
                     let name = c
