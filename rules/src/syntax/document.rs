@@ -470,11 +470,23 @@ impl Document {
     }
 }
 
+thread_local! {
+    /// A parser kept per thread: making one and dropping it costs about as much as parsing a two-line file, and the
+    /// after-fix check parses one small document per rewritten instruction.
+    static PARSER: std::cell::RefCell<Parser> = std::cell::RefCell::new(new_parser());
+}
+
 fn parse_tree(text: &str, old: Option<&Tree>) -> Tree {
-    let mut parser = new_parser();
-    parser
-        .parse(text, old)
-        .expect("tree-sitter returns a tree when no timeout or cancellation flag is set")
+    let parse = |parser: &mut Parser| {
+        parser
+            .parse(text, old)
+            .expect("tree-sitter returns a tree when no timeout or cancellation flag is set")
+    };
+    PARSER.with(|p| match p.try_borrow_mut() {
+        Ok(mut parser) => parse(&mut parser),
+        // Only a parse inside a parse would find it taken: that one gets its own parser.
+        Err(_) => parse(&mut new_parser()),
+    })
 }
 
 #[cfg(test)]
