@@ -7,6 +7,13 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use super::parse::MAX_NESTING;
+use crate::syntax::field::Field;
+
+// The grammar's fields read here, each found by name once (see `syntax::field`).
+static F_BODY: Field = Field::new("body");
+static F_NAME: Field = Field::new("name");
+static F_VALUE: Field = Field::new("value");
+static F_VARIABLE: Field = Field::new("variable");
 
 /// A ShellCheck code dflint reads natively.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -292,12 +299,12 @@ impl<'a> Walker<'a> {
                 "command" => self.command(n, ctx, &mut next),
                 "declaration_command" => self.declaration(n, ctx, &mut next),
                 "variable_assignment" => {
-                    if let Some(name) = n.child_by_field_name("name") {
-                        let v = self.value_of(n.child_by_field_name("value"));
+                    if let Some(name) = F_NAME.of(n) {
+                        let v = self.value_of(F_VALUE.of(n));
                         let name = self.t(name).split('[').next().unwrap_or("").to_string();
                         self.assign(&name, v);
                     }
-                    if let Some(v) = n.child_by_field_name("value") {
+                    if let Some(v) = F_VALUE.of(n) {
                         next.push((
                             v,
                             Ctx {
@@ -483,10 +490,7 @@ impl<'a> Walker<'a> {
         for c in n.named_children(&mut cursor) {
             match c.kind() {
                 "variable_assignment" => {
-                    if let (Some(name), Some(value)) = (
-                        c.child_by_field_name("name"),
-                        c.child_by_field_name("value"),
-                    ) {
+                    if let (Some(name), Some(value)) = (F_NAME.of(c), F_VALUE.of(c)) {
                         if holds_substitution(value) {
                             self.lints
                                 .push(RawLint::new(ShellCode::Sc2155, name.byte_range()));
@@ -526,7 +530,7 @@ impl<'a> Walker<'a> {
     fn for_loop(&mut self, n: Node<'a>, ctx: Ctx, next: &mut Vec<(Node<'a>, Ctx)>) {
         let mut cursor = n.walk();
         let values: Vec<Node<'a>> = n.children_by_field_name("value", &mut cursor).collect();
-        if let Some(var) = n.child_by_field_name("variable") {
+        if let Some(var) = F_VARIABLE.of(n) {
             let all_safe = !values.is_empty()
                 && values
                     .iter()
@@ -551,7 +555,7 @@ impl<'a> Walker<'a> {
                 },
             ));
         }
-        if let Some(body) = n.child_by_field_name("body") {
+        if let Some(body) = F_BODY.of(n) {
             next.push((body, ctx));
         }
     }
@@ -617,7 +621,7 @@ impl<'a> Walker<'a> {
         // `PS1='$x'`: prompts expand when shown.
         if let Some(p) = n.parent() {
             if p.kind() == "variable_assignment" {
-                let name = p.child_by_field_name("name").map(|x| self.t(x));
+                let name = F_NAME.of(p).map(|x| self.t(x));
                 if name.is_some_and(|x| x.starts_with("PS") || x == "PROMPT_COMMAND") {
                     return;
                 }

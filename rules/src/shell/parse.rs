@@ -4,7 +4,14 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::rc::Rc;
 
+use crate::syntax::field::Field;
 use tree_sitter::{Node, Parser, TreeCursor};
+
+// The grammar's fields read here, each found by name once (see `syntax::field`).
+static F_BODY: Field = Field::new("body");
+static F_DESTINATION: Field = Field::new("destination");
+static F_NAME: Field = Field::new("name");
+static F_VALUE: Field = Field::new("value");
 
 /// A word of a simple command, in the coordinates of the parsed text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -320,7 +327,7 @@ impl<'t> Walker<'_> {
                         )
                     })
                     .collect();
-                match n.child_by_field_name("body") {
+                match F_BODY.of(n) {
                     Some(body) if body.kind() == "command" => {
                         self.command(body, f, &redirects, found)
                     }
@@ -337,7 +344,7 @@ impl<'t> Walker<'_> {
                         if last.kind() == "command" {
                             let mut words = Vec::new();
                             for r in redirects.iter().filter(|r| r.kind() == "file_redirect") {
-                                if let Some(d) = r.child_by_field_name("destination") {
+                                if let Some(d) = F_DESTINATION.of(*r) {
                                     words.push(self.word(d));
                                 }
                             }
@@ -404,12 +411,12 @@ impl<'t> Walker<'_> {
         for (c, field) in fielded_children(n) {
             match (c.kind(), field) {
                 ("variable_assignment", _) => {
-                    let name = c
-                        .child_by_field_name("name")
+                    let name = F_NAME
+                        .of(c)
                         .map(|x| self.t(x).to_string())
                         .unwrap_or_default();
-                    let value = c
-                        .child_by_field_name("value")
+                    let value = F_VALUE
+                        .of(c)
                         .map(|v| self.word(v).value)
                         .unwrap_or_default();
                     assignments.push((name, value));
@@ -460,7 +467,7 @@ impl<'t> Walker<'_> {
     }
 
     fn redirect(&self, r: Node, redirects: &mut Vec<RawWord>, heredoc: &mut Option<Range<usize>>) {
-        if let Some(d) = r.child_by_field_name("destination") {
+        if let Some(d) = F_DESTINATION.of(r) {
             redirects.push(self.word(d));
         }
         if r.kind() == "heredoc_redirect" {
@@ -470,7 +477,7 @@ impl<'t> Walker<'_> {
                     *heredoc = Some(c.byte_range());
                 }
                 if c.kind() == "file_redirect" {
-                    if let Some(d) = c.child_by_field_name("destination") {
+                    if let Some(d) = F_DESTINATION.of(c) {
                         redirects.push(self.word(d));
                     }
                 }

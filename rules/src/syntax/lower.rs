@@ -2,8 +2,20 @@
 use tree_sitter::Node;
 
 use super::buildkit;
+use super::field::Field;
 use super::model::*;
 use super::words::unquote;
+
+// The grammar's fields read here, each found by name once (see `syntax::field`).
+static F_ARGUMENT: Field = Field::new("argument");
+static F_DEFAULT: Field = Field::new("default");
+static F_DIGEST: Field = Field::new("digest");
+static F_KEY: Field = Field::new("key");
+static F_KEYWORD: Field = Field::new("keyword");
+static F_NAME: Field = Field::new("name");
+static F_OPERATOR: Field = Field::new("operator");
+static F_TAG: Field = Field::new("tag");
+static F_VALUE: Field = Field::new("value");
 
 /// The longest line (with its line break) BuildKit's line reader accepts.
 const MAX_LINE: usize = 64 * 1024;
@@ -487,8 +499,8 @@ impl Lower<'_> {
     }
 
     fn instruction_with(&mut self, node: Node, conts: Vec<Span>) -> Instruction {
-        let keyword = node
-            .child_by_field_name("keyword")
+        let keyword = F_KEYWORD
+            .of(node)
             .map(|k| k.byte_range())
             .unwrap_or(node.start_byte()..node.start_byte());
         let kind = match node.kind() {
@@ -659,10 +671,10 @@ impl Lower<'_> {
             range: r.clone(),
             name: self.t(&name_range).to_string(),
             name_range,
-            operator: n
-                .child_by_field_name("operator")
+            operator: F_OPERATOR
+                .of(n)
                 .map(|o| self.t(&o.byte_range()).to_string()),
-            argument: n.child_by_field_name("argument").map(|a| a.byte_range()),
+            argument: F_ARGUMENT.of(n).map(|a| a.byte_range()),
         }
     }
 
@@ -678,8 +690,8 @@ impl Lower<'_> {
     }
 
     fn flag(&self, node: Node, conts: &[Span]) -> Flag {
-        let name = node.child_by_field_name("name");
-        let value = node.child_by_field_name("value");
+        let name = F_NAME.of(node);
+        let value = F_VALUE.of(node);
         let name_range = name
             .map(|n| n.byte_range())
             .unwrap_or(node.start_byte()..node.start_byte());
@@ -697,15 +709,15 @@ impl Lower<'_> {
 
     fn image(&self, node: Node, conts: &[Span]) -> ImageRef {
         let range = node.byte_range();
-        let name = node
-            .child_by_field_name("name")
+        let name = F_NAME
+            .of(node)
             .map(|n| n.byte_range())
             .unwrap_or(range.clone());
-        let tag = node
-            .child_by_field_name("tag")
+        let tag = F_TAG
+            .of(node)
             .map(|n| (self.logical(n.byte_range(), conts), n.byte_range()));
-        let digest = node
-            .child_by_field_name("digest")
+        let digest = F_DIGEST
+            .of(node)
             .map(|n| (self.logical(n.byte_range(), conts), n.byte_range()));
         ImageRef {
             text: self.logical(range.clone(), conts),
@@ -800,13 +812,11 @@ impl Lower<'_> {
     }
 
     fn key_value(&self, node: Node, conts: &[Span], legacy: bool) -> KeyValue {
-        let key = node
-            .child_by_field_name("key")
+        let key = F_KEY
+            .of(node)
             .map(|k| k.byte_range())
             .unwrap_or(node.byte_range());
-        let value = node
-            .child_by_field_name("value")
-            .map(|v| self.word(v, conts));
+        let value = F_VALUE.of(node).map(|v| self.word(v, conts));
         let eq = if legacy {
             None
         } else {
@@ -825,13 +835,11 @@ impl Lower<'_> {
     }
 
     fn arg_declaration(&self, node: Node, conts: &[Span]) -> KeyValue {
-        let name = node
-            .child_by_field_name("name")
+        let name = F_NAME
+            .of(node)
             .map(|k| k.byte_range())
             .unwrap_or(node.byte_range());
-        let value = node
-            .child_by_field_name("default")
-            .map(|v| self.word(v, conts));
+        let value = F_DEFAULT.of(node).map(|v| self.word(v, conts));
         let eq = self.text[name.end..node.end_byte()]
             .find('=')
             .map(|i| name.end + i);

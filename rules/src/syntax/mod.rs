@@ -3,6 +3,7 @@
 pub(crate) mod buildkit;
 mod document;
 pub mod ext_optimizer;
+pub(crate) mod field;
 pub mod json;
 mod language;
 mod line_index;
