@@ -31,7 +31,41 @@ struct Parsed {
 
 /// Checks an instruction the way BuildKit's parser does; `Err` holds Docker's complaint.
 pub(crate) fn check(ins: &Instruction, text: &str, escape: char) -> Result<(), String> {
+    if !can_refuse(ins, text) {
+        return Ok(());
+    }
     parse_line(&ins.logical(text), escape).map(|_| ())
+}
+
+/// Whether BuildKit's parser could refuse the instruction: it refuses an ENV or LABEL without a value, a JSON array
+/// of something other than strings where it reads JSON, and what it refuses of an ONBUILD's trigger; never an ARG,
+/// EXPOSE, FROM, MAINTAINER, STOPSIGNAL, USER, WORKDIR or unknown keyword. Reading every instruction as BuildKit
+/// does copied each RUN's text twice, for nothing in all but a few.
+fn can_refuse(ins: &Instruction, text: &str) -> bool {
+    let Some(source) = text.get(ins.range.clone()) else {
+        return true;
+    };
+    // The keyword as BuildKit finds it: the first word of the line. Should it name another kind than the tree's
+    // (it does not on the corpus), the whole reading decides.
+    let keyword = source
+        .split(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or("");
+    if Kind::from_keyword(keyword) != ins.kind {
+        return true;
+    }
+    match ins.kind {
+        Kind::Env | Kind::Label | Kind::Onbuild => true,
+        Kind::Add
+        | Kind::Copy
+        | Kind::Volume
+        | Kind::Run
+        | Kind::Cmd
+        | Kind::Entrypoint
+        | Kind::Shell
+        | Kind::Healthcheck => source.contains('['),
+        _ => false,
+    }
 }
 
 /// BuildKit's view of an instruction.
@@ -188,4 +222,33 @@ fn name_val(rest: &str, kind: Kind, escape: char) -> Result<Vec<String>, String>
         out.push(v.to_string());
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::Document;
+
+    /// The shortcut never hides a refusal: every instruction it lets pass, BuildKit's whole reading accepts.
+    #[test]
+    fn what_cannot_be_refused_is_accepted_by_the_whole_reading() {
+        let src = "FROM a\nRUN [\"a\", 1]\nRUN echo [x]\nCMD [1]\nENTRYPOINT [\"a\", {}]\nSHELL [2]\n\
+                   COPY [\"a\", 2]\nADD [\"a\", \"b\"]\nVOLUME [true]\nHEALTHCHECK CMD [1]\nENV a\nENV\nLABEL a\n\
+                   LABEL a=b\nONBUILD ENV a\nONBUILD RUN x\nARG [1]\nEXPOSE [1]\nUSER [1]\nWORKDIR [1]\n\
+                   STOPSIGNAL [1]\nMAINTAINER [1]\nFROM [1]\nNOPE [1]\nRUN \\\n  [\"a\", 1]\nenv x\n";
+        let doc = Document::parse(src);
+        let mut refused = Vec::new();
+        for ins in doc.instructions() {
+            let whole = parse_line(&ins.logical(doc.text()), doc.escape()).map(|_| ());
+            if whole.is_err() {
+                refused.push(ins.start_line + 1);
+            }
+            if !can_refuse(ins, doc.text()) {
+                assert_eq!(whole, Ok(()), "{}", ins.logical(doc.text()));
+            }
+            assert_eq!(check(ins, doc.text(), doc.escape()), whole);
+        }
+        // `ENV a` and `LABEL a` are syntax errors of the tree already: no instruction to read.
+        assert_eq!(refused, [2, 4, 5, 6, 7, 9, 10, 25], "lines refused");
+    }
 }
