@@ -255,16 +255,22 @@ pub(crate) fn single_instruction(
     if doc.escape() != '\\' {
         text.push_str(&format!("# escape={}\n", doc.escape()));
     }
-    text.push_str("FROM scratch\n");
+    // An ARG or ENV is judged by what it defines, read without a stage (a FROM line costs a third of the parse);
+    // what any other instruction gives the config needs the stage.
+    let staged = !matches!(ins.kind, Kind::Arg | Kind::Env);
+    if staged {
+        text.push_str("FROM scratch\n");
+    }
     let start = text.len();
     text.push_str(fixed);
     text.push('\n');
     let alone = Document::parse(&text);
+    let at = usize::from(staged);
     let fixed = alone.instructions();
-    if fixed.len() != 2 || fixed[1].range.start < start {
+    if fixed.len() != at + 1 || fixed[at].range.start < start {
         return None;
     }
-    let (before, after) = (identity(doc, i), identity(&alone, 1));
+    let (before, after) = (identity(doc, i), identity(&alone, at));
     if before == after {
         return Some(Ok(()));
     }
@@ -287,13 +293,13 @@ pub(crate) fn single_instruction(
     };
     // An ARG or ENV that defines the same names with the same text (the legacy form written with `=`, quotes
     // moved) sets what it set before: later instructions see the same.
-    if matches!(ins.kind, Kind::Env | Kind::Arg)
-        && ins.kind == fixed[1].kind
-        && definitions(doc.text(), ins) == definitions(alone.text(), &fixed[1])
+    if !staged
+        && ins.kind == fixed[at].kind
+        && definitions(doc.text(), ins) == definitions(alone.text(), &fixed[at])
     {
         return Some(Ok(()));
     }
-    if sets_state(ins.kind) || sets_state(fixed[1].kind) {
+    if !staged || sets_state(ins.kind) || sets_state(fixed[at].kind) {
         return None;
     }
     // What the instruction alone gives the config, before and after.
