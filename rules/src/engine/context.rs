@@ -45,12 +45,14 @@ impl<'a> Analysis<'a> {
         }
     }
 
-    pub(crate) fn facts_of(
+    /// The facts of `doc`, built on first use (with ShellCheck's findings when `shell_lints`).
+    pub(crate) fn facts(
         &self,
         doc: &'a Document,
         build_context: Option<&'a dyn BuildContext>,
-    ) -> Facts<'a> {
-        Facts::reading(doc, build_context, self.shell_lints)
+    ) -> &Facts<'a> {
+        self.facts
+            .get_or_init(|| Facts::reading(doc, build_context, self.shell_lints))
     }
 }
 
@@ -77,9 +79,7 @@ impl<'a> Context<'a> {
 
     /// The optimizer's analysis of the document (shell commands, copies, stages), built on first use.
     pub(crate) fn facts(&self) -> &'a Facts<'a> {
-        self.analysis
-            .facts
-            .get_or_init(|| self.analysis.facts_of(self.doc, self.build_context))
+        self.analysis.facts(self.doc, self.build_context)
     }
 
     /// The RUNs of a POSIX shell stage (`ONBUILD RUN` included), in document order, found on first use.

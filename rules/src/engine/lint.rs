@@ -336,10 +336,7 @@ fn original<'s, 'a>(
     ctx: Option<&'a dyn BuildContext>,
     shared: &'s Shared<'_, 'a>,
 ) -> (&'s Facts<'a>, &'s Snapshot) {
-    let f = shared
-        .analysis
-        .facts
-        .get_or_init(|| shared.analysis.facts_of(doc, ctx));
+    let f = shared.analysis.facts(doc, ctx);
     let before = shared
         .original
         .get_or_init(|| Snapshot::with(doc, f.model()));
